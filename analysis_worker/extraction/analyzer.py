@@ -1,0 +1,52 @@
+"""Run spaCy and the entity and event extractors over article texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from analysis_worker.extraction.entities import extract_entities
+from analysis_worker.extraction.events import extract_events
+from newsflow.models import Analysis
+
+PIPE_BATCH_SIZE = 16
+"""How many texts spaCy's nlp.pipe processes together."""
+
+
+class Analyzer:
+    """A loaded spaCy pipeline plus our extractors; build once per process, reuse for every text."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+
+    @property
+    def model_name(self) -> str:
+        """Name and version of the spaCy pipeline, as stored with each analysis."""
+        return f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta['name']}-{self.nlp.meta['version']}"
+
+    def analyze(self, text: str, published_at: datetime | None = None) -> Analysis:
+        """Analyse one text."""
+        return self.analyze_doc(self.nlp(text), published_at)
+
+    def analyze_many(
+        self, items: Iterable[tuple[str, datetime | None]]
+    ) -> Iterator[Analysis]:
+        """Analyse several texts with nlp.pipe, yielding one analysis per text, in order."""
+        for doc, published_at in self.nlp.pipe(items, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
+            yield self.analyze_doc(doc, published_at)
+
+    def analyze_doc(self, doc: Doc, published_at: datetime | None = None) -> Analysis:
+        """Extract entities and events from a parsed document."""
+        return Analysis(
+            entities=extract_entities(doc),
+            events=extract_events(doc, published_at),
+        )
+
+
+def load_analyzer(model_name: str) -> Analyzer:
+    """Load the spaCy pipeline by package name (installed, never downloaded)."""
+    return Analyzer(spacy.load(model_name))

@@ -1,0 +1,177 @@
+"""Pydantic models shared by the three services: articles, entities, events, analyses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    field_validator,
+)
+
+ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+"""What a client's own article id may look like (safe in a URL path and a Redis key)."""
+
+
+def _reject_control_text(value: str) -> str:
+    """Refuse NUL and lone surrogates, which no news text contains and Redis/JSON mangle."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode (no lone surrogates)") from exc
+    return value
+
+
+CleanText = Annotated[str, AfterValidator(_reject_control_text)]
+ShortText = Annotated[CleanText, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
+class ArticleStatus(str, enum.Enum):
+    """Where an article is in the pipeline."""
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ArticleIn(BaseModel):
+    """An article as a client posts it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[CleanText, Field(min_length=1, description="The article body, plain text.")]
+    title: ShortText | None = None
+    url: HttpUrl | None = Field(default=None, description="Where the article was published.")
+    source: ShortText | None = Field(default=None, description="The outlet, e.g. 'Reuters'.")
+    published_at: datetime | None = Field(
+        default=None, description="ISO 8601; a time without a zone is taken as UTC."
+    )
+    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = (
+        None
+    )
+    id: Annotated[str, StringConstraints(pattern=ARTICLE_ID_PATTERN)] | None = Field(
+        default=None, description="The client's own id; becomes the article's id."
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("published_at")
+    @classmethod
+    def _published_at_utc(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Article(BaseModel):
+    """A stored article with its pipeline status."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    status: ArticleStatus
+    created_at: datetime
+    updated_at: datetime
+    error: str | None = Field(default=None, description="Why the analysis failed, if it did.")
+    attempts: int = Field(default=0, description="How many times a worker has started it.")
+
+
+class Entity(BaseModel):
+    """One mention of a named entity in an article."""
+
+    text: str
+    label: str = Field(description="spaCy's label: PERSON, ORG, GPE, NORP, LOC, ...")
+    start: int = Field(description="Character offset into the stored article text.")
+    end: int
+    key: str = Field(description="Canonical key shared by every mention of the same entity.")
+    actor_code: str | None = Field(default=None, description="CAMEO actor code, where known.")
+
+
+class EventActor(BaseModel):
+    """The source or target of an event, with the text that names it."""
+
+    text: str
+    start: int
+    end: int
+    actor_code: str | None = Field(default=None, description="CAMEO actor code, e.g. RUSMIL.")
+    country: str | None = Field(default=None, description="ISO 3166 alpha-3 / CAMEO country.")
+    entity_key: str | None = None
+
+
+class Trigger(BaseModel):
+    """The words that express the event."""
+
+    text: str
+    start: int
+    end: int
+    lemma: str
+
+
+class Location(BaseModel):
+    """Where an event happened, geocoded offline."""
+
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+
+
+Modality = Literal["asserted", "planned", "possible", "negated"]
+
+
+class Event(BaseModel):
+    """A CAMEO-coded who-did-what-to-whom, with its evidence."""
+
+    code: str = Field(description="CAMEO event code with leading zeros, e.g. '0311'.")
+    root_code: str
+    name: str
+    quad_class: int = Field(ge=1, le=4)
+    goldstein: float
+    plover: str | None = None
+    source: EventActor | None = None
+    target: EventActor | None = None
+    trigger: Trigger
+    sentence: int = Field(description="Index of the sentence in the article.")
+    sentence_text: str
+    date: dt.date | None = None
+    date_text: str | None = None
+    location: Location | None = None
+    modality: Modality = "asserted"
+    attributed_to: EventActor | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Analysis(BaseModel):
+    """What the worker found in one article."""
+
+    entities: list[Entity] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+
+
+class StoredAnalysis(Analysis):
+    """An analysis as stored: which article, when, and with which model."""
+
+    article_id: str
+    model: str
+    analyzed_at: datetime
