@@ -1,0 +1,1 @@
+"""Analysis worker: RQ workers that extract entities and CAMEO events from stored articles."""

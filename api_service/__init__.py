@@ -1,0 +1,1 @@
+"""API service: the read-only REST API over articles, analyses and entities."""

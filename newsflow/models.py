@@ -175,3 +175,58 @@ class StoredAnalysis(Analysis):
     article_id: str
     model: str
     analyzed_at: datetime
+
+
+class Accepted(BaseModel):
+    """What ingest answers for one posted article."""
+
+    id: str
+    status: ArticleStatus
+    duplicate: bool = Field(default=False, description="True when the article was already known.")
+
+
+class ArticleSummary(BaseModel):
+    """An article in a list: its metadata and status, without the text."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    status: ArticleStatus
+    created_at: datetime
+
+
+class ArticleDetail(Article):
+    """An article with its analysis (null until the worker is done)."""
+
+    analysis: StoredAnalysis | None = None
+
+
+class ArticlePage(BaseModel):
+    """One page of articles, newest first."""
+
+    items: list[ArticleSummary]
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page.")
+
+
+class EntitySummary(BaseModel):
+    """A canonical entity and how many articles mention it."""
+
+    key: str
+    name: str
+    label: str
+    actor_code: str | None = None
+    article_count: int
+
+
+class EntityList(BaseModel):
+    """Entities, most mentioned first."""
+
+    items: list[EntitySummary]
+
+
+class EntityDetail(EntitySummary):
+    """One entity and the articles that mention it, newest first."""
+
+    articles: list[ArticleSummary]

