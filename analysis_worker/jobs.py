@@ -33,5 +33,8 @@ def analyze_article(article_id: str) -> dict[str, Any]:
             events=analysis.events,
         )
     )
-    return {"article_id": article_id, "entities": len(analysis.entities),
-            "events": len(analysis.events)}
+    return {
+        "article_id": article_id,
+        "entities": len(analysis.entities),
+        "events": len(analysis.events),
+    }

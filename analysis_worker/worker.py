@@ -57,12 +57,16 @@ def run_workers(settings: Settings, processes: int, burst: bool = False) -> None
     while any(child.is_alive() for child in children) or not (stopping or burst):
         for position, child in enumerate(children):
             if not child.is_alive() and not (stopping or burst):
-                log.warning("worker process %s exited (%s); starting another", child.pid, child.exitcode)
+                log.warning(
+                    "worker process %s exited (%s); starting another", child.pid, child.exitcode
+                )
                 children[position] = _start(context, settings, burst)
         time.sleep(SUPERVISOR_POLL_SECONDS)
 
 
-def _start(context: multiprocessing.context.SpawnContext, settings: Settings, burst: bool) -> BaseProcess:
+def _start(
+    context: multiprocessing.context.SpawnContext, settings: Settings, burst: bool
+) -> BaseProcess:
     process = context.Process(target=run_worker, args=(settings, burst), daemon=False)
     process.start()
     return process

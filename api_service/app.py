@@ -76,19 +76,29 @@ def not_found(what: str) -> Problem:
 
 
 def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
-    @app.get("/articles", tags=[ARTICLES_TAG],
-             responses={200: ArticlePage, **problem_responses(400, 422, 503)})
+    @app.get(
+        "/articles",
+        tags=[ARTICLES_TAG],
+        responses={200: ArticlePage, **problem_responses(400, 422, 503)},
+    )
     def list_articles(query: ArticlesQuery) -> Response:
         """List articles, newest first (cursor pagination)."""
         try:
             items, next_cursor = store.page(query.limit, query.cursor)
         except InvalidCursor as exc:
-            raise Problem(400, "Bad Request", "The cursor is not one this API handed out.",
-                          kind="invalid-cursor") from exc
+            raise Problem(
+                400,
+                "Bad Request",
+                "The cursor is not one this API handed out.",
+                kind="invalid-cursor",
+            ) from exc
         return jsonify(ArticlePage(items=items, next_cursor=next_cursor).model_dump(mode="json"))
 
-    @app.get("/articles/<article_id>", tags=[ARTICLES_TAG],
-             responses={200: ArticleDetail, **problem_responses(404, 422, 503)})
+    @app.get(
+        "/articles/<article_id>",
+        tags=[ARTICLES_TAG],
+        responses={200: ArticleDetail, **problem_responses(404, 422, 503)},
+    )
     def get_article(path: ArticlePath) -> Response:
         """Get one article with its status and analysis (entities and events)."""
         article = store.get(path.article_id)
@@ -99,15 +109,19 @@ def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
 
 
 def _add_entity_routes(app: OpenAPI, store: ArticleStore, index: EntityIndex) -> None:
-    @app.get("/entities", tags=[ENTITIES_TAG],
-             responses={200: EntityList, **problem_responses(422, 503)})
+    @app.get(
+        "/entities", tags=[ENTITIES_TAG], responses={200: EntityList, **problem_responses(422, 503)}
+    )
     def list_entities(query: EntitiesQuery) -> Response:
         """List canonical entities, most mentioned first, by label and name."""
         items = index.top(query.limit, label=query.label, query=query.q)
         return jsonify(EntityList(items=items).model_dump(mode="json"))
 
-    @app.get("/entities/<key>", tags=[ENTITIES_TAG],
-             responses={200: EntityDetail, **problem_responses(404, 422, 503)})
+    @app.get(
+        "/entities/<key>",
+        tags=[ENTITIES_TAG],
+        responses={200: EntityDetail, **problem_responses(404, 422, 503)},
+    )
     def get_entity(path: EntityPath) -> Response:
         """Get one entity and the articles that mention it, newest first."""
         found = index.get(path.key)
@@ -115,4 +129,6 @@ def _add_entity_routes(app: OpenAPI, store: ArticleStore, index: EntityIndex) ->
             raise not_found(f"entity with key '{path.key}'")
         entity, article_ids = found
         articles = sorted(store.summaries(article_ids), key=lambda a: a.created_at, reverse=True)
-        return jsonify(EntityDetail(**entity.model_dump(), articles=articles).model_dump(mode="json"))
+        return jsonify(
+            EntityDetail(**entity.model_dump(), articles=articles).model_dump(mode="json")
+        )

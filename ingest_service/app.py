@@ -79,12 +79,19 @@ def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -
         limit = settings.max_batch_items * (settings.max_article_bytes // 8 + BATCH_BYTES_PER_ITEM)
         payload = read_json(request, max(limit, settings.max_article_bytes))
         if not isinstance(payload, list):
-            raise Problem(422, "Unprocessable Content", "The body must be a JSON array.",
-                          kind="validation-error")
+            raise Problem(
+                422,
+                "Unprocessable Content",
+                "The body must be a JSON array.",
+                kind="validation-error",
+            )
         if len(payload) > settings.max_batch_items:
-            raise Problem(413, "Content Too Large",
-                          f"A batch holds at most {settings.max_batch_items} articles.",
-                          kind="batch-too-large")
+            raise Problem(
+                413,
+                "Content Too Large",
+                f"A batch holds at most {settings.max_batch_items} articles.",
+                kind="batch-too-large",
+            )
         return jsonify(BatchResult(items=_accept_batch(payload, settings, store)).model_dump())
 
     _register_schemas(app)
@@ -92,8 +99,9 @@ def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -
 
 def _validate(payload: Any) -> ArticleIn:
     if not isinstance(payload, dict):
-        raise Problem(422, "Unprocessable Content", "The body must be a JSON object.",
-                      kind="validation-error")
+        raise Problem(
+            422, "Unprocessable Content", "The body must be a JSON object.", kind="validation-error"
+        )
     try:
         return ArticleIn.model_validate(payload)
     except ValidationError as exc:
@@ -107,7 +115,9 @@ def _accepted_response(accepted: Accepted, settings: Settings) -> Response:
     return response
 
 
-def _accept_batch(payload: list[Any], settings: Settings, store: ArticleStore) -> list[BatchItemResult]:
+def _accept_batch(
+    payload: list[Any], settings: Settings, store: ArticleStore
+) -> list[BatchItemResult]:
     results: list[BatchItemResult] = []
     for index, item in enumerate(payload):
         if results and results[-1].status == 503:
@@ -126,8 +136,13 @@ def _accept_item(index: int, item: Any, settings: Settings, store: ArticleStore)
         return _failed_item(index, problem)
     except (redis_lib.ConnectionError, redis_lib.TimeoutError):
         return _failed_item(index, unavailable_problem(settings.retry_after_seconds))
-    return BatchItemResult(index=index, status=200 if accepted.duplicate else 202, id=accepted.id,
-                           article_status=accepted.status.value, duplicate=accepted.duplicate)
+    return BatchItemResult(
+        index=index,
+        status=200 if accepted.duplicate else 202,
+        id=accepted.id,
+        article_status=accepted.status.value,
+        duplicate=accepted.duplicate,
+    )
 
 
 def _failed_item(index: int, problem: Problem) -> BatchItemResult:

@@ -20,19 +20,24 @@ def read_json(request: Request, max_bytes: int) -> Any:
     try:
         return json.loads(raw)
     except RecursionError as exc:
-        raise Problem(400, "Bad Request", "The JSON body is nested too deeply.",
-                      kind="malformed-json") from exc
+        raise Problem(
+            400, "Bad Request", "The JSON body is nested too deeply.", kind="malformed-json"
+        ) from exc
     except (UnicodeDecodeError, ValueError) as exc:
-        raise Problem(400, "Bad Request", f"The body is not valid JSON: {_reason(exc)}",
-                      kind="malformed-json") from exc
+        raise Problem(
+            400, "Bad Request", f"The body is not valid JSON: {_reason(exc)}", kind="malformed-json"
+        ) from exc
 
 
 def _require_json_media_type(request: Request) -> None:
     media_type = request.mimetype or ""
     if media_type not in JSON_MEDIA_TYPES and not media_type.endswith("+json"):
-        raise Problem(415, "Unsupported Media Type",
-                      "Send the body as JSON with 'Content-Type: application/json'.",
-                      kind="unsupported-media-type")
+        raise Problem(
+            415,
+            "Unsupported Media Type",
+            "Send the body as JSON with 'Content-Type: application/json'.",
+            kind="unsupported-media-type",
+        )
 
 
 def _read_limited(request: Request, max_bytes: int) -> bytes:
@@ -46,8 +51,9 @@ def _read_limited(request: Request, max_bytes: int) -> bytes:
 
 def too_large(max_bytes: int) -> Problem:
     """Return the 413 problem for a body over the limit."""
-    return Problem(413, "Content Too Large", f"The body exceeds {max_bytes} bytes.",
-                   kind="body-too-large")
+    return Problem(
+        413, "Content Too Large", f"The body exceeds {max_bytes} bytes.", kind="body-too-large"
+    )
 
 
 def _reason(exc: Exception) -> str:

@@ -21,7 +21,10 @@ local seen = prefix .. ':article-entities:' .. id
 local new, touched = {}, {}
 for i = 5, #ARGV, 4 do new[ARGV[i]] = {ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]} end
 for _, k in ipairs(redis.call('SMEMBERS', seen)) do
-  if not new[k] then redis.call('SREM', prefix .. ':entity-articles:' .. k, id); touched[k] = true end
+  if not new[k] then
+    redis.call('SREM', prefix .. ':entity-articles:' .. k, id)
+    touched[k] = true
+  end
 end
 redis.call('DEL', seen)
 for k, v in pairs(new) do
@@ -76,13 +79,18 @@ class EntityIndex:
             args += [key, name, label, actor_code or ""]
         return bool(self._save(keys=[], args=args))
 
-    def top(self, limit: int, label: str | None = None, query: str | None = None) -> list[EntitySummary]:
+    def top(
+        self, limit: int, label: str | None = None, query: str | None = None
+    ) -> list[EntitySummary]:
         """Return the most mentioned entities, optionally of one label and matching a name."""
         ranking = self.keys.entities_by_label(label) if label else self.keys.entities_by_count
         if query:
             scored = self._matching(ranking, query)[:limit]
         else:
-            scored = [(_text(k), int(s)) for k, s in self.redis.zrevrange(ranking, 0, limit - 1, withscores=True)]
+            scored = [
+                (_text(k), int(s))
+                for k, s in self.redis.zrevrange(ranking, 0, limit - 1, withscores=True)
+            ]
         return self._summaries(scored)
 
     def get(self, key: str) -> tuple[EntitySummary, list[str]] | None:
@@ -106,8 +114,13 @@ class EntityIndex:
                 pipe.hmget(self.keys.entity(key), ENTITY_FIELDS)
             rows = pipe.execute()
         return [
-            EntitySummary(key=key, name=_text(row[1]), label=_text(row[2]),
-                          actor_code=_text(row[3]) or None, article_count=count)
+            EntitySummary(
+                key=key,
+                name=_text(row[1]),
+                label=_text(row[2]),
+                actor_code=_text(row[3]) or None,
+                article_count=count,
+            )
             for (key, count), row in zip(scored, rows, strict=True)
             if row[0] is not None
         ]

@@ -36,7 +36,7 @@ CleanText = Annotated[str, AfterValidator(_reject_control_text)]
 ShortText = Annotated[CleanText, StringConstraints(strip_whitespace=True, max_length=1000)]
 
 
-class ArticleStatus(str, enum.Enum):
+class ArticleStatus(enum.StrEnum):
     """Where an article is in the pipeline."""
 
     QUEUED = "queued"
@@ -57,9 +57,9 @@ class ArticleIn(BaseModel):
     published_at: datetime | None = Field(
         default=None, description="ISO 8601; a time without a zone is taken as UTC."
     )
-    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = (
-        None
-    )
+    language: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None
+    ) = None
     id: Annotated[str, StringConstraints(pattern=ARTICLE_ID_PATTERN)] | None = Field(
         default=None, description="The client's own id; becomes the article's id."
     )

@@ -79,8 +79,9 @@ class Problem(Exception):
 
 def validation_problem(exc: ValidationError, detail: str = "The request is not valid.") -> Problem:
     """Turn a pydantic error into a 422 problem that names each failing field."""
-    return Problem(422, "Unprocessable Content", detail, kind="validation-error",
-                   errors=validation_errors(exc))
+    return Problem(
+        422, "Unprocessable Content", detail, kind="validation-error", errors=validation_errors(exc)
+    )
 
 
 def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:

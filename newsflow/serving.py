@@ -43,13 +43,18 @@ def parse_server_args(description: str, default_port: int) -> argparse.Namespace
 
 def serve(factory: Callable[[], Flask], args: argparse.Namespace, name: str) -> None:
     """Serve the app under gunicorn until stopped."""
-    GunicornServer(factory, {
-        "bind": f"{args.host}:{args.port}",
-        "workers": args.workers,
-        "threads": args.threads,
-        "worker_class": "gthread",
-        "proc_name": name,
-        "graceful_timeout": 20,
-        "accesslog": "-",
-        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-    }).run()
+    GunicornServer(
+        factory,
+        {
+            "bind": f"{args.host}:{args.port}",
+            "workers": args.workers,
+            "threads": args.threads,
+            "worker_class": "gthread",
+            "proc_name": name,
+            "graceful_timeout": 20,
+            # gunicorn 27's control socket is one path per user; several services would collide.
+            "control_socket_disable": True,
+            "accesslog": "-",
+            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        },
+    ).run()

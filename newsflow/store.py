@@ -147,13 +147,19 @@ class ArticleStore:
             rows = pipe.execute()
         return [
             ArticleSummary.model_validate(
-                {k: v for k, v in zip(SUMMARY_FIELDS, map(as_text, row), strict=True) if v is not None}
+                {
+                    k: v
+                    for k, v in zip(SUMMARY_FIELDS, map(as_text, row), strict=True)
+                    if v is not None
+                }
             )
             for row in rows
             if row[0] is not None
         ]
 
-    def page(self, limit: int, cursor: str | None = None) -> tuple[list[ArticleSummary], str | None]:
+    def page(
+        self, limit: int, cursor: str | None = None
+    ) -> tuple[list[ArticleSummary], str | None]:
         """Return a page of articles, newest first, and the cursor of the next page."""
         start = 0
         if cursor is not None:
@@ -161,7 +167,10 @@ class ArticleStore:
             if rank is None:
                 raise InvalidCursor(cursor)
             start = rank + 1
-        ids = [as_text(m) or "" for m in self.redis.zrevrange(self.keys.articles_by_time, start, start + limit)]
+        ids = [
+            as_text(m) or ""
+            for m in self.redis.zrevrange(self.keys.articles_by_time, start, start + limit)
+        ]
         more = len(ids) > limit
         ids = ids[:limit]
         next_cursor = encode_cursor(ids[-1]) if more and ids else None
@@ -178,8 +187,13 @@ class ArticleStore:
         if not self.redis.exists(key):
             return None
         with self.redis.pipeline() as pipe:
-            pipe.hset(key, mapping={"status": ArticleStatus.PROCESSING.value,
-                                    "updated_at": utcnow().isoformat()})
+            pipe.hset(
+                key,
+                mapping={
+                    "status": ArticleStatus.PROCESSING.value,
+                    "updated_at": utcnow().isoformat(),
+                },
+            )
             pipe.hincrby(key, "attempts", 1)
             pipe.execute()
         return self.get(article_id)
@@ -188,8 +202,14 @@ class ArticleStore:
         """Record that the article's analysis failed, and why."""
         key = self.keys.article(article_id)
         if self.redis.exists(key):
-            self.redis.hset(key, mapping={"status": ArticleStatus.FAILED.value, "error": reason,
-                                          "updated_at": utcnow().isoformat()})
+            self.redis.hset(
+                key,
+                mapping={
+                    "status": ArticleStatus.FAILED.value,
+                    "error": reason,
+                    "updated_at": utcnow().isoformat(),
+                },
+            )
 
 
 def as_text(value: bytes | str | None) -> str | None:

@@ -31,8 +31,10 @@ def problem_responses(*statuses: int) -> dict[int, Any]:
     """Document error statuses as problem+json in OpenAPI."""
     schema = {"$ref": "#/components/schemas/ProblemDetails"}
     return {
-        status: {"description": HTTPStatus(status).phrase,
-                 "content": {problems.PROBLEM_MEDIA_TYPE: {"schema": schema}}}
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "content": {problems.PROBLEM_MEDIA_TYPE: {"schema": schema}},
+        }
         for status in statuses
     }
 

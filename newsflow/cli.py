@@ -1,0 +1,105 @@
+"""The `newsflow` command: run the system, post articles, extract offline."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from newsflow.articles_io import post_article, read_article_files
+from newsflow.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    return int(args.run(args, Settings()) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsflow", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    up = commands.add_parser("up", help="run the whole system locally, with the seeds loaded")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--ingest-port", type=int, default=8001)
+    up.add_argument("--api-port", type=int, default=8000)
+    up.add_argument("--workers", type=int, default=1, help="analysis worker processes")
+    up.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of seed articles")
+    up.add_argument(
+        "--var", type=Path, default=Path("var"), help="where a private Redis keeps data"
+    )
+    up.set_defaults(run=_run_up)
+
+    post = commands.add_parser("post", help="post article files to the ingest service")
+    post.add_argument("files", nargs="+", type=Path, help="plain text, or JSON objects/arrays")
+    post.add_argument("--url", help="ingest service URL (default: INGEST_URL)")
+    post.set_defaults(run=_run_post)
+
+    extract = commands.add_parser("extract", help="analyse articles offline (no Redis) as JSON")
+    extract.add_argument("files", nargs="*", type=Path)
+    extract.add_argument(
+        "--jsonl", action="store_true", help='read {"id","text","published_at"} lines on stdin'
+    )
+    extract.set_defaults(run=_run_extract)
+    return parser
+
+
+def _run_up(args: argparse.Namespace, settings: Settings) -> int:
+    from newsflow.stack import LocalStack
+
+    return LocalStack(args, settings).run()
+
+
+def _run_post(args: argparse.Namespace, settings: Settings) -> int:
+    url = args.url or settings.ingest_url
+    failures = 0
+    for payload in read_article_files(args.files):
+        try:
+            response = post_article(url, payload)
+        except requests.ConnectionError:
+            print(f"cannot reach the ingest service at {url}: is it running?", file=sys.stderr)
+            return 1
+        failures += response.status_code >= 400
+        print(json.dumps({"status": response.status_code, **response.json()}))
+    return 1 if failures else 0
+
+
+def _run_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from analysis_worker.extraction import load_analyzer
+
+    analyzer = load_analyzer(settings.spacy_model)
+    # Two views of one lazy stream: spaCy reads texts ahead in batches, ids follow behind.
+    items, texts = itertools.tee(_stdin_items() if args.jsonl else _file_items(args.files))
+    pairs = ((item["text"], _parse_date(item.get("published_at"))) for item in texts)
+    for item, analysis in zip(items, analyzer.analyze_many(pairs), strict=True):
+        record = {"id": item.get("id"), **analysis.model_dump(mode="json")}
+        print(json.dumps(record, ensure_ascii=False, indent=None if args.jsonl else 2))
+    return 0
+
+
+def _file_items(paths: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in paths:
+        for number, payload in enumerate(read_article_files([path])):
+            yield {"id": payload.get("id") or f"{path.name}#{number}", **payload}
+
+
+def _stdin_items() -> Iterator[dict[str, Any]]:
+    for line in sys.stdin:
+        if line.strip():
+            yield json.loads(line)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

@@ -1,0 +1,105 @@
+"""Fixtures: a real redis-server per session, settings, in-process apps and a burst worker."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from analysis_worker import runtime
+from analysis_worker.extraction import Analyzer, load_analyzer
+from analysis_worker.worker import AnalysisWorker
+from api_service.app import create_app as create_api_app
+from ingest_service.app import create_app as create_ingest_app
+from newsflow.connection import connect
+from newsflow.entity_index import EntityIndex
+from newsflow.keys import Keys
+from newsflow.queue import analysis_queue
+from newsflow.settings import Settings
+from newsflow.store import ArticleStore
+from tests.processes import REPO_ROOT, RedisServer
+
+SEEDS_DIR = REPO_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A private redis-server for the whole session (never the machine's shared one)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    """A client of the private Redis, flushed before and after the test."""
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture
+def settings(redis_server: RedisServer, redis_client: redis.Redis) -> Settings:
+    """Settings pointing at the private Redis (which the redis_client fixture keeps clean)."""
+    return Settings(redis_url=redis_server.url, api_public_url="http://api.test")
+
+
+@pytest.fixture
+def ingest_client(settings: Settings) -> Any:
+    """A test client of the ingest app."""
+    return create_ingest_app(settings, connect(settings)).test_client()
+
+
+@pytest.fixture
+def api_client(settings: Settings) -> Any:
+    """A test client of the read API."""
+    return create_api_app(settings, connect(settings)).test_client()
+
+
+@pytest.fixture
+def store(settings: Settings, redis_client: redis.Redis) -> ArticleStore:
+    """The article store, with the analysis queue."""
+    return ArticleStore(redis_client, Keys(), analysis_queue(redis_client, settings))
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    """The spaCy pipeline and extractors, loaded once for the session."""
+    return load_analyzer(Settings().spacy_model)
+
+
+@pytest.fixture
+def run_worker(
+    settings: Settings, redis_client: redis.Redis, analyzer: Analyzer
+) -> Callable[[], bool]:
+    """Run a burst worker in this process until the queue is empty."""
+
+    def work() -> bool:
+        keys = Keys(settings.key_prefix)
+        runtime.install(
+            runtime.Runtime(
+                analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys)
+            )
+        )
+        worker = AnalysisWorker([analysis_queue(redis_client, settings)], connection=redis_client)
+        return worker.work(burst=True, logging_level="WARNING")
+
+    return work
+
+
+@pytest.fixture(scope="session")
+def seeds() -> list[dict[str, Any]]:
+    """The seed articles as a client posts them."""
+    return [json.loads(path.read_text()) for path in sorted(SEEDS_DIR.glob("*.json"))]
+
+
+@pytest.fixture
+def seed_path() -> Callable[[str], Path]:
+    """Return the path of a seed file by its number."""
+    return lambda number: next(SEEDS_DIR.glob(f"{number}_*.json"))

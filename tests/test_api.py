@@ -1,0 +1,102 @@
+"""The read API as an analyst uses it: articles, their analyses, entities across articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def analysed(
+    ingest_client: Any, run_worker: Callable[[], bool], seeds: list[dict[str, Any]]
+) -> list[str]:
+    """Post the seeds and run a burst worker over them; return their ids in posting order."""
+    ids = [ingest_client.post("/articles", json=seed).json["id"] for seed in seeds]
+    run_worker()
+    return ids
+
+
+def test_article_has_status_and_entities_with_offsets(
+    api_client: Any, analysed: list[str], seeds: list[dict[str, Any]]
+) -> None:
+    article = api_client.get(f"/articles/{analysed[2]}").json
+    assert article["status"] == "done"
+    assert article["text"] == seeds[2]["text"]
+    analysis = article["analysis"]
+    assert analysis["events"] == [] or isinstance(analysis["events"], list)
+    assert analysis["model"].startswith("en_core_web_sm")
+    for entity in analysis["entities"]:
+        assert article["text"][entity["start"] : entity["end"]] == entity["text"]
+    assert ("NATO", "ORG") in {(e["text"], e["label"]) for e in analysis["entities"]}
+
+
+def test_unknown_article_is_404_problem(api_client: Any) -> None:
+    response = api_client.get("/articles/does-not-exist")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_articles_are_listed_newest_first_page_by_page(
+    api_client: Any, analysed: list[str]
+) -> None:
+    first = api_client.get("/articles?limit=2").json
+    assert [a["id"] for a in first["items"]] == analysed[::-1][:2]
+    assert all("text" not in a for a in first["items"])
+    second = api_client.get(f"/articles?limit=2&cursor={first['next_cursor']}").json
+    assert [a["id"] for a in second["items"]] == [analysed[0]]
+    assert second["next_cursor"] is None
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=1000", "limit=abc"])
+def test_bad_paging_is_422(api_client: Any, query: str) -> None:
+    response = api_client.get(f"/articles?{query}")
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "limit"
+
+
+def test_forged_cursor_is_400(api_client: Any, analysed: list[str]) -> None:
+    response = api_client.get("/articles?cursor=bm90LWFuLWlk")
+    assert response.status_code == 400 and response.json["title"] == "Bad Request"
+
+
+def test_entities_count_the_articles_that_mention_them(
+    api_client: Any, analysed: list[str]
+) -> None:
+    entities = {e["key"]: e for e in api_client.get("/entities?limit=200").json["items"]}
+    assert entities["org:nato"]["article_count"] == 3
+    assert entities["org:nato"]["label"] == "ORG"
+    counts = [e["article_count"] for e in entities.values()]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_entities_filter_by_label_and_name(api_client: Any, analysed: list[str]) -> None:
+    places = api_client.get("/entities?label=GPE&limit=200").json["items"]
+    assert places and {e["label"] for e in places} == {"GPE"}
+    assert "gpe:greenland" in {e["key"] for e in places}
+    found = api_client.get("/entities?q=trump").json["items"]
+    assert "person:donald-trump" in {e["key"] for e in found}
+
+
+def test_entity_lists_the_articles_that_mention_it(api_client: Any, analysed: list[str]) -> None:
+    entity = api_client.get("/entities/gpe:greenland").json
+    assert entity["name"] == "Greenland"
+    assert {a["id"] for a in entity["articles"]} == {analysed[0], analysed[1]}
+    assert entity["article_count"] == 2
+
+
+def test_unknown_entity_is_404(api_client: Any) -> None:
+    assert api_client.get("/entities/gpe:atlantis").status_code == 404
+
+
+def test_openapi_document_comes_from_the_models(api_client: Any) -> None:
+    spec = api_client.get("/openapi/openapi.json").json
+    assert {"/articles", "/articles/{article_id}", "/entities", "/entities/{key}"} <= set(
+        spec["paths"]
+    )
+    schemas = spec["components"]["schemas"]
+    assert {"ArticleDetail", "Entity", "Event", "EntitySummary"} <= set(schemas)
+    assert "events" in schemas["StoredAnalysis"]["properties"]
+    assert api_client.get("/docs").status_code == 302
+    assert api_client.get("/openapi/swagger").status_code == 200

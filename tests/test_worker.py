@@ -1,0 +1,92 @@
+"""The analysis job: statuses, idempotent results, failures recorded with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import redis
+
+from analysis_worker import jobs, runtime
+from analysis_worker.extraction import Analyzer
+from newsflow.entity_index import EntityIndex
+from newsflow.keys import Keys
+from newsflow.models import ArticleIn
+from newsflow.store import ArticleStore
+
+
+def test_job_marks_done_and_stores_analysis(
+    store: ArticleStore, run_worker: Callable[[], bool], seeds: list[dict[str, Any]]
+) -> None:
+    accepted = store.accept(ArticleIn.model_validate(seeds[1]))
+    run_worker()
+    article = store.get(accepted.id)
+    assert article is not None and article.status == "done" and article.attempts == 1
+    analysis = store.get_analysis(accepted.id)
+    assert analysis is not None
+    labels = {(e.text, e.label) for e in analysis.entities}
+    assert ("Greenland", "GPE") in labels
+    assert ("Donald Trump", "PERSON") in labels
+
+
+def test_running_a_job_twice_keeps_one_analysis_and_exact_counts(
+    store: ArticleStore,
+    run_worker: Callable[[], bool],
+    redis_client: redis.Redis,
+    seeds: list[dict[str, Any]],
+) -> None:
+    ids = [store.accept(ArticleIn.model_validate(seed)).id for seed in seeds[:2]]
+    run_worker()
+    index = EntityIndex(redis_client, Keys())
+    before = ({e.key: e.article_count for e in index.top(500)}, store.get_analysis(ids[0]))
+    jobs.analyze_article(ids[0])
+    jobs.analyze_article(ids[0])
+    after = ({e.key: e.article_count for e in index.top(500)}, store.get_analysis(ids[0]))
+    assert after[0] == before[0]
+    assert after[1] is not None and before[1] is not None
+    assert after[1].entities == before[1].entities
+    assert redis_client.scard(Keys().entity_articles("gpe:greenland")) == 2
+
+
+class BrokenAnalyzer(Analyzer):
+    """An analyzer whose model blows up, as a corrupt article or a bug might."""
+
+    def analyze(self, text: str, published_at: Any = None) -> Any:
+        raise ValueError("the model choked")
+
+
+def test_failed_analysis_is_recorded_with_its_reason(
+    store: ArticleStore, redis_client: redis.Redis, analyzer: Analyzer
+) -> None:
+    accepted = store.accept(ArticleIn(text="Anything."))
+    keys = Keys()
+    runtime.install(
+        runtime.Runtime(
+            BrokenAnalyzer(analyzer.nlp),
+            ArticleStore(redis_client, keys),
+            EntityIndex(redis_client, keys),
+        )
+    )
+    with pytest.raises(ValueError):
+        jobs.analyze_article(accepted.id)
+    article = store.get(accepted.id)
+    assert article is not None and article.status == "failed"
+    assert article.error == "ValueError: the model choked"
+
+
+def test_job_for_unknown_article_does_nothing(
+    store: ArticleStore,
+    run_worker: Callable[[], bool],
+    redis_client: redis.Redis,
+    analyzer: Analyzer,
+) -> None:
+    keys = Keys()
+    runtime.install(
+        runtime.Runtime(analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys))
+    )
+    assert jobs.analyze_article("never-posted") == {
+        "article_id": "never-posted",
+        "skipped": "unknown article",
+    }
+    assert not redis_client.exists(keys.analysis("never-posted"))
