@@ -91,10 +91,10 @@ class Service:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Service:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command, env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
-        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command, env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
         return self
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int | None:

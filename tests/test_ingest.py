@@ -1,4 +1,4 @@
-"""POST /articles and /articles/batch: stored and queued together, duplicates found, errors clear."""
+"""POST /articles and /articles/batch: stored and queued together, duplicates found."""
 
 from __future__ import annotations
 

@@ -1,0 +1,37 @@
+# The two commands of the README: `make up` runs Newsflow locally with the seeds loaded,
+# `make test` runs the test suite. Both set up everything a fresh machine lacks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: up test lint bench redis-server clean
+
+up: $(VENV)/.installed
+	$(BIN)/newsflow up
+
+test: $(VENV)/.installed redis-server
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy newsflow ingest_service api_service analysis_worker
+
+bench: $(VENV)/.installed redis-server
+	$(BIN)/python -m bench.pipeline
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# The tests start their own redis-server; install Debian's when there is none on PATH.
+redis-server:
+	@command -v redis-server >/dev/null || { \
+	  echo "redis-server not found; installing it with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; \
+	}
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""docker-compose.yml, checked by what can run here: its shape, and its services as processes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+from tests.processes import REPO_ROOT, RedisServer, Service, free_port, wait_for, wait_ready
+
+COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def test_compose_has_one_service_per_role() -> None:
+    assert {"redis", "ingest", "api", "worker", "seed"} <= set(SERVICES)
+
+
+def test_services_wait_for_a_healthy_redis() -> None:
+    assert "healthcheck" in SERVICES["redis"]
+    for name in ("ingest", "api", "worker"):
+        assert SERVICES[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+    for name in ("ingest", "api"):
+        assert "readyz" in " ".join(SERVICES[name]["healthcheck"]["test"])
+
+
+def test_worker_can_scale() -> None:
+    worker = SERVICES["worker"]
+    assert "container_name" not in worker and "ports" not in worker
+
+
+def test_redis_keeps_an_append_only_file_on_a_volume_and_is_not_published() -> None:
+    redis = SERVICES["redis"]
+    assert "--appendonly" in redis["command"] and "yes" in redis["command"]
+    assert "noeviction" in redis["command"]
+    assert any(str(v).endswith(":/data") for v in redis["volumes"])
+    assert "ports" not in redis
+
+
+def test_seed_loader_sits_behind_a_profile() -> None:
+    assert SERVICES["seed"]["profiles"] == ["seed"]
+
+
+def test_dockerfile_runs_as_non_root_and_preloads_the_model() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    assert "USER newsflow" in dockerfile
+    assert "spacy.load" in dockerfile
+
+
+def local_command(service: dict[str, Any], ports: dict[str, int]) -> list[str]:
+    """The service's compose command, run here: this Python, loopback host, free ports."""
+    command = [str(part) for part in service["command"]]
+    if command[0] == "python":
+        command[0] = sys.executable
+    elif command[0] == "newsflow":
+        command = [sys.executable, "-m", "newsflow", *command[1:]]
+    rewritten = []
+    for previous, part in zip([""] + command, command, strict=False):
+        if previous == "--host":
+            part = "127.0.0.1"
+        elif previous == "--port":
+            part = str(ports[part])
+        rewritten.append(part)
+    return rewritten
+
+
+def local_environment(
+    service: dict[str, Any], redis_url: str, ports: dict[str, int]
+) -> dict[str, str]:
+    """The service's compose environment with the hosts rewritten to the local processes."""
+    env = {key: str(value) for key, value in service.get("environment", {}).items()}
+    env["REDIS_URL"] = env["REDIS_URL"].replace("redis://redis:6379/0", redis_url)
+    for host, port in (("ingest", "8001"), ("api", "8000")):
+        for key, value in env.items():
+            env[key] = value.replace(f"http://{host}:{port}", f"http://127.0.0.1:{ports[port]}")
+            env[key] = env[key].replace(
+                f"http://localhost:{port}", f"http://127.0.0.1:{ports[port]}"
+            )
+    return env
+
+
+@pytest.fixture
+def compose_services(
+    redis_server: RedisServer, redis_client: Any, tmp_path: Path
+) -> Iterator[dict[str, int]]:
+    ports = {"8001": free_port(), "8000": free_port()}
+    started = [
+        Service(
+            local_command(SERVICES[name], ports),
+            local_environment(SERVICES[name], redis_server.url, ports),
+            tmp_path / f"{name}.log",
+        ).start()
+        for name in ("ingest", "api", "worker")
+    ]
+    try:
+        wait_ready(f"http://127.0.0.1:{ports['8001']}")
+        wait_ready(f"http://127.0.0.1:{ports['8000']}")
+        yield ports
+    finally:
+        for service in started:
+            service.stop()
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_compose_services_run_as_processes_and_load_the_seeds(
+    compose_services: dict[str, int], redis_server: RedisServer, tmp_path: Path
+) -> None:
+    seed = SERVICES["seed"]
+    loader = Service(
+        local_command(seed, compose_services),
+        local_environment(seed, redis_server.url, compose_services),
+        tmp_path / "seed.log",
+    ).start()
+    assert loader.process is not None and loader.process.wait(timeout=60) == 0, loader.log()
+    api = f"http://127.0.0.1:{compose_services['8000']}"
+    seed_ids = [p.stem for p in (REPO_ROOT / "seeds").glob("*.json")]
+    assert len(seed_ids) == 3
+
+    def all_done() -> bool:
+        items = requests.get(f"{api}/articles", timeout=5).json()["items"]
+        return len(items) == 3 and all(a["status"] == "done" for a in items)
+
+    wait_for(all_done, timeout=120, what="the seeds to be analysed")
+    assert requests.get(f"{api}/entities/org:nato", timeout=5).json()["article_count"] == 3

@@ -1,0 +1,107 @@
+"""End to end: the real service commands as processes on loopback, driven over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.processes import (
+    RedisServer,
+    Service,
+    free_port,
+    python_module,
+    wait_for,
+    wait_ready,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@pytest.fixture
+def stack(redis_server: RedisServer, redis_client: Any, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Ingest, API and one worker, started with their own commands; always stopped."""
+    ingest_port, api_port = free_port(), free_port()
+    api_url = f"http://127.0.0.1:{api_port}"
+    env = {"REDIS_URL": redis_server.url, "API_PUBLIC_URL": api_url}
+    services = [
+        Service(
+            python_module("ingest_service", "--port", str(ingest_port)),
+            env,
+            tmp_path / "ingest.log",
+        ),
+        Service(python_module("api_service", "--port", str(api_port)), env, tmp_path / "api.log"),
+        Service(python_module("analysis_worker"), env, tmp_path / "worker.log"),
+    ]
+    for service in services:
+        service.start()
+    try:
+        urls = {"ingest": f"http://127.0.0.1:{ingest_port}", "api": api_url}
+        wait_ready(urls["ingest"])
+        wait_ready(urls["api"])
+        yield urls
+    finally:
+        for service in services:
+            service.stop()
+
+
+def wait_done(location: str) -> dict[str, Any]:
+    return wait_for(
+        lambda: (
+            (body := requests.get(location, timeout=5).json())["status"] in ("done", "failed")
+            and body
+        ),
+        timeout=120,
+        what=f"{location} to be analysed",
+    )
+
+
+def entity_pairs(article: dict[str, Any]) -> set[tuple[str, str]]:
+    text = article["text"]
+    for entity in article["analysis"]["entities"]:
+        assert text[entity["start"] : entity["end"]] == entity["text"], entity
+    return {(e["text"], e["label"]) for e in article["analysis"]["entities"]}
+
+
+def test_seeds_flow_through_the_real_processes(
+    stack: dict[str, str], seeds: list[dict[str, Any]]
+) -> None:
+    locations = []
+    for seed in seeds:
+        response = requests.post(f"{stack['ingest']}/articles", json=seed, timeout=10)
+        assert response.status_code == 202, response.text
+        locations.append(response.headers["Location"])
+    assert all(loc.startswith(stack["api"]) for loc in locations)
+
+    articles = [wait_done(location) for location in locations]
+    assert [a["status"] for a in articles] == ["done"] * 3
+    found = set().union(*(entity_pairs(a) for a in articles))
+    assert {("NATO", "ORG"), ("Greenland", "GPE"), ("Donald Trump", "PERSON")} <= found
+
+    listed = requests.get(f"{stack['api']}/articles", timeout=5).json()
+    assert {a["id"] for a in listed["items"]} == {s["id"] for s in seeds}
+    nato = requests.get(f"{stack['api']}/entities/org:nato", timeout=5).json()
+    assert nato["article_count"] == 3
+
+    again = requests.post(f"{stack['ingest']}/articles", json=seeds[0], timeout=10)
+    assert again.status_code == 200 and again.json()["status"] == "done"
+
+
+def test_batch_post_through_the_real_processes(stack: dict[str, str]) -> None:
+    batch = [{"text": f"Estonia protested to Russia over incident number {n}."} for n in range(5)]
+    batch.insert(2, {"text": ""})
+    response = requests.post(
+        f"{stack['ingest']}/articles/batch",
+        data=json.dumps(batch),
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    statuses = [item["status"] for item in response.json()["items"]]
+    assert statuses == [202, 202, 422, 202, 202, 202]
+    for item in response.json()["items"]:
+        if item["status"] == 202:
+            assert wait_done(f"{stack['api']}/articles/{item['id']}")["status"] == "done"
