@@ -12,8 +12,9 @@ from newsflow.settings import Settings
 ANALYZE_JOB = "analysis_worker.jobs.analyze_article"
 """Import path of the job function; ingest names it without importing spaCy."""
 
-JOB_RESULT_TTL = 600
-"""Seconds RQ keeps a finished job record; our results live in our own keys, not RQ's."""
+JOB_RESULT_TTL = 0
+"""RQ deletes a finished job at once: our results live in our own keys, and every write saved
+matters when Redis fsyncs each one (appendfsync always)."""
 
 JOB_FAILURE_TTL = 7 * 24 * 3600
 """Seconds RQ keeps a failed job record, for inspection with `rq info`."""

@@ -29,6 +29,15 @@ SUMMARY_FIELDS = ("id", "title", "url", "source", "published_at", "status", "cre
 """Article hash fields a list needs (the text stays in Redis)."""
 
 
+# One round trip: mark an existing article `processing`, count the attempt, return its fields.
+START_PROCESSING_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+redis.call('HSET', KEYS[1], 'status', 'processing', 'updated_at', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+return redis.call('HGETALL', KEYS[1])
+"""
+
+
 class InvalidCursor(ValueError):
     """A pagination cursor that this store did not hand out."""
 
@@ -72,6 +81,7 @@ class ArticleStore:
         self.redis = redis
         self.keys = keys
         self.queue = queue
+        self._start = redis.register_script(START_PROCESSING_LUA)
 
     def accept(self, article: ArticleIn) -> Accepted:
         """Store a new article and enqueue its analysis in one transaction, or find its twin."""
@@ -183,20 +193,10 @@ class ArticleStore:
 
     def mark_processing(self, article_id: str) -> Article | None:
         """Record that a worker started on the article; return it (None if unknown)."""
-        key = self.keys.article(article_id)
-        if not self.redis.exists(key):
+        fields = self._start(keys=[self.keys.article(article_id)], args=[utcnow().isoformat()])
+        if not fields:
             return None
-        with self.redis.pipeline() as pipe:
-            pipe.hset(
-                key,
-                mapping={
-                    "status": ArticleStatus.PROCESSING.value,
-                    "updated_at": utcnow().isoformat(),
-                },
-            )
-            pipe.hincrby(key, "attempts", 1)
-            pipe.execute()
-        return self.get(article_id)
+        return Article.model_validate(_decode(dict(zip(fields[::2], fields[1::2], strict=True))))
 
     def mark_failed(self, article_id: str, reason: str) -> None:
         """Record that the article's analysis failed, and why."""

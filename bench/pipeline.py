@@ -1,0 +1,217 @@
+"""Benchmark: raw spaCy nlp.pipe against the running pipeline (ingest -> RQ -> one worker).
+
+Prints, from one run on one machine: raw spaCy articles/s over the corpus, the same corpus
+through the real processes (first POST to last `done`), their ratio, ingest requests/s for
+single POSTs, and the worker's resident memory. Run with `make bench` or
+`python -m bench.pipeline`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+import requests
+import spacy
+from spacy.language import Language
+
+from bench.corpus import CORPUS_SIZE, build_corpus
+from newsflow.keys import Keys
+from newsflow.settings import Settings
+from newsflow.stack import free_port, wait_for_port, wait_until_ready
+
+ROUNDS = 3
+"""Rounds of (raw spaCy, pipeline), interleaved, so machine noise hits both alike."""
+
+INGEST_REQUESTS = 600
+"""Single POSTs sent to measure ingest throughput."""
+
+INGEST_CLIENTS = 8
+"""Concurrent HTTP clients for the ingest measurement."""
+
+
+def measure_raw_spacy(nlp: Language, texts: list[str]) -> float:
+    """Return articles/s of spaCy's nlp.pipe over the texts (after a warm-up)."""
+    list(nlp.pipe(texts[:5]))
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts):
+        pass
+    return len(texts) / (time.perf_counter() - started)
+
+
+@contextmanager
+def running(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a process for the duration of the block, then stop it."""
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def redis_command(port: int, data_dir: Path, appendfsync: str) -> list[str]:
+    """A private Redis with an append-only file, as compose runs it."""
+    return [
+        shutil.which("redis-server") or "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data_dir),
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        appendfsync,
+    ]
+
+
+def measure_pipeline(corpus: list[dict[str, str]], ingest_url: str, client: redis.Redis) -> float:
+    """POST every article, wait until all are done; return articles/s from first POST to last."""
+    keys = Keys()
+    started = time.perf_counter()
+    with requests.Session() as session:
+        for article in corpus:
+            session.post(f"{ingest_url}/articles", json=article, timeout=30).raise_for_status()
+    # One cheap look at a time, in posting order: a busy poller would steal the worker's CPU.
+    for article in corpus:
+        while client.hget(keys.article(article["id"]), "status") not in (b"done", b"failed"):
+            time.sleep(0.01)
+    return len(corpus) / (time.perf_counter() - started)
+
+
+def measure_ingest(ingest_url: str, requests_count: int, clients: int) -> float:
+    """Return single-POST requests/s with several concurrent clients."""
+    sessions = [requests.Session() for _ in range(clients)]
+
+    def post(number: int) -> int:
+        body = {"text": f"Ingest benchmark article {number}: Estonia protested to Russia."}
+        return (
+            sessions[number % clients]
+            .post(f"{ingest_url}/articles", json=body, timeout=30)
+            .status_code
+        )
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        codes = list(pool.map(post, range(requests_count)))
+    elapsed = time.perf_counter() - started
+    assert set(codes) == {202}, set(codes)
+    return requests_count / elapsed
+
+
+def rss_mb(pid: int) -> float:
+    """Return a process's resident set size in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+FSYNC_POLICIES = ("everysec", "always")
+"""Redis AOF fsync policies measured side by side (compose ships 'always')."""
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=CORPUS_SIZE)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+    nlp = spacy.load(Settings().spacy_model)
+    print(
+        f"corpus: {args.articles} distinct articles of ~2 kB per round, {args.rounds} rounds, "
+        "one worker process; raw and pipeline interleaved"
+    )
+    for policy in FSYNC_POLICIES:
+        report(policy, *measure_policy(policy, nlp, args))
+
+
+def measure_policy(
+    policy: str, nlp: Language, args: argparse.Namespace
+) -> tuple[list[tuple[float, float]], float, float]:
+    """Start Redis (with this fsync policy), ingest and a worker; measure rounds and ingest."""
+    rounds: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        redis_port, ingest_port = free_port(6390), free_port(18101)
+        env = {
+            **os.environ,
+            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            "LOG_LEVEL": "WARNING",
+        }
+        ingest_url = f"http://127.0.0.1:{ingest_port}"
+        with running(redis_command(redis_port, work, policy), env, work / "redis.log"):
+            wait_for_port(redis_port, 20)
+            client = redis.Redis(port=redis_port)
+            with running(
+                [sys.executable, "-m", "ingest_service", "--port", str(ingest_port)],
+                env,
+                work / "ingest.log",
+            ):
+                wait_until_ready(ingest_url, 60)
+                with running(
+                    [sys.executable, "-m", "analysis_worker"], env, work / "worker.log"
+                ) as worker:
+                    wait_for_worker(client)
+                    for number in range(args.rounds):
+                        corpus = build_corpus(args.articles, seed=number)
+                        raw = measure_raw_spacy(nlp, [a["text"] for a in corpus])
+                        rounds.append((raw, measure_pipeline(corpus, ingest_url, client)))
+                    worker_rss = rss_mb(worker.pid)
+                ingest_rate = measure_ingest(ingest_url, INGEST_REQUESTS, INGEST_CLIENTS)
+    return rounds, ingest_rate, worker_rss
+
+
+def report(
+    policy: str, rounds: list[tuple[float, float]], ingest_rate: float, worker_rss: float
+) -> None:
+    """Print each round and the medians for one fsync policy."""
+    print(f"\n== Redis appendonly yes, appendfsync {policy}")
+    for number, (raw, pipeline) in enumerate(rounds, 1):
+        print(
+            f"round {number}: raw spaCy nlp.pipe {raw:5.1f} articles/s | pipeline {pipeline:5.1f} "
+            f"articles/s (first POST to last done) | ratio {pipeline / raw:.2f}"
+        )
+    raw_median = statistics.median(r for r, _ in rounds)
+    pipeline_median = statistics.median(p for _, p in rounds)
+    ratio = statistics.median(p / r for r, p in rounds)
+    print(
+        f"median: raw {raw_median:.1f} articles/s, pipeline {pipeline_median:.1f} articles/s, "
+        f"ratio {ratio:.2f} (goal >= 0.90)"
+    )
+    print(
+        f"ingest single POSTs: {ingest_rate:.0f} requests/s ({INGEST_CLIENTS} clients, "
+        f"{INGEST_REQUESTS} requests, worker stopped)"
+    )
+    print(f"worker RSS after the rounds: {worker_rss:.0f} MB")
+
+
+def wait_for_worker(client: redis.Redis, timeout: float = 60) -> None:
+    """Wait until an RQ worker has registered (its model is loaded by then)."""
+    deadline = time.monotonic() + timeout
+    while not client.scard("rq:workers"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker did not start")
+        time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    main()
