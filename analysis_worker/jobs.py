@@ -5,11 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from rq import get_current_job
+
 from analysis_worker import runtime
 from newsflow.models import StoredAnalysis
 from newsflow.store import utcnow
 
 log = logging.getLogger(__name__)
+
+REASON_LENGTH = 500
+"""Longest failure reason stored with an article."""
 
 
 def analyze_article(article_id: str) -> dict[str, Any]:
@@ -21,8 +26,8 @@ def analyze_article(article_id: str) -> dict[str, Any]:
         return {"article_id": article_id, "skipped": "unknown article"}
     try:
         analysis = current.analyzer.analyze(article.text, article.published_at)
-    except Exception as exc:
-        current.store.mark_failed(article_id, f"{type(exc).__name__}: {exc}"[:500])
+    except Exception as exc:  # the job timeout (JobTimeoutException) arrives here too
+        record_failure(article_id, exc)
         raise
     current.index.save_analysis(
         StoredAnalysis(
@@ -38,3 +43,14 @@ def analyze_article(article_id: str) -> dict[str, Any]:
         "entities": len(analysis.entities),
         "events": len(analysis.events),
     }
+
+
+def record_failure(article_id: str, exc: Exception) -> None:
+    """Note a failed attempt: queued again if RQ will retry it, else failed for good."""
+    reason = f"{type(exc).__name__}: {exc}"[:REASON_LENGTH]
+    job = get_current_job()
+    store = runtime.current().store
+    if job is not None and (job.retries_left or 0) > 0:
+        store.note_retry(article_id, reason)
+    else:
+        store.mark_failed(article_id, reason)

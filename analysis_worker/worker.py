@@ -10,14 +10,23 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
+import redis
+from redis import Redis
 from rq import SimpleWorker
 
 from analysis_worker import runtime
+from analysis_worker.housekeeping import Housekeeper
 from newsflow.connection import connect_worker
-from newsflow.queue import analysis_queue
+from newsflow.queue import AnalysisQueue
 from newsflow.settings import Settings
 
 log = logging.getLogger(__name__)
+
+RECONNECT_FIRST_PAUSE_SECONDS = 1.0
+"""First pause before a worker that lost Redis tries again (doubling up to the max)."""
+
+RECONNECT_MAX_PAUSE_SECONDS = 30.0
+"""Longest pause between reconnection attempts."""
 
 SUPERVISOR_POLL_SECONDS = 0.5
 """How often the supervisor of several worker processes checks on them."""
@@ -30,13 +39,49 @@ class AnalysisWorker(SimpleWorker):
     ~65 ms of spaCy per article that is too dear, and the model is loaded once here instead.
     """
 
+    @property
+    def shutdown_requested(self) -> bool:
+        """Whether SIGTERM/SIGINT asked this worker to stop (as opposed to losing Redis)."""
+        return self._shutdown_requested_date is not None or self._stop_requested
 
-def run_worker(settings: Settings, burst: bool = False) -> bool:
-    """Load the model, then work the analysis queue until stopped (or empty, with burst)."""
+
+def run_worker(settings: Settings, burst: bool = False) -> None:
+    """Load the model, then work the queue until stopped; outlive Redis outages."""
     connection = connect_worker(settings)
     runtime.install(runtime.build_runtime(settings, connection))
-    worker = AnalysisWorker([analysis_queue(connection, settings)], connection=connection)
-    return worker.work(burst=burst, logging_level=settings.log_level.upper())
+    housekeeper = Housekeeper(settings)
+    housekeeper.start()
+    pause = RECONNECT_FIRST_PAUSE_SECONDS
+    try:
+        while True:
+            worker = _work_once(settings, connection, housekeeper, burst)
+            if burst or (worker is not None and worker.shutdown_requested):
+                return
+            log.warning("worker lost Redis; reconnecting in %.0f s", pause)
+            time.sleep(pause)
+            pause = min(pause * 2, RECONNECT_MAX_PAUSE_SECONDS)
+    finally:
+        housekeeper.stop()
+
+
+def _work_once(
+    settings: Settings, connection: Redis, housekeeper: Housekeeper, burst: bool
+) -> AnalysisWorker | None:
+    """Run one RQ worker until it stops; None if Redis failed before it could start."""
+    try:
+        worker = AnalysisWorker(
+            [AnalysisQueue(connection, settings).queue],
+            connection=connection,
+            worker_ttl=settings.worker_ttl_seconds,
+            maintenance_interval=settings.maintenance_interval_seconds,
+        )
+        housekeeper.worker_name = worker.name
+        housekeeper.beat()
+        worker.work(burst=burst, logging_level=settings.log_level.upper())
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        log.warning("Redis unavailable: %s", exc)
+        return None
+    return worker
 
 
 def run_workers(settings: Settings, processes: int, burst: bool = False) -> None:

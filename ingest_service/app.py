@@ -15,7 +15,7 @@ from newsflow.connection import connect
 from newsflow.keys import Keys
 from newsflow.models import Accepted, ArticleIn
 from newsflow.problems import Problem, unavailable_problem, validation_problem
-from newsflow.queue import analysis_queue
+from newsflow.queue import AnalysisQueue
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
 from newsflow.web import create_openapi_app, problem_responses
@@ -49,7 +49,12 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
     settings = settings or Settings()
     redis = redis or connect(settings)
     app = create_openapi_app(__name__, "Newsflow ingest", settings, redis)
-    store = ArticleStore(redis, Keys(settings.key_prefix), analysis_queue(redis, settings))
+    store = ArticleStore(
+        redis,
+        Keys(settings.key_prefix),
+        AnalysisQueue(redis, settings),
+        recheck_after=settings.stuck_after_seconds,
+    )
     _add_article_routes(app, settings, store)
     return app
 

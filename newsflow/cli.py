@@ -14,7 +14,12 @@ from typing import Any
 import requests
 
 from newsflow.articles_io import post_article, read_article_files
+from newsflow.connection import connect
+from newsflow.keys import Keys
+from newsflow.queue import AnalysisQueue
+from newsflow.reconciler import Reconciler
 from newsflow.settings import Settings
+from newsflow.store import ArticleStore
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +58,45 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help='read {"id","text","published_at"} lines on stdin'
     )
     extract.set_defaults(run=_run_extract)
+    requeue = commands.add_parser("requeue", help="re-drive articles whose analysis failed")
+    requeue.add_argument(
+        "--failed",
+        action="store_true",
+        required=True,
+        help="every article marked failed (attempt counts start again)",
+    )
+    requeue.set_defaults(run=_run_requeue)
+
+    reconcile = commands.add_parser("reconcile", help="re-drive articles whose job was lost, once")
+    reconcile.set_defaults(run=_run_reconcile)
     return parser
+
+
+def _store(settings: Settings) -> ArticleStore:
+    connection = connect(settings)
+    return ArticleStore(
+        connection,
+        Keys(settings.key_prefix),
+        AnalysisQueue(connection, settings),
+        recheck_after=settings.stuck_after_seconds,
+    )
+
+
+def _run_requeue(args: argparse.Namespace, settings: Settings) -> int:
+    requeued = _store(settings).requeue_failed()
+    print(json.dumps({"requeued": requeued}))
+    return 0
+
+
+def _run_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    store = _store(settings)
+    report = Reconciler(store.redis, store, settings.max_attempts).run_once()
+    print(
+        json.dumps(
+            {"checked": report.checked, "redriven": report.redriven, "failed": report.failed}
+        )
+    )
+    return 0
 
 
 def _run_up(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from newsflow.settings import Settings
 
@@ -14,6 +16,9 @@ def connect(settings: Settings) -> redis.Redis:
         socket_timeout=settings.redis_timeout_seconds,
         socket_connect_timeout=settings.redis_timeout_seconds,
         health_check_interval=30,
+        # One immediate retry heals a connection a restarted Redis dropped; more would
+        # push the 503 past the two seconds a client should wait.
+        retry=Retry(NoBackoff(), 1),
     )
 
 

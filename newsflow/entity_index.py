@@ -52,6 +52,8 @@ end
 redis.call('SET', prefix .. ':analysis:' .. id, analysis)
 redis.call('HSET', article, 'status', 'done', 'updated_at', now)
 redis.call('HDEL', article, 'error')
+redis.call('ZREM', prefix .. ':pending', id)
+redis.call('SREM', prefix .. ':failed', id)
 return 1
 """
 

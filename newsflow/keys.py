@@ -28,6 +28,20 @@ class Keys:
         """Points a duplicate marker (client id, URL, text hash) at an article id."""
         return f"{self.prefix}:seen:{kind}:{digest}"
 
+    @property
+    def pending(self) -> str:
+        """Sorted set of unfinished article ids, scored by when the reconciler should look."""
+        return f"{self.prefix}:pending"
+
+    @property
+    def failed(self) -> str:
+        """Set of the ids of articles whose analysis failed for good."""
+        return f"{self.prefix}:failed"
+
+    def worker_alive(self, worker_name: str) -> str:
+        """Expiring key a worker process refreshes while it lives."""
+        return f"{self.prefix}:worker-alive:{worker_name}"
+
     def entity(self, key: str) -> str:
         """Hash describing one canonical entity (name, label, actor code)."""
         return f"{self.prefix}:entity:{key}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from redis import Redis
 from redis.client import Pipeline
-from rq import Queue
+from rq import Queue, Retry
 from rq.job import Job
 
 from newsflow.settings import Settings
@@ -20,22 +20,25 @@ JOB_FAILURE_TTL = 7 * 24 * 3600
 """Seconds RQ keeps a failed job record, for inspection with `rq info`."""
 
 
-def analysis_queue(connection: Redis, settings: Settings) -> Queue:
-    """Return the queue analysis jobs go to."""
-    return Queue(
-        settings.queue_name,
-        connection=connection,
-        default_timeout=settings.job_timeout_seconds,
-    )
+class AnalysisQueue:
+    """The RQ queue of analysis jobs, with the timeout and retry policy from settings."""
 
+    def __init__(self, connection: Redis, settings: Settings) -> None:
+        self.queue = Queue(
+            settings.queue_name, connection=connection, default_timeout=settings.job_timeout_seconds
+        )
+        self.retry = Retry(max=settings.job_retries, interval=settings.job_retry_intervals)
+        self.timeout = settings.job_timeout_seconds
 
-def enqueue_analysis(queue: Queue, article_id: str, pipeline: Pipeline | None = None) -> Job:
-    """Enqueue the analysis of one article; with a pipeline, inside its MULTI."""
-    return queue.enqueue_call(
-        ANALYZE_JOB,
-        args=(article_id,),
-        result_ttl=JOB_RESULT_TTL,
-        failure_ttl=JOB_FAILURE_TTL,
-        description=f"analyze article {article_id}",
-        pipeline=pipeline,
-    )
+    def enqueue(self, article_id: str, pipeline: Pipeline | None = None) -> Job:
+        """Enqueue the analysis of one article; with a pipeline, inside its MULTI."""
+        return self.queue.enqueue_call(
+            ANALYZE_JOB,
+            args=(article_id,),
+            timeout=self.timeout,
+            retry=self.retry,
+            result_ttl=JOB_RESULT_TTL,
+            failure_ttl=JOB_FAILURE_TTL,
+            description=f"analyze article {article_id}",
+            pipeline=pipeline,
+        )

@@ -30,8 +30,28 @@ class Settings(BaseSettings):
     max_article_bytes: int = Field(default=1_000_000, description="Largest accepted article body.")
     max_batch_items: int = Field(default=500, description="Most articles in one batch POST.")
     redis_timeout_seconds: float = Field(
-        default=1.0, description="Socket timeout of the services' Redis calls (503 after it)."
+        default=0.8, description="Socket timeout of the services' Redis calls (503 after it)."
     )
     retry_after_seconds: int = Field(default=5, description="Retry-After sent with a 503.")
     job_timeout_seconds: int = Field(default=120, description="Longest one analysis job may run.")
+    job_retries: int = Field(default=3, description="RQ retries of a job that raised or timed out.")
+    job_retry_intervals: list[int] = Field(
+        default=[5, 30, 120], description="Seconds before each retry (backoff); JSON list."
+    )
+    max_attempts: int = Field(
+        default=6, description="Starts of one article (retries and re-drives) before it is failed."
+    )
+    worker_ttl_seconds: int = Field(default=30, description="RQ worker heartbeat TTL.")
+    maintenance_interval_seconds: int = Field(
+        default=30, description="How often RQ workers clean their registries."
+    )
+    liveness_ttl_seconds: int = Field(
+        default=15, description="A worker whose liveness key is this old is taken for dead."
+    )
+    reconcile_interval_seconds: int = Field(
+        default=5, description="How often each worker process runs the reconciler."
+    )
+    stuck_after_seconds: int = Field(
+        default=30, description="An unfinished article is checked this long after its last look."
+    )
     log_level: str = "INFO"

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis, WatchError
-from rq import Queue
 
 from newsflow.keys import Keys
 from newsflow.models import (
@@ -23,7 +22,7 @@ from newsflow.models import (
     ArticleSummary,
     StoredAnalysis,
 )
-from newsflow.queue import enqueue_analysis
+from newsflow.queue import AnalysisQueue
 
 SUMMARY_FIELDS = ("id", "title", "url", "source", "published_at", "status", "created_at")
 """Article hash fields a list needs (the text stays in Redis)."""
@@ -77,10 +76,17 @@ def decode_cursor(cursor: str) -> str:
 class ArticleStore:
     """Articles, their status and their analyses in Redis."""
 
-    def __init__(self, redis: Redis, keys: Keys, queue: Queue | None = None) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        queue: AnalysisQueue | None = None,
+        recheck_after: float = 30.0,
+    ) -> None:
         self.redis = redis
         self.keys = keys
         self.queue = queue
+        self.recheck_after = recheck_after
         self._start = redis.register_script(START_PROCESSING_LUA)
 
     def accept(self, article: ArticleIn) -> Accepted:
@@ -109,11 +115,56 @@ class ArticleStore:
         pipe.zadd(self.keys.articles_by_time, {article_id: now.timestamp()})
         for marker in markers:
             pipe.set(marker, article_id)
-        if self.queue is None:
-            raise RuntimeError("this store was built without a queue and cannot accept articles")
-        enqueue_analysis(self.queue, article_id, pipeline=pipe)
+        self._enqueue(pipe, article_id, now)
         pipe.execute()
         return Accepted(id=article_id, status=ArticleStatus.QUEUED)
+
+    def _enqueue(self, pipe: Any, article_id: str, now: datetime) -> None:
+        """Queue the article's job and note when to check on it (inside the caller's MULTI)."""
+        if self.queue is None:
+            raise RuntimeError("this store was built without a queue and cannot enqueue")
+        job = self.queue.enqueue(article_id, pipeline=pipe)
+        pipe.hset(self.keys.article(article_id), "job_id", job.id)
+        pipe.zadd(self.keys.pending, {article_id: now.timestamp() + self.recheck_after})
+
+    def redrive(self, article_id: str, stale_job_id: str | None) -> bool:
+        """Queue a new job for an article whose job is lost; False if someone acted first."""
+        key = self.keys.article(article_id)
+        with self.redis.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                if as_text(pipe.hget(key, "job_id")) != stale_job_id:
+                    return False
+                now = utcnow()
+                pipe.multi()
+                pipe.hset(
+                    key,
+                    mapping={"status": ArticleStatus.QUEUED.value, "updated_at": now.isoformat()},
+                )
+                self._enqueue(pipe, article_id, now)
+                pipe.execute()
+            except WatchError:
+                return False
+        return True
+
+    def requeue_failed(self) -> list[str]:
+        """Re-drive every failed article with a fresh attempt count; return their ids."""
+        requeued = []
+        for raw_id in self.redis.smembers(self.keys.failed):
+            article_id = as_text(raw_id) or ""
+            key = self.keys.article(article_id)
+            job_id = as_text(self.redis.hget(key, "job_id"))
+            self.redis.hset(key, "attempts", 0)
+            if self.redrive(article_id, job_id):
+                self.redis.srem(self.keys.failed, article_id)
+                requeued.append(article_id)
+        return requeued
+
+    def recheck_later(self, article_id: str) -> None:
+        """Look at this unfinished article again after the recheck delay."""
+        self.redis.zadd(
+            self.keys.pending, {article_id: utcnow().timestamp() + self.recheck_after}, xx=True
+        )
 
     def _find_twin(
         self, pipe: Any, article_key: str, article_id: str, markers: list[str]
@@ -199,10 +250,12 @@ class ArticleStore:
         return Article.model_validate(_decode(dict(zip(fields[::2], fields[1::2], strict=True))))
 
     def mark_failed(self, article_id: str, reason: str) -> None:
-        """Record that the article's analysis failed, and why."""
+        """Record that the article's analysis failed for good, and why."""
         key = self.keys.article(article_id)
-        if self.redis.exists(key):
-            self.redis.hset(
+        if not self.redis.exists(key):
+            return
+        with self.redis.pipeline() as pipe:
+            pipe.hset(
                 key,
                 mapping={
                     "status": ArticleStatus.FAILED.value,
@@ -210,6 +263,20 @@ class ArticleStore:
                     "updated_at": utcnow().isoformat(),
                 },
             )
+            pipe.zrem(self.keys.pending, article_id)
+            pipe.sadd(self.keys.failed, article_id)
+            pipe.execute()
+
+    def note_retry(self, article_id: str, reason: str) -> None:
+        """Record a failed attempt that RQ will retry: back to queued, with the reason."""
+        self.redis.hset(
+            self.keys.article(article_id),
+            mapping={
+                "status": ArticleStatus.QUEUED.value,
+                "error": f"retrying after: {reason}",
+                "updated_at": utcnow().isoformat(),
+            },
+        )
 
 
 def as_text(value: bytes | str | None) -> str | None:

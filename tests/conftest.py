@@ -18,7 +18,7 @@ from ingest_service.app import create_app as create_ingest_app
 from newsflow.connection import connect
 from newsflow.entity_index import EntityIndex
 from newsflow.keys import Keys
-from newsflow.queue import analysis_queue
+from newsflow.queue import AnalysisQueue
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
 from tests.processes import REPO_ROOT, RedisServer
@@ -65,7 +65,7 @@ def api_client(settings: Settings) -> Any:
 @pytest.fixture
 def store(settings: Settings, redis_client: redis.Redis) -> ArticleStore:
     """The article store, with the analysis queue."""
-    return ArticleStore(redis_client, Keys(), analysis_queue(redis_client, settings))
+    return ArticleStore(redis_client, Keys(), AnalysisQueue(redis_client, settings))
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +87,9 @@ def run_worker(
                 analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys)
             )
         )
-        worker = AnalysisWorker([analysis_queue(redis_client, settings)], connection=redis_client)
+        worker = AnalysisWorker(
+            [AnalysisQueue(redis_client, settings).queue], connection=redis_client
+        )
         return worker.work(burst=True, logging_level="WARNING")
 
     return work

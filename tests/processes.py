@@ -144,3 +144,42 @@ def _pings(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.RedisError:
         return False
+
+
+class Stack:
+    """Ingest, API and N worker processes started with their own commands; always stopped."""
+
+    def __init__(
+        self, redis_url: str, log_dir: Path, env: Mapping[str, str] | None = None, workers: int = 1
+    ) -> None:
+        self.ingest_port, self.api_port = free_port(), free_port()
+        self.ingest = f"http://127.0.0.1:{self.ingest_port}"
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        self.env = {"REDIS_URL": redis_url, "API_PUBLIC_URL": self.api, **(env or {})}
+        self.log_dir = log_dir
+        self.services = {
+            "ingest": self._service("ingest", "ingest_service", "--port", str(self.ingest_port)),
+            "api": self._service("api", "api_service", "--port", str(self.api_port)),
+        }
+        for number in range(workers):
+            self.services[f"worker{number}"] = self._service(f"worker{number}", "analysis_worker")
+
+    def _service(self, name: str, module: str, *args: str) -> Service:
+        return Service(python_module(module, *args), self.env, self.log_dir / f"{name}.log")
+
+    def start(self) -> Stack:
+        for service in self.services.values():
+            service.start()
+        wait_ready(self.ingest)
+        wait_ready(self.api)
+        return self
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
+    def workers(self) -> list[Service]:
+        return [s for name, s in self.services.items() if name.startswith("worker")]
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {name}\n{s.log()[-3000:]}" for name, s in self.services.items())

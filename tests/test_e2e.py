@@ -10,14 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.processes import (
-    RedisServer,
-    Service,
-    free_port,
-    python_module,
-    wait_for,
-    wait_ready,
-)
+from tests.processes import RedisServer, Stack, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -25,28 +18,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 @pytest.fixture
 def stack(redis_server: RedisServer, redis_client: Any, tmp_path: Path) -> Iterator[dict[str, str]]:
     """Ingest, API and one worker, started with their own commands; always stopped."""
-    ingest_port, api_port = free_port(), free_port()
-    api_url = f"http://127.0.0.1:{api_port}"
-    env = {"REDIS_URL": redis_server.url, "API_PUBLIC_URL": api_url}
-    services = [
-        Service(
-            python_module("ingest_service", "--port", str(ingest_port)),
-            env,
-            tmp_path / "ingest.log",
-        ),
-        Service(python_module("api_service", "--port", str(api_port)), env, tmp_path / "api.log"),
-        Service(python_module("analysis_worker"), env, tmp_path / "worker.log"),
-    ]
-    for service in services:
-        service.start()
+    running = Stack(redis_server.url, tmp_path).start()
     try:
-        urls = {"ingest": f"http://127.0.0.1:{ingest_port}", "api": api_url}
-        wait_ready(urls["ingest"])
-        wait_ready(urls["api"])
-        yield urls
+        yield {"ingest": running.ingest, "api": running.api}
     finally:
-        for service in services:
-            service.stop()
+        running.stop()
 
 
 def wait_done(location: str) -> dict[str, Any]:
