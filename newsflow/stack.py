@@ -86,7 +86,7 @@ class LocalStack:
             "--appendonly",
             "yes",
             "--appendfsync",
-            "everysec",
+            "always",
             "--save",
             "",
             "--maxmemory-policy",
@@ -138,7 +138,9 @@ class LocalStack:
             time.sleep(0.5)
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        self.processes.append((name, subprocess.Popen(command, env=env)))
+        # A session of its own: Ctrl-C reaches only `up`, which stops the services before Redis.
+        process = subprocess.Popen(command, env=env, start_new_session=True)
+        self.processes.append((name, process))
 
     def _stop(self) -> None:
         # Services first, Redis last, so workers finish their job and write it back.

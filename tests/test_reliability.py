@@ -1,4 +1,4 @@
-"""A 202 is a promise: killed workers, a killed Redis, SIGTERM, poison articles, duplicate storms."""
+"""A 202 is a promise: killed workers and Redis, SIGTERM, poison articles, duplicate storms."""
 
 from __future__ import annotations
 
