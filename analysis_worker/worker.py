@@ -17,6 +17,7 @@ from rq import SimpleWorker
 from analysis_worker import runtime
 from analysis_worker.housekeeping import Housekeeper
 from newsflow.connection import connect_worker
+from newsflow.logs import configure_logging
 from newsflow.queue import AnalysisQueue
 from newsflow.settings import Settings
 
@@ -47,6 +48,7 @@ class AnalysisWorker(SimpleWorker):
 
 def run_worker(settings: Settings, burst: bool = False) -> None:
     """Load the model, then work the queue until stopped; outlive Redis outages."""
+    configure_logging(settings.log_level)  # a spawned child starts with no logging set up
     connection = connect_worker(settings)
     runtime.install(runtime.build_runtime(settings, connection))
     housekeeper = Housekeeper(settings)

@@ -96,3 +96,19 @@ def test_up_runs_everything_with_the_seeds_and_stops_on_ctrl_c(tmp_path: Path) -
         assert up.wait(timeout=60) == 0
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{api_port}/healthz", timeout=2)
+
+
+def test_up_without_any_redis_says_how_to_get_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["PATH"] = str(Path(sys.executable).parent)  # python, but no redis-server
+    result = subprocess.run(
+        [sys.executable, "-m", "newsflow", "up", "--var", str(tmp_path)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "apt-get install redis-server" in result.stderr and "REDIS_URL" in result.stderr

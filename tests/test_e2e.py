@@ -81,3 +81,31 @@ def test_batch_post_through_the_real_processes(stack: dict[str, str]) -> None:
     for item in response.json()["items"]:
         if item["status"] == 202:
             assert wait_done(f"{stack['api']}/articles/{item['id']}")["status"] == "done"
+
+
+def test_worker_processes_option_runs_several_and_burst_exits(
+    redis_server: RedisServer, redis_client: Any, tmp_path: Path
+) -> None:
+    from newsflow.keys import Keys
+    from newsflow.models import ArticleIn
+    from newsflow.queue import AnalysisQueue
+    from newsflow.settings import Settings
+    from newsflow.store import ArticleStore
+    from tests.processes import Service, python_module
+
+    settings = Settings(redis_url=redis_server.url)
+    store = ArticleStore(redis_client, Keys(), AnalysisQueue(redis_client, settings))
+    ids = [store.accept(ArticleIn(text=f"Lithuania hosted drill number {n}.")).id for n in range(6)]
+    workers = Service(
+        python_module("analysis_worker", "--processes", "2", "--burst"),
+        {"REDIS_URL": redis_server.url},
+        tmp_path / "workers.log",
+    ).start()
+    assert workers.process is not None and workers.process.wait(timeout=120) == 0, workers.log()
+    assert {store.get(i).status for i in ids} == {"done"}  # type: ignore[union-attr]
+    loaded_by = {
+        line.split("[")[1].split("]")[0]
+        for line in workers.log().splitlines()
+        if "loading spaCy pipeline" in line
+    }
+    assert len(loaded_by) == 2  # two processes, each loading the model once
