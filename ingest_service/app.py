@@ -48,7 +48,14 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
     """Build the ingest app; tests pass their own settings and Redis client."""
     settings = settings or Settings()
     redis = redis or connect(settings)
-    app = create_openapi_app(__name__, "Newsflow ingest", settings, redis)
+    app = create_openapi_app(
+        __name__,
+        "Newsflow ingest",
+        settings,
+        redis,
+        key_required=True,
+        rate_limit=settings.ingest_rate_limit,
+    )
     store = ArticleStore(redis, Keys(settings.key_prefix), analysis_queue(redis, settings))
     _add_article_routes(app, settings, store)
     return app
@@ -60,7 +67,11 @@ def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -
     @app.post(
         "/articles",
         tags=[ARTICLES_TAG],
-        responses={202: Accepted, 200: Accepted, **problem_responses(400, 413, 415, 422, 503)},
+        responses={
+            202: Accepted,
+            200: Accepted,
+            **problem_responses(400, 401, 413, 415, 422, 429, 503),
+        },
         openapi_extensions={"requestBody": _request_body("ArticleIn")},
     )
     def post_article() -> Response:
@@ -71,7 +82,7 @@ def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -
     @app.post(
         "/articles/batch",
         tags=[ARTICLES_TAG],
-        responses={200: BatchResult, **problem_responses(400, 413, 415, 422)},
+        responses={200: BatchResult, **problem_responses(400, 401, 413, 415, 422, 429, 503)},
         openapi_extensions={"requestBody": _request_body("ArticleIn", array=True)},
     )
     def post_batch() -> Response:
