@@ -83,7 +83,9 @@ def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -
         "/articles/batch",
         tags=[ARTICLES_TAG],
         responses={200: BatchResult, **problem_responses(400, 401, 413, 415, 422, 429, 503)},
-        openapi_extensions={"requestBody": _request_body("ArticleIn", array=True)},
+        openapi_extensions={
+            "requestBody": _request_body("ArticleIn", max_items=settings.max_batch_items)
+        },
     )
     def post_batch() -> Response:
         """Post up to 500 articles at once; one result per article, in order."""
@@ -160,9 +162,9 @@ def _failed_item(index: int, problem: Problem) -> BatchItemResult:
     return BatchItemResult(index=index, status=problem.status, problem=problem.to_dict())
 
 
-def _request_body(schema: str, array: bool = False) -> dict[str, Any]:
+def _request_body(schema: str, max_items: int | None = None) -> dict[str, Any]:
     ref: dict[str, Any] = {"$ref": f"#/components/schemas/{schema}"}
-    body = {"type": "array", "items": ref, "maxItems": 500} if array else ref
+    body = {"type": "array", "items": ref, "maxItems": max_items} if max_items else ref
     return {"required": True, "content": {"application/json": {"schema": body}}}
 
 

@@ -55,7 +55,8 @@ def create_openapi_app(
         info=Info(title=title, version=VERSION),
         validation_error_status=422,
         validation_error_callback=_validation_error_response,
-        security_schemes=auth.SECURITY_SCHEMES if requires_key else None,  # type: ignore[arg-type]
+        # {} rather than None: flask-openapi3 writes None out as an invalid `securitySchemes: null`.
+        security_schemes=auth.SECURITY_SCHEMES if requires_key else {},  # type: ignore[arg-type]
         openapi_extensions={"security": auth.SECURITY} if requires_key else None,
     )
     app.config["SETTINGS"] = settings
