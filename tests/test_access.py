@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ import redis
 
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
+from newsflow.cli import main
 from newsflow.connection import connect
 from newsflow.settings import Settings
 
@@ -144,3 +147,21 @@ def test_limiter_storage_down_is_503_not_500(settings: Settings) -> None:
     assert response.status_code == 503 and response.mimetype == PROBLEM
     assert int(response.headers["Retry-After"]) > 0
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.e2e
+def test_newsflow_post_sends_the_api_key(
+    start_ingest: Callable[..., str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = start_ingest(API_KEYS=KEY)
+    article = tmp_path / "article.txt"
+    article.write_text("Estonia summoned the Russian envoy over the incursion.")
+    monkeypatch.setenv("INGEST_URL", url)
+    assert main(["post", str(article)]) == 1  # no API_KEY: refused
+    assert '"status": 401' in capsys.readouterr().out
+    monkeypatch.setenv("API_KEY", KEY)
+    assert main(["post", str(article)]) == 0
+    assert '"status": "queued"' in capsys.readouterr().out

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import redis
-
-from tests.processes import RedisServer, Service, free_port, python_module, wait_ready
 
 PROBLEM = "application/problem+json"
 JSON = "application/json"
@@ -295,22 +292,6 @@ def test_head_and_options_never_fail(
     assert snapshot(redis_client) == stored
 
 
-@pytest.fixture
-def ingest_process(
-    redis_server: RedisServer, redis_client: redis.Redis, tmp_path: Path
-) -> Iterator[int]:
-    """The real ingest command on a loopback port; yields the port."""
-    port = free_port()
-    env = {"REDIS_URL": redis_server.url}
-    service = Service(python_module("ingest_service", "--port", str(port)), env, tmp_path / "log")
-    service.start()
-    try:
-        wait_ready(f"http://127.0.0.1:{port}")
-        yield port
-    finally:
-        service.stop()
-
-
 def raw_exchange(port: int, request: bytes) -> tuple[int, str, bytes]:
     """Send raw bytes, return the status, the Content-Type and the body of the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
@@ -341,8 +322,9 @@ RAW_REQUESTS = {
 @pytest.mark.e2e
 @pytest.mark.parametrize("request_bytes, status", RAW_REQUESTS.values(), ids=RAW_REQUESTS.keys())
 def test_the_server_refuses_unparseable_http_as_problem_json(
-    ingest_process: int, request_bytes: bytes, status: int
+    start_ingest: Callable[..., str], request_bytes: bytes, status: int
 ) -> None:
-    code, content_type, payload = raw_exchange(ingest_process, request_bytes)
+    port = int(start_ingest().rsplit(":", 1)[1])
+    code, content_type, payload = raw_exchange(port, request_bytes)
     assert code == status and content_type == PROBLEM
     assert json.loads(payload)["status"] == status
