@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test lint bench redis-server clean
+.PHONY: up test lint bench load redis-server clean
 
 up: $(VENV)/.installed
 	$(BIN)/newsflow up
@@ -18,6 +18,9 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed redis-server
 	$(BIN)/python -m bench.pipeline
+
+load: $(VENV)/.installed redis-server
+	$(BIN)/python -m bench.load
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

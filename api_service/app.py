@@ -63,7 +63,14 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
     """Build the API app; tests pass their own settings and Redis client."""
     settings = settings or Settings()
     redis = redis or connect(settings)
-    app = create_openapi_app(__name__, "Newsflow API", settings, redis)
+    app = create_openapi_app(
+        __name__,
+        "Newsflow API",
+        settings,
+        redis,
+        key_required=settings.read_api_requires_key,
+        rate_limit=settings.api_rate_limit,
+    )
     keys = Keys(settings.key_prefix)
     _add_article_routes(app, ArticleStore(redis, keys))
     _add_entity_routes(app, ArticleStore(redis, keys), EntityIndex(redis, keys))
@@ -79,7 +86,7 @@ def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
     @app.get(
         "/articles",
         tags=[ARTICLES_TAG],
-        responses={200: ArticlePage, **problem_responses(400, 422, 503)},
+        responses={200: ArticlePage, **problem_responses(400, 401, 422, 429, 503)},
     )
     def list_articles(query: ArticlesQuery) -> Response:
         """List articles, newest first (cursor pagination)."""
@@ -97,7 +104,7 @@ def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
     @app.get(
         "/articles/<article_id>",
         tags=[ARTICLES_TAG],
-        responses={200: ArticleDetail, **problem_responses(404, 422, 503)},
+        responses={200: ArticleDetail, **problem_responses(401, 404, 422, 429, 503)},
     )
     def get_article(path: ArticlePath) -> Response:
         """Get one article with its status and analysis (entities and events)."""
@@ -110,7 +117,9 @@ def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
 
 def _add_entity_routes(app: OpenAPI, store: ArticleStore, index: EntityIndex) -> None:
     @app.get(
-        "/entities", tags=[ENTITIES_TAG], responses={200: EntityList, **problem_responses(422, 503)}
+        "/entities",
+        tags=[ENTITIES_TAG],
+        responses={200: EntityList, **problem_responses(401, 422, 429, 503)},
     )
     def list_entities(query: EntitiesQuery) -> Response:
         """List canonical entities, most mentioned first, by label and name."""
@@ -120,7 +129,7 @@ def _add_entity_routes(app: OpenAPI, store: ArticleStore, index: EntityIndex) ->
     @app.get(
         "/entities/<key>",
         tags=[ENTITIES_TAG],
-        responses={200: EntityDetail, **problem_responses(404, 422, 503)},
+        responses={200: EntityDetail, **problem_responses(401, 404, 422, 429, 503)},
     )
     def get_entity(path: EntityPath) -> Response:
         """Get one entity and the articles that mention it, newest first."""

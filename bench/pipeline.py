@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -27,6 +23,7 @@ import spacy
 from spacy.language import Language
 
 from bench.corpus import CORPUS_SIZE, build_corpus
+from bench.processes import redis_command, running, wait_for_worker
 from newsflow.keys import Keys
 from newsflow.settings import Settings
 from newsflow.stack import free_port, wait_for_port, wait_until_ready
@@ -48,39 +45,6 @@ def measure_raw_spacy(nlp: Language, texts: list[str]) -> float:
     for _ in nlp.pipe(texts):
         pass
     return len(texts) / (time.perf_counter() - started)
-
-
-@contextmanager
-def running(
-    command: list[str], env: dict[str, str], log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a process for the duration of the block, then stop it."""
-    with log.open("ab") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-
-
-def redis_command(port: int, data_dir: Path, appendfsync: str) -> list[str]:
-    """A private Redis with an append-only file, as compose runs it."""
-    return [
-        shutil.which("redis-server") or "redis-server",
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        str(data_dir),
-        "--save",
-        "",
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        appendfsync,
-    ]
 
 
 def measure_pipeline(corpus: list[dict[str, str]], ingest_url: str, client: redis.Redis) -> float:
@@ -202,15 +166,6 @@ def report(
         f"{INGEST_REQUESTS} requests, worker stopped)"
     )
     print(f"worker RSS after the rounds: {worker_rss:.0f} MB")
-
-
-def wait_for_worker(client: redis.Redis, timeout: float = 60) -> None:
-    """Wait until an RQ worker has registered (its model is loaded by then)."""
-    deadline = time.monotonic() + timeout
-    while not client.scard("rq:workers"):
-        if time.monotonic() > deadline:
-            raise RuntimeError("the worker did not start")
-        time.sleep(0.1)
 
 
 if __name__ == "__main__":

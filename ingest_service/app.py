@@ -48,7 +48,14 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
     """Build the ingest app; tests pass their own settings and Redis client."""
     settings = settings or Settings()
     redis = redis or connect(settings)
-    app = create_openapi_app(__name__, "Newsflow ingest", settings, redis)
+    app = create_openapi_app(
+        __name__,
+        "Newsflow ingest",
+        settings,
+        redis,
+        key_required=True,
+        rate_limit=settings.ingest_rate_limit,
+    )
     store = ArticleStore(
         redis,
         Keys(settings.key_prefix),
@@ -65,7 +72,11 @@ def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -
     @app.post(
         "/articles",
         tags=[ARTICLES_TAG],
-        responses={202: Accepted, 200: Accepted, **problem_responses(400, 413, 415, 422, 503)},
+        responses={
+            202: Accepted,
+            200: Accepted,
+            **problem_responses(400, 401, 413, 415, 422, 429, 503),
+        },
         openapi_extensions={"requestBody": _request_body("ArticleIn")},
     )
     def post_article() -> Response:
@@ -76,8 +87,10 @@ def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -
     @app.post(
         "/articles/batch",
         tags=[ARTICLES_TAG],
-        responses={200: BatchResult, **problem_responses(400, 413, 415, 422)},
-        openapi_extensions={"requestBody": _request_body("ArticleIn", array=True)},
+        responses={200: BatchResult, **problem_responses(400, 401, 413, 415, 422, 429, 503)},
+        openapi_extensions={
+            "requestBody": _request_body("ArticleIn", max_items=settings.max_batch_items)
+        },
     )
     def post_batch() -> Response:
         """Post up to 500 articles at once; one result per article, in order."""
@@ -154,9 +167,9 @@ def _failed_item(index: int, problem: Problem) -> BatchItemResult:
     return BatchItemResult(index=index, status=problem.status, problem=problem.to_dict())
 
 
-def _request_body(schema: str, array: bool = False) -> dict[str, Any]:
+def _request_body(schema: str, max_items: int | None = None) -> dict[str, Any]:
     ref: dict[str, Any] = {"$ref": f"#/components/schemas/{schema}"}
-    body = {"type": "array", "items": ref, "maxItems": 500} if array else ref
+    body = {"type": "array", "items": ref, "maxItems": max_items} if max_items else ref
     return {"required": True, "content": {"application/json": {"schema": body}}}
 
 

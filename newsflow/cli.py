@@ -110,7 +110,7 @@ def _run_post(args: argparse.Namespace, settings: Settings) -> int:
     failures = 0
     for payload in read_article_files(args.files):
         try:
-            response = post_article(url, payload)
+            response = post_article(url, payload, settings.api_key)
         except requests.ConnectionError:
             print(f"cannot reach the ingest service at {url}: is it running?", file=sys.stderr)
             return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -16,6 +17,9 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+
+ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""How an ISO 8601 date-time begins (refuses the Unix times pydantic would otherwise accept)."""
 
 ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 """What a client's own article id may look like (safe in a URL path and a Redis key)."""
@@ -69,6 +73,14 @@ class ArticleIn(BaseModel):
     def _text_not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
+        return value
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _published_at_is_iso_text(cls, value: object) -> object:
+        # pydantic would take 14895 or "14895" as a Unix time; the documented type is ISO 8601.
+        if value is not None and not (isinstance(value, str) and ISO_DATE_START.match(value)):
+            raise ValueError("must be an ISO 8601 date-time string, e.g. 2025-09-19T18:00:00Z")
         return value
 
     @field_validator("published_at")

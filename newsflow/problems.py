@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -139,5 +140,11 @@ def init_app(app: Flask, retry_after: int) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        log.exception("unhandled error")
+        log_unexpected(exc)
         return Problem(500, "Internal Server Error", "An unexpected error occurred.").to_response()
+
+
+def log_unexpected(exc: BaseException) -> None:
+    """Log an exception's type and stack, never its message (which may quote article text)."""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unhandled %s (message withheld)\n%s", type(exc).__qualname__, stack.rstrip())

@@ -6,8 +6,11 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+import gunicorn.util
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+from newsflow.problems import PROBLEM_MEDIA_TYPE, Problem
 
 DEFAULT_THREADS = 8
 """Threads per gunicorn worker: requests mostly wait on Redis."""
@@ -41,8 +44,20 @@ def parse_server_args(description: str, default_port: int) -> argparse.Namespace
     return parser.parse_args()
 
 
+def write_problem(sock: Any, status: int, reason: str, message: str) -> None:
+    """Answer a request gunicorn itself refused (bad request line, huge headers) as problem+json."""
+    body = Problem(status, reason).to_response().get_data()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: {PROBLEM_MEDIA_TYPE}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
 def serve(factory: Callable[[], Flask], args: argparse.Namespace, name: str) -> None:
     """Serve the app under gunicorn until stopped."""
+    # gunicorn answers requests it cannot parse with an HTML page of its own; not from a JSON API.
+    gunicorn.util.write_error = write_problem
     GunicornServer(
         factory,
         {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated, Any
+
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_REDIS_URL = "redis://localhost:6379/0"
 """Where Redis is when nothing says otherwise."""
@@ -55,3 +58,44 @@ class Settings(BaseSettings):
         default=30, description="An unfinished article is checked this long after its last look."
     )
     log_level: str = "INFO"
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Accepted API keys (env: comma-separated); when set, ingest requires one.",
+    )
+    read_api_requires_key: bool = Field(
+        default=False, description="Whether the read API requires a key too (needs api_keys)."
+    )
+    api_key: str | None = Field(
+        default=None, description="The key `newsflow post` sends (client side)."
+    )
+    ingest_rate_limit: str | None = Field(
+        default=None, description="Ingest limit per key or client, e.g. '100/second'; off if unset."
+    )
+    api_rate_limit: str | None = Field(
+        default=None, description="Read API limit per key or client, e.g. '50/second'; off unset"
+    )
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        """Accept a comma-separated string (as the environment gives it) or a list."""
+        if isinstance(value, str):
+            value = value.split(",")
+        return [key.strip() for key in value if key.strip()] if isinstance(value, list) else value
+
+    @field_validator("ingest_rate_limit", "api_rate_limit")
+    @classmethod
+    def _parse_limit(cls, value: str | None) -> str | None:
+        """Refuse a rate limit string Flask-Limiter would not understand, at start-up."""
+        if value is not None and not value.strip():
+            return None
+        if value is not None:
+            parse_many(value)
+        return value
+
+    @model_validator(mode="after")
+    def _keys_for_read_api(self) -> Settings:
+        """Refuse to require keys on the read API when no key would be accepted."""
+        if self.read_api_requires_key and not self.api_keys:
+            raise ValueError("read_api_requires_key needs at least one key in api_keys")
+        return self

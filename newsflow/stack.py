@@ -124,9 +124,10 @@ class LocalStack:
             print(f"no seeds in {self.args.seeds}/; post articles with 'newsflow post FILE...'")
             return
         ingest_url = f"http://{self.args.host}:{self.args.ingest_port}"
-        locations = [post_article(ingest_url, seed).headers["Location"] for seed in seeds]
+        key = self.settings.api_key or next(iter(self.settings.api_keys), None)
+        locations = [post_article(ingest_url, seed, key).headers["Location"] for seed in seeds]
         print(f"posted {len(locations)} seed articles; analysing...")
-        done = wait_for_analyses(locations, SEED_WAIT_SECONDS)
+        done = wait_for_analyses(locations, SEED_WAIT_SECONDS, key)
         print(f"{done} of {len(locations)} seeds analysed. Try: curl {locations[0]}")
         print("Ctrl-C stops everything.")
 
@@ -189,11 +190,15 @@ def wait_until_ready(base_url: str, timeout: float) -> None:
     raise RuntimeError(f"{base_url} is not ready after {timeout} s")
 
 
-def wait_for_analyses(article_urls: list[str], timeout: float) -> int:
+def wait_for_analyses(article_urls: list[str], timeout: float, api_key: str | None = None) -> int:
     """Wait until these articles are done (or failed); return how many are done."""
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     deadline = time.monotonic() + timeout
     while True:
-        statuses = [requests.get(url, timeout=5).json().get("status") for url in article_urls]
+        statuses = [
+            requests.get(url, headers=headers, timeout=5).json().get("status")
+            for url in article_urls
+        ]
         if all(s in ("done", "failed") for s in statuses) or time.monotonic() > deadline:
             return statuses.count("done")
         time.sleep(0.5)

@@ -10,7 +10,7 @@ from flask_openapi3 import Info, OpenAPI, Tag
 from pydantic import BaseModel, ValidationError
 from redis import Redis
 
-from newsflow import problems
+from newsflow import auth, problems, rate_limits
 from newsflow.problems import ProblemDetails, validation_problem
 from newsflow.settings import Settings
 
@@ -39,18 +39,33 @@ def problem_responses(*statuses: int) -> dict[int, Any]:
     }
 
 
-def create_openapi_app(name: str, title: str, settings: Settings, redis: Redis) -> OpenAPI:
-    """Return an OpenAPI (Flask) app with problem+json errors, probes and a docs page."""
+def create_openapi_app(
+    name: str,
+    title: str,
+    settings: Settings,
+    redis: Redis,
+    *,
+    key_required: bool = False,
+    rate_limit: str | None = None,
+) -> OpenAPI:
+    """Return an OpenAPI (Flask) app with problem+json errors, keys, limits, probes and docs."""
+    requires_key = key_required and bool(settings.api_keys)
     app = OpenAPI(
         name,
         info=Info(title=title, version=VERSION),
         validation_error_status=422,
         validation_error_callback=_validation_error_response,
+        # {} rather than None: flask-openapi3 writes None out as an invalid `securitySchemes: null`.
+        security_schemes=auth.SECURITY_SCHEMES if requires_key else {},  # type: ignore[arg-type]
+        openapi_extensions={"security": auth.SECURITY} if requires_key else None,
     )
     app.config["SETTINGS"] = settings
     app.components_schemas["ProblemDetails"] = ProblemDetails.model_json_schema()
     app.json.sort_keys = False  # type: ignore[attr-defined]
     problems.init_app(app, settings.retry_after_seconds)
+    # Limits before keys, so that guessing keys is rate limited too.
+    rate_limits.init_app(app, settings, rate_limit)
+    auth.init_app(app, settings.api_keys, key_required)
     _add_probes(app, redis)
     app.add_url_rule("/docs", "docs", lambda: redirect("/openapi/swagger"))
     return app
@@ -61,12 +76,21 @@ def _validation_error_response(exc: ValidationError) -> Response:
 
 
 def _add_probes(app: OpenAPI, redis: Redis) -> None:
-    @app.get("/healthz", tags=[HEALTH_TAG], responses={200: Health})
+    open_operation: dict[str, Any] = {"security": []}  # probes need no key even when the rest does
+
+    @app.get(
+        "/healthz", tags=[HEALTH_TAG], responses={200: Health}, openapi_extensions=open_operation
+    )
     def healthz() -> Response:
         """Report that the process is up."""
         return jsonify(status="ok")
 
-    @app.get("/readyz", tags=[HEALTH_TAG], responses={200: Health, **problem_responses(503)})
+    @app.get(
+        "/readyz",
+        tags=[HEALTH_TAG],
+        responses={200: Health, **problem_responses(503)},
+        openapi_extensions=open_operation,
+    )
     def readyz() -> Response:
         """Report whether Redis answers."""
         redis.ping()

@@ -21,7 +21,7 @@ from newsflow.keys import Keys
 from newsflow.queue import AnalysisQueue
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
-from tests.processes import REPO_ROOT, RedisServer
+from tests.processes import REPO_ROOT, RedisServer, Service, free_port, python_module, wait_ready
 
 SEEDS_DIR = REPO_ROOT / "seeds"
 
@@ -105,3 +105,23 @@ def seeds() -> list[dict[str, Any]]:
 def seed_path() -> Callable[[str], Path]:
     """Return the path of a seed file by its number."""
     return lambda number: next(SEEDS_DIR.glob(f"{number}_*.json"))
+
+
+@pytest.fixture
+def start_ingest(
+    redis_server: RedisServer, redis_client: redis.Redis, tmp_path: Path
+) -> Iterator[Callable[..., str]]:
+    """Start the real ingest command (with extra environment) on loopback; return its URL."""
+    services: list[Service] = []
+
+    def start(**env: str) -> str:
+        port = free_port()
+        command = python_module("ingest_service", "--port", str(port))
+        log = tmp_path / f"ingest-{port}.log"
+        services.append(Service(command, {"REDIS_URL": redis_server.url, **env}, log).start())
+        wait_ready(f"http://127.0.0.1:{port}")
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for service in services:
+        service.stop()

@@ -1,0 +1,54 @@
+"""Local processes for the benchmarks: a private Redis, the services, waiting for a worker."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+
+
+@contextmanager
+def running(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a process for the duration of the block, then stop it."""
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def redis_command(port: int, data_dir: Path, appendfsync: str) -> list[str]:
+    """A private Redis with an append-only file, as compose runs it."""
+    return [
+        shutil.which("redis-server") or "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data_dir),
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        appendfsync,
+    ]
+
+
+def wait_for_worker(client: redis.Redis, timeout: float = 60) -> None:
+    """Wait until an RQ worker has registered (its model is loaded by then)."""
+    deadline = time.monotonic() + timeout
+    while not client.scard("rq:workers"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker did not start")
+        time.sleep(0.1)
