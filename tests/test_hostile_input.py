@@ -63,6 +63,15 @@ ARTICLE_BODIES = {
     "date words": (body(b'{"text": "a", "published_at": "yesterday"}'), 422),
     "date infinity": (body(b'{"text": "a", "published_at": 1e400}'), 422),
     "date huge": (body(b'{"text": "a", "published_at": 99999999999999999999}'), 422),
+    "year 9999 with offset": (
+        body(b'{"text": "a", "published_at": "9999-12-31T23:59:59-23:59"}'),
+        422,
+    ),
+    "year 1 with offset": (
+        body(b'{"text": "a", "published_at": "0001-01-01T00:00:00+23:59"}'),
+        422,
+    ),
+    "unix time string": (body(b'{"text": "a", "published_at": "1700000000"}'), 422),
     "ftp url": (body(b'{"text": "a", "url": "ftp://x.org/a"}'), 422),
     "javascript url": (body(b'{"text": "a", "url": "javascript:alert(1)"}'), 422),
     "url without host": (body(b'{"text": "a", "url": "http://"}'), 422),
