@@ -55,14 +55,16 @@ def presented_key() -> str | None:
 
 
 def matching_key_id(presented: str | None, digests: Sequence[bytes]) -> str | None:
-    """Return a short id of the accepted key that matches, comparing against every key."""
+    """Return which accepted key matches ("1", "2", ...), comparing against every key."""
     if presented is None:
         return None
     candidate = digest(presented)
-    matched = False
-    for known in digests:
-        matched |= hmac.compare_digest(candidate, known)
-    return candidate.hex()[:16] if matched else None
+    matched = None
+    for number, known in enumerate(digests, 1):
+        # No early exit: the time taken does not depend on which key, if any, matched.
+        if hmac.compare_digest(candidate, known):
+            matched = str(number)
+    return matched
 
 
 def current_key_id() -> str | None:
@@ -73,7 +75,7 @@ def current_key_id() -> str | None:
 
 
 def client_identity() -> str:
-    """Return who is calling, for rate limits: the accepted key's id, else the client address."""
+    """Return who is calling, for rate limits: the key's number (not the key), else the address."""
     key_id = current_key_id()
     return f"key:{key_id}" if key_id else f"addr:{request.remote_addr or 'unknown'}"
 

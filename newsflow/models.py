@@ -21,6 +21,10 @@ from pydantic import (
 ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 """How an ISO 8601 date-time begins (refuses the Unix times pydantic would otherwise accept)."""
 
+PUBLISHED_MIN = datetime(1800, 1, 1, tzinfo=UTC)
+PUBLISHED_MAX = datetime(2200, 1, 1, tzinfo=UTC)
+"""The range of publication dates accepted (anything outside is a typo or an attack)."""
+
 ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 """What a client's own article id may look like (safe in a URL path and a Redis key)."""
 
@@ -59,7 +63,8 @@ class ArticleIn(BaseModel):
     url: HttpUrl | None = Field(default=None, description="Where the article was published.")
     source: ShortText | None = Field(default=None, description="The outlet, e.g. 'Reuters'.")
     published_at: datetime | None = Field(
-        default=None, description="ISO 8601; a time without a zone is taken as UTC."
+        default=None,
+        description="ISO 8601, years 1800-2200; a time without a zone is taken as UTC.",
     )
     language: (
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None
@@ -87,7 +92,10 @@ class ArticleIn(BaseModel):
     @classmethod
     def _published_at_utc(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
+            value = value.replace(tzinfo=UTC)
+        # Year 1 or 9999 with an offset overflows astimezone(); no news is dated there.
+        if value is not None and not PUBLISHED_MIN <= value <= PUBLISHED_MAX:
+            raise ValueError("must be between 1800 and 2200")
         return value
 
 

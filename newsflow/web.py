@@ -27,7 +27,7 @@ class Health(BaseModel):
     status: str
 
 
-def problem_responses(*statuses: int) -> dict[int, Any]:
+def problem_responses(*statuses: int) -> dict[str | int, dict[str, Any]]:
     """Document error statuses as problem+json in OpenAPI."""
     schema = {"$ref": "#/components/schemas/ProblemDetails"}
     return {

@@ -132,6 +132,15 @@ def test_rate_limits_count_per_key(settings: Settings) -> None:
         assert [r.status_code for r in codes] == [202, 202, 429]
 
 
+def test_guessing_keys_is_rate_limited_too(settings: Settings) -> None:
+    client = ingest_with(settings, api_keys=[KEY], ingest_rate_limit="2/minute")
+    guesses = [
+        client.post("/articles", json=ARTICLE, headers={"X-API-Key": f"guess-{n}"}).status_code
+        for n in range(3)
+    ]
+    assert guesses == [401, 401, 429]
+
+
 def test_read_api_rate_limit(settings: Settings) -> None:
     client = api_with(settings, api_rate_limit="2/minute")
     codes = [client.get("/entities").status_code for _ in range(3)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -73,7 +73,18 @@ TEXTS = st.one_of(
 )
 """Arbitrary Unicode, news-like word salad, both mixed, and huge runs of white space."""
 
-DATES = st.one_of(st.none(), st.datetimes(min_value=datetime(1900, 1, 1), timezones=st.just(UTC)))
+OFFSETS = st.timedeltas(
+    min_value=-timedelta(hours=23, minutes=59), max_value=timedelta(hours=23, minutes=59)
+)
+DATES = st.one_of(
+    st.none(),
+    st.datetimes(
+        min_value=datetime(1800, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.builds(timezone, OFFSETS),
+    ),
+)
+"""Every publication time the API accepts, with any UTC offset."""
 
 
 def assert_spans_match(text: str, span: Any) -> None:

@@ -20,6 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
     negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
@@ -105,3 +106,30 @@ def test_operation_conforms_to_its_document(
     statuses: list[int] = []
     fuzz()
     assert statuses, "nothing was sent"
+
+
+KEY = "fuzz-key"
+KEYED_SETTINGS = settings(FUZZ_SETTINGS, max_examples=20)
+"""Fewer cases: this checks the security scheme, not the whole input space again."""
+
+
+@pytest.mark.parametrize(
+    "service, method, path",
+    sorted(
+        {(svc, m, p) for svc, m, p, _ in documented_cases() if p not in ("/healthz", "/readyz")}
+    ),
+)
+def test_keys_are_enforced_as_documented(
+    settings: Settings, service: str, method: str, path: str
+) -> None:
+    keyed = settings.model_copy(update={"api_keys": [KEY], "read_api_requires_key": True})
+    operation = load_schema(FACTORIES[service](keyed, connect(keyed)))[path][method]
+    assert operation.definition.raw.get("security", "inherited") != []
+
+    @KEYED_SETTINGS
+    @given(case=operation.as_strategy())
+    def fuzz(case: Any) -> None:
+        headers = {"Authorization": f"Bearer {KEY}"}
+        case.call_and_validate(headers=headers, checks=[*CHECKS, ignored_auth])
+
+    fuzz()
