@@ -115,7 +115,7 @@ def _run_post(args: argparse.Namespace, settings: Settings) -> int:
             print(f"cannot reach the ingest service at {url}: is it running?", file=sys.stderr)
             return 1
         failures += response.status_code >= 400
-        print(json.dumps({"status": response.status_code, **response.json()}))
+        print(json.dumps({"http_status": response.status_code, **response.json()}))
     return 1 if failures else 0
 
 

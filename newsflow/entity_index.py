@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 from redis import Redis
 
@@ -91,7 +91,10 @@ class EntityIndex:
         else:
             scored = [
                 (_text(k), int(s))
-                for k, s in self.redis.zrevrange(ranking, 0, limit - 1, withscores=True)
+                for k, s in cast(
+                    "list[tuple[bytes, float]]",
+                    self.redis.zrevrange(ranking, 0, limit - 1, withscores=True),
+                )
             ]
         return self._summaries(scored)
 

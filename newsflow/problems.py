@@ -119,8 +119,9 @@ def init_app(app: Flask, retry_after: int) -> None:
     def _http(exc: HTTPException) -> Response:
         problem = Problem(exc.code or 500, exc.name, exc.description)
         response = problem.to_response()
-        if exc.code == 405 and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        allowed = getattr(exc, "valid_methods", None)  # only MethodNotAllowed has them
+        if exc.code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(redis.ConnectionError)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 from redis import Redis
 from rq.job import Job
@@ -47,8 +48,11 @@ class Reconciler:
     def run_once(self) -> ReconcileReport:
         """Check every article that is due; return what was done."""
         report = ReconcileReport()
-        due = self.redis.zrangebyscore(
-            self.keys.pending, "-inf", utcnow().timestamp(), start=0, num=BATCH
+        due = cast(
+            "list[bytes]",
+            self.redis.zrangebyscore(
+                self.keys.pending, "-inf", utcnow().timestamp(), start=0, num=BATCH
+            ),
         )
         for raw_id in due:
             report.checked += 1

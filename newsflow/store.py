@@ -8,7 +8,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis, WatchError
@@ -224,13 +224,19 @@ class ArticleStore:
         """Return a page of articles, newest first, and the cursor of the next page."""
         start = 0
         if cursor is not None:
-            rank = self.redis.zrevrank(self.keys.articles_by_time, decode_cursor(cursor))
+            rank = cast(
+                "int | None",
+                self.redis.zrevrank(self.keys.articles_by_time, decode_cursor(cursor)),
+            )
             if rank is None:
                 raise InvalidCursor(cursor)
             start = rank + 1
         ids = [
             as_text(m) or ""
-            for m in self.redis.zrevrange(self.keys.articles_by_time, start, start + limit)
+            for m in cast(
+                "list[bytes]",
+                self.redis.zrevrange(self.keys.articles_by_time, start, start + limit),
+            )
         ]
         more = len(ids) > limit
         ids = ids[:limit]
