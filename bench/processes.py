@@ -11,6 +11,8 @@ from pathlib import Path
 
 import redis
 
+from newsflow.stack import durable_redis_command
+
 
 @contextmanager
 def running(
@@ -28,21 +30,8 @@ def running(
 
 def redis_command(port: int, data_dir: Path, appendfsync: str) -> list[str]:
     """A private Redis with an append-only file, as compose runs it."""
-    return [
-        shutil.which("redis-server") or "redis-server",
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        str(data_dir),
-        "--save",
-        "",
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        appendfsync,
-    ]
+    server = shutil.which("redis-server") or "redis-server"
+    return durable_redis_command(server, port, data_dir, appendfsync)
 
 
 def wait_for_worker(client: redis.Redis, timeout: float = 60) -> None:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
 
@@ -75,25 +76,7 @@ class LocalStack:
         port = free_port(PRIVATE_REDIS_PORT)
         data_dir = (self.args.var / "redis").resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
-        command = [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(data_dir),
-            "--appendonly",
-            "yes",
-            "--appendfsync",
-            "always",
-            "--save",
-            "",
-            "--maxmemory-policy",
-            "noeviction",
-            "--logfile",
-            "redis.log",
-        ]
+        command = durable_redis_command(server, port, data_dir) + ["--logfile", "redis.log"]
         self._spawn("redis", command, dict(os.environ))
         wait_for_port(port, READY_TIMEOUT_SECONDS)
         print(f"redis     redis://127.0.0.1:{port}/0 (private, data in {data_dir})")
@@ -152,6 +135,29 @@ class LocalStack:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def durable_redis_command(
+    server: str, port: int, data_dir: Path, appendfsync: str = "always"
+) -> list[str]:
+    """Return the command of a loopback Redis that keeps an append-only file and never evicts."""
+    return [
+        server,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data_dir),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        appendfsync,
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+    ]
 
 
 def free_port(preferred: int) -> int:

@@ -15,6 +15,8 @@ from pathlib import Path
 import redis
 import requests
 
+from newsflow.stack import durable_redis_command
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,10 +30,9 @@ def free_port() -> int:
 class RedisServer:
     """A redis-server of our own on a free port, with its files in a folder (killable)."""
 
-    def __init__(self, data_dir: Path, appendonly: bool = True) -> None:
+    def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.port = free_port()
-        self.appendonly = appendonly
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -43,26 +44,12 @@ class RedisServer:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not on PATH (the README's test command installs it)"
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        command = durable_redis_command(binary, self.port, self.data_dir) + [
+            "--logfile",
+            "redis.log",
+        ]
         self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.data_dir),
-                "--save",
-                "",
-                "--appendonly",
-                "yes" if self.appendonly else "no",
-                "--appendfsync",
-                "always",
-                "--maxmemory-policy",
-                "noeviction",
-                "--logfile",
-                "redis.log",
-            ],
+            command,
             stdout=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
