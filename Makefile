@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 up: $(VENV)/.installed
 	$(BIN)/newsflow up
 
-test: $(VENV)/.installed redis-server
+# The style gate runs first: code that is not ruff- and mypy-clean does not land.
+test: lint redis-server
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/mypy newsflow ingest_service api_service analysis_worker
+	$(BIN)/mypy newsflow ingest_service api_service analysis_worker bench
 
 bench: $(VENV)/.installed redis-server
 	$(BIN)/python -m bench.pipeline
