@@ -104,8 +104,8 @@ class ArticleStore:
         self, pipe: Any, article: ArticleIn, article_id: str, markers: list[str]
     ) -> Accepted:
         article_key = self.keys.article(article_id)
-        pipe.watch(article_key, *markers)
-        twin = self._find_twin(pipe, article_key, article_id, markers)
+        pipe.watch(*markers)
+        twin = self._find_twin(pipe, markers)
         if twin is not None:
             pipe.unwatch()
             return twin
@@ -166,19 +166,18 @@ class ArticleStore:
             self.keys.pending, {article_id: utcnow().timestamp() + self.recheck_after}, xx=True
         )
 
-    def _find_twin(
-        self, pipe: Any, article_key: str, article_id: str, markers: list[str]
-    ) -> Accepted | None:
-        twin_id = article_id if pipe.exists(article_key) else None
-        for marker in markers:
-            twin_id = twin_id or as_text(pipe.get(marker))
+    def _find_twin(self, pipe: Any, markers: list[str]) -> Accepted | None:
+        twin_id = next((as_text(v) for v in pipe.mget(markers) if v is not None), None)
         if twin_id is None:
             return None
         status = as_text(pipe.hget(self.keys.article(twin_id), "status")) or ArticleStatus.QUEUED
         return Accepted(id=twin_id, status=ArticleStatus(status), duplicate=True)
 
     def _fingerprint_keys(self, article: ArticleIn) -> list[str]:
+        """Keys that point at an article posted before: its client id, text and URL."""
         markers = [self.keys.fingerprint("text", text_fingerprint(article.text))]
+        if article.id is not None:
+            markers.insert(0, self.keys.fingerprint("id", article.id))
         if article.url is not None:
             markers.append(self.keys.fingerprint("url", url_fingerprint(str(article.url))))
         return markers
