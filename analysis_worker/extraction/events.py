@@ -2,13 +2,234 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-from newsflow.models import Event
+from analysis_worker.extraction.actors import NO_DATE, UNKNOWN_COUNTRY, Actor, code_actor
+from analysis_worker.extraction.arguments import (
+    REPORTING_VERBS,
+    nominal_sources,
+    nominal_targets,
+    resolve_pronoun,
+    source_nouns,
+    speaker_of,
+    target_nouns,
+)
+from analysis_worker.extraction.boilerplate import boilerplate_mask
+from analysis_worker.extraction.coding import Coding, code_noun, code_verb
+from analysis_worker.extraction.entities import entities_by_token
+from analysis_worker.extraction.lexicon import load_lexicon
+from analysis_worker.extraction.modality import modality_of
+from analysis_worker.extraction.places import place_of
+from analysis_worker.extraction.dates import date_of
+from newsflow.models import Event, EventActor, Trigger
+
+
+@dataclass(frozen=True)
+class Article:
+    """What every sentence of one document needs: the doc, its date as YYYYMMDD and as a date."""
+
+    doc: Doc
+    day: int
+    published: date | None
+
+
+@dataclass(frozen=True)
+class Dyad:
+    """One coded action between two (possibly missing) actors."""
+
+    code: str
+    source: Actor | None
+    target: Actor | None
 
 
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:
-    """Return the events of a parsed document (the event coder is not built yet)."""
-    return []
+    """Return the events of a parsed document, sentence by sentence."""
+    published = published_at.date() if published_at else None
+    article = Article(doc, int(published.strftime("%Y%m%d")) if published else NO_DATE, published)
+    mask = boilerplate_mask(doc)
+    return [
+        event
+        for index, sent in enumerate(doc.sents)
+        if not mask.covers(sent[0].idx)
+        for event in sentence_events(sent, index, article)
+    ]
+
+
+def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
+    """Return the events of one sentence."""
+    codings = {token.i: coding for token in sent if (coding := code_trigger(token)) is not None}
+    events = []
+    for position, coding in codings.items():
+        trigger = article.doc[position]
+        if not is_own_event(trigger, codings):
+            continue
+        for dyad in dyads(trigger, coding, article.day):
+            events.append(build_event(trigger, dyad, coding, index, article))
+    return events
+
+
+def code_trigger(token: Token) -> Coding | None:
+    """Return the coding of a verb or nominal trigger that names an event."""
+    if token.pos_ == "VERB":
+        coding = code_verb(token)
+    elif token.pos_ == "NOUN":
+        coding = code_noun(token)
+    else:
+        return None
+    if coding is None or (coding.code is None and coding.reverse is None):
+        return None
+    return coding
+
+
+def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
+    """Drop reporting verbs, control verbs of coded verbs and nouns their verb already codes."""
+    if trigger.lemma_.lower() in REPORTING_VERBS:
+        return False
+    if any(child.dep_ == "xcomp" for child in trigger.children) and not any(
+        child.dep_ == "dobj" for child in trigger.children
+    ):
+        return False
+    if is_dateline(trigger) or trigger.lower_ == "according":
+        return False
+    return not (trigger.pos_ == "NOUN" and trigger.head.i in codings and trigger.dep_ == "dobj")
+
+
+def dyads(trigger: Token, coding: Coding, day: int) -> list[Dyad]:
+    """Return the coded (source, target) pairs of a trigger; none when no actor is known."""
+    sources = coded(source_phrases(trigger), day) or [None]
+    targets = first_coded(target_phrases(trigger), day) or [None]
+    found = []
+    for source in sources:
+        for target in targets:
+            if source is None and target is None:
+                continue
+            if target is not None and source is not None and target.head == source.head:
+                continue
+            if coding.code:
+                found.append(Dyad(coding.code, source, target))
+            if coding.reverse and source and target:
+                found.append(Dyad(coding.reverse, target, source))
+    return found
+
+
+def source_phrases(trigger: Token) -> list[Token]:
+    """Return the source noun heads of a trigger, pronouns resolved."""
+    nouns = nominal_sources(trigger) if trigger.pos_ == "NOUN" else source_nouns(trigger)
+    return [resolve_pronoun(noun, trigger) for noun in nouns]
+
+
+def target_phrases(trigger: Token) -> list[list[Token]]:
+    """Return the candidate target phrases of a trigger, best first."""
+    if trigger.pos_ == "NOUN":
+        return list(nominal_targets(trigger))
+    return list(target_nouns(trigger))
+
+
+def coded(nouns: list[Token], day: int) -> list[Actor]:
+    """Code noun heads as actors; a conjunct without a country borrows its neighbour's."""
+    actors: list[Actor] = []
+    for noun in nouns:
+        if is_dateline(noun):
+            continue
+        actor = code_actor(noun, day)
+        if actor is None:
+            continue
+        if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
+            actor = Actor(actors[-1].country + actor.code[3:], actor.first, actor.last, actor.head)
+        actors.append(actor)
+    return actors
+
+
+def first_coded(candidates: list[list[Token]], day: int) -> list[Actor]:
+    """Return the actors of the first phrase naming a country or body, else a bare role."""
+    fallback: list[Actor] = []
+    for nouns in candidates:
+        actors = coded(nouns, day)
+        if any(not actor.code.startswith(UNKNOWN_COUNTRY) for actor in actors):
+            return actors
+        fallback = fallback or actors
+    return fallback
+
+
+def is_dateline(token: Token) -> bool:
+    """Tell whether a token sits in a dateline ('Brussels, Belgium – ...')."""
+    sent = token.sent
+    dash = next((t.i for t in sent[:8] if t.text in {"–", "—", "--"} or t.text == ":"), None)
+    return dash is not None and token.i < dash
+
+
+def build_event(trigger: Token, dyad: Dyad, coding: Coding, index: int, article: Article) -> Event:
+    """Assemble the event record of one dyad with its evidence."""
+    row = load_lexicon().cameo.get(dyad.code) or load_lexicon().cameo[dyad.code[:2]]
+    found_date, date_text = date_of(trigger, article.published)
+    modality = modality_of(trigger if trigger.pos_ == "VERB" else trigger.head)
+    return Event(
+        code=dyad.code,
+        root_code=row.root,
+        name=row.name,
+        quad_class=row.quad,
+        goldstein=row.goldstein,
+        plover=row.plover,
+        source=event_actor(article.doc, dyad.source),
+        target=event_actor(article.doc, dyad.target),
+        trigger=Trigger(
+            text=trigger.text, start=trigger.idx, end=trigger.idx + len(trigger), lemma=trigger.lemma_
+        ),
+        sentence=index,
+        sentence_text=trigger.sent.text,
+        date=found_date,
+        date_text=date_text,
+        location=place_of(trigger),
+        modality=modality,
+        attributed_to=attribution(trigger, article.day),
+        confidence=confidence(coding, dyad, modality),
+    )
+
+
+def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
+    """Return the record of an actor with its text, offsets and entity key."""
+    if actor is None:
+        return None
+    span = doc[actor.first : actor.last + 1]
+    entity = entities_by_token(doc).get(actor.head) or next(
+        (entities_by_token(doc)[t.i] for t in span if t.i in entities_by_token(doc)), None
+    )
+    return EventActor(
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        actor_code=actor.code,
+        country=actor.country,
+        entity_key=entity.key if entity else None,
+    )
+
+
+def attribution(trigger: Token, day: int) -> EventActor | None:
+    """Return who the sentence attributes the event to ('..., a senior officer said')."""
+    speaker = speaker_of(trigger) or according_to(trigger.sent)
+    if speaker is None:
+        return None
+    actor = code_actor(speaker, day) or Actor("", speaker.left_edge.i, speaker.i, speaker.i)
+    record = event_actor(trigger.doc, actor)
+    return record.model_copy(update={"actor_code": actor.code or None}) if record else None
+
+
+def according_to(sent: Span) -> Token | None:
+    """Return the source named by 'according to ...' in a sentence, if any."""
+    for token in sent:
+        if token.lower_ == "according":
+            for prep in token.children:
+                pobj = next((child for child in prep.children if child.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+    return None
+
+
+def confidence(coding: Coding, dyad: Dyad, modality: str) -> float:
+    """Score how much an analyst can trust the event: pattern, both actors, asserted."""
+    score = 0.4 + 0.2 * coding.matched + 0.15 * (dyad.source is not None)
+    score += 0.15 * (dyad.target is not None) + 0.05 * (modality == "asserted")
+    return round(min(score, 0.95), 2)

@@ -1,0 +1,152 @@
+"""CAMEO actor codes for noun phrases: countries, organisations, people, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from analysis_worker.extraction.lexicon import Lexicon, load_lexicon
+
+MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "npadvmod", "nummod", "det"})
+"""Left dependents that belong to a noun phrase's name ('Russian fighter jets', 'NATO's')."""
+
+UNKNOWN_COUNTRY = "---"
+"""CAMEO's placeholder for an actor whose country is not known ('---MIL')."""
+
+NO_DATE = 0
+"""Article date used when none is known: pick each actor's latest role."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon hit inside a noun phrase: which tokens, which code."""
+
+    first: int
+    last: int
+    code: str
+    possessor: bool
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A noun phrase coded as a CAMEO actor."""
+
+    code: str
+    first: int
+    last: int
+    head: int
+
+    @property
+    def country(self) -> str | None:
+        """Return the country part of the code (None for organisations and unknowns)."""
+        prefix = self.code[:3]
+        return None if len(prefix) < 3 or prefix in {"IGO", "NGO", "MNC", UNKNOWN_COUNTRY} else prefix
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """Return the head and the left modifiers that name it, in text order."""
+    tokens = [
+        token
+        for child in head.lefts
+        if child.dep_ in MODIFIER_DEPS
+        for token in child.subtree
+        if token.dep_ not in {"cc", "conj", "punct"} or token.head.i != child.i
+    ]
+    return sorted({*tokens, head}, key=lambda token: token.i)
+
+
+def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
+    """Return the actor a noun phrase names, or None if it names none."""
+    lexicon = load_lexicon()
+    tokens = phrase_tokens(head)
+    named = find_names(tokens, lexicon, day)
+    role = find_role(tokens, lexicon)
+    if not named and role is None:
+        return _code_of_phrase(head, day)
+    code = compose_code(choose_name(named, head.i), role)
+    first = min(token.i for token in tokens)
+    return Actor(code=code, first=first, last=head.i, head=head.i)
+
+
+def _code_of_phrase(head: Token, day: int) -> Actor | None:
+    """Look through 'of' ('the Secretary General of the Alliance') for a named owner."""
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            owner = next((t for t in child.children if t.dep_ == "pobj"), None)
+            if owner is not None and owner.i - head.i <= 6:
+                found = code_actor(owner, day)
+                return Actor(found.code, head.i, found.last, head.i) if found else None
+    return None
+
+
+def find_names(tokens: list[Token], lexicon: Lexicon, day: int) -> list[Match]:
+    """Find the longest actor-dictionary names among the tokens, left to right."""
+    matches: list[Match] = []
+    position = 0
+    while position < len(tokens):
+        match = _name_at(tokens, position, lexicon, day)
+        if match is None:
+            position += 1
+            continue
+        matches.append(match)
+        position += match.last - match.first + 1
+    return matches
+
+
+def _name_at(tokens: list[Token], position: int, lexicon: Lexicon, day: int) -> Match | None:
+    first = tokens[position]
+    if first.text in lexicon.aliases:
+        return Match(first.i, first.i, lexicon.aliases[first.text]["code"], _is_possessor(first))
+    if not first.text[:1].isupper():
+        return None
+    for size in range(min(lexicon.longest_actor, len(tokens) - position), 0, -1):
+        window = tokens[position : position + size]
+        periods = lexicon.actors.get(" ".join(token.lower_ for token in window))
+        if periods:
+            code = code_on(periods, day)
+            return Match(first.i, window[-1].i, code, _is_possessor(window[-1]))
+    return None
+
+
+def _is_possessor(token: Token) -> bool:
+    return token.dep_ == "poss" or any(child.dep_ == "case" for child in token.children)
+
+
+def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
+    """Return the code valid on day (YYYYMMDD), or the latest one when none is."""
+    if day != NO_DATE:
+        for code, start, end in reversed(periods):
+            if start <= day <= end:
+                return code
+    return max(periods, key=lambda period: period[1])[0]
+
+
+def find_role(tokens: list[Token], lexicon: Lexicon) -> str | None:
+    """Return the role (agent) nearest the head, e.g. 'defense ministers' -> GOVMIL."""
+    lemmas = [token.lemma_.lower() for token in tokens]
+    for end in range(len(lemmas), 0, -1):
+        if tokens[end - 1].pos_ not in {"NOUN", "PROPN"}:
+            continue
+        for start in range(max(0, end - lexicon.longest_agent), end):
+            role = lexicon.agents.get(" ".join(lemmas[start:end]))
+            if role is not None:
+                return role
+    return None
+
+
+def choose_name(named: list[Match], head: int) -> str | None:
+    """Prefer a possessor ('Russia's army'), else the name nearest the head."""
+    if not named:
+        return None
+    owners = [match for match in named if match.possessor and match.last != head]
+    return (owners or sorted(named, key=lambda match: match.last))[-1].code
+
+
+def compose_code(name: str | None, role: str | None) -> str:
+    """Combine a country or organisation code with a role code."""
+    if name is None:
+        return UNKNOWN_COUNTRY + (role or "")
+    if role and len(name) == 3 and not name.endswith(role):
+        return name + role
+    return name
