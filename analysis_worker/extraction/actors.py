@@ -62,21 +62,31 @@ def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
     tokens = phrase_tokens(head)
     named = find_names(tokens, lexicon, day)
     role = find_role(tokens, lexicon)
-    if not named and role is None:
-        return _code_of_phrase(head, day)
-    code = compose_code(choose_name(named, head.i), role)
     first = min(token.i for token in tokens)
+    if not named:
+        owner = owner_of(head, day)
+        if owner is not None:
+            code = owner.code if len(owner.code) > 3 or role is None else owner.code + role
+            return Actor(code, first, owner.last, head.i)
+        if role is None:
+            return None
+    code = compose_code(choose_name(named, head.i), role)
     return Actor(code=code, first=first, last=head.i, head=head.i)
 
 
-def _code_of_phrase(head: Token, day: int) -> Actor | None:
-    """Look through 'of' ('the Secretary General of the Alliance') for a named owner."""
+OWNER_PREPS = frozenset({"of", "in", "from"})
+"""Prepositions that name who a role belongs to ('a court in Guyana', 'leaders of Egypt')."""
+
+
+def owner_of(head: Token, day: int) -> Actor | None:
+    """Look through 'of'/'in'/'from' ('the Secretary General of the Alliance') for an owner."""
     for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
+        if child.dep_ == "prep" and child.lower_ in OWNER_PREPS:
             owner = next((t for t in child.children if t.dep_ == "pobj"), None)
             if owner is not None and owner.i - head.i <= 6:
                 found = code_actor(owner, day)
-                return Actor(found.code, head.i, found.last, head.i) if found else None
+                if found is not None and not found.code.startswith(UNKNOWN_COUNTRY):
+                    return found
     return None
 
 
@@ -115,23 +125,20 @@ def _is_possessor(token: Token) -> bool:
 
 def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
     """Return the code valid on day (YYYYMMDD), or the latest one when none is."""
-    if day != NO_DATE:
-        for code, start, end in reversed(periods):
-            if start <= day <= end:
-                return code
+    valid = [period for period in periods if day != NO_DATE and period[1] <= day <= period[2]]
+    if valid:
+        return min(valid, key=lambda period: period[2] - period[1])[0]
     return max(periods, key=lambda period: period[1])[0]
 
 
 def find_role(tokens: list[Token], lexicon: Lexicon) -> str | None:
-    """Return the role (agent) nearest the head, e.g. 'defense ministers' -> GOVMIL."""
+    """Return the role the phrase's head names, e.g. 'defense ministers' -> GOVMIL."""
     lemmas = [token.lemma_.lower() for token in tokens]
-    for end in range(len(lemmas), 0, -1):
-        if tokens[end - 1].pos_ not in {"NOUN", "PROPN"}:
-            continue
-        for start in range(max(0, end - lexicon.longest_agent), end):
-            role = lexicon.agents.get(" ".join(lemmas[start:end]))
-            if role is not None:
-                return role
+    end = len(lemmas)
+    for start in range(max(0, end - lexicon.longest_agent), end):
+        role = lexicon.agents.get(" ".join(lemmas[start:end]))
+        if role is not None:
+            return role
     return None
 
 

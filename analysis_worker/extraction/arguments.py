@@ -6,13 +6,19 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
+from analysis_worker.extraction.lexicon import load_lexicon
+
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 """Dependencies of an active subject."""
 
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 """Dependencies of a passive subject: the target of the action."""
 
-TARGET_PREPS = ("against", "with", "to", "on", "into", "over", "toward", "towards", "for")
+OBJECT_PREPS = ("against", "with", "to", "on", "into", "over", "toward", "towards", "for", "of",
+                "from")
+"""Prepositions of an object whose noun may be the real target ('a part of Syria's city')."""
+
+TARGET_PREPS = ("against", "with", "to", "on", "into", "from", "over", "toward", "towards", "for")
 """Prepositions whose object is the target of an action, in order of preference."""
 
 PLACE_PREPS = frozenset({"in", "near", "inside", "at"})
@@ -21,8 +27,14 @@ PLACE_PREPS = frozenset({"in", "near", "inside", "at"})
 NAMED_PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "ORG"})
 """Entity labels a locative object must carry to be taken as a target ('in Zurich', not 'at HQ')."""
 
+TEMPORAL_PREPS = frozenset({"after", "before", "upon", "while", "since", "by", "without"})
+"""Prepositions whose verb shares the main clause's subject ('changed his mind after meeting')."""
+
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "him", "her", "them", "himself", "itself"})
 """Pronouns resolved to the speaker of the reporting verb above them."""
+
+PLURAL_PRONOUNS = frozenset({"they", "we", "them", "themselves"})
+"""Pronouns that stand for every conjoined speaker ('Obama and Putin said they ...')."""
 
 REPORTING_VERBS = frozenset(
     {"say", "tell", "report", "announce", "claim", "add", "note", "state", "allege", "confirm",
@@ -36,7 +48,9 @@ def expand_conjuncts(token: Token) -> list[Token]:
     """Return a noun and the nouns conjoined with it ('France and Germany')."""
     found = [token]
     for child in token.children:
-        if child.dep_ == "conj" and child.pos_ in {"PROPN", "NOUN", "PRON"}:
+        if child.dep_ in {"conj", "appos"} and child.pos_ in {"PROPN", "NOUN", "PRON"} and (
+            child.dep_ == "conj" or child.ent_type_ in NAMED_PLACE_LABELS
+        ):
             found.extend(expand_conjuncts(child))
     return found
 
@@ -77,10 +91,11 @@ def inherited_subjects(verb: Token) -> list[Token]:
     """Return the subject a verb shares with the verb it depends on ('X plans to launch')."""
     head = verb.head
     if verb.dep_ == "xcomp":
-        return children_with(head, {"dobj"}) or source_nouns(head)
+        raised = children_with(head, PASSIVE_SUBJECT_DEPS)
+        return children_with(head, {"dobj"}) or raised or source_nouns(head)
     if verb.dep_ in {"conj", "advcl"} and head.pos_ in {"VERB", "AUX"}:
         return source_nouns(head)
-    if verb.dep_ == "pcomp" and head.head.pos_ in {"VERB", "AUX"}:
+    if verb.dep_ == "pcomp" and head.lower_ in TEMPORAL_PREPS and head.head.pos_ in {"VERB", "AUX"}:
         return source_nouns(head.head)
     if verb.dep_ == "relcl":
         return [head]
@@ -89,20 +104,37 @@ def inherited_subjects(verb: Token) -> list[Token]:
 
 def target_nouns(verb: Token) -> Iterator[list[Token]]:
     """Yield candidate target phrases, best first: passive subject, object, prepositions."""
+    objects = children_with(verb, {"dobj", "dative", "attr"})
     if is_passive(verb):
-        own = children_with(verb, PASSIVE_SUBJECT_DEPS)
-        yield own or ([verb.head] if verb.dep_ == "acl" else [])
-    for obj in children_with(verb, {"dobj", "dative", "attr"}):
+        objects = children_with(verb, PASSIVE_SUBJECT_DEPS) or (
+            [verb.head] if verb.dep_ == "acl" else []
+        )
+    for obj in objects:
         yield [obj]
-        for nouns in preposition_objects(obj, TARGET_PREPS):
-            yield nouns
-            for noun in nouns:
-                yield from preposition_objects(noun, TARGET_PREPS)
-    yield from preposition_objects(verb, TARGET_PREPS)
-    yield from (
-        [noun for noun in nouns if noun.ent_type_ in NAMED_PLACE_LABELS]
-        for nouns in preposition_objects(verb, tuple(PLACE_PREPS))
-    )
+        yield from nested_objects(obj, OBJECT_PREPS)
+        yield from place_objects(obj)
+    yield from nested_objects(verb, TARGET_PREPS)
+    yield from place_objects(verb)
+
+
+def nested_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]]:
+    """Yield a token's prepositional objects, each followed by its own ('travel to Tunisia')."""
+    for nouns in preposition_objects(token, preps):
+        yield nouns
+        for noun in nouns:
+            yield from preposition_objects(noun, TARGET_PREPS)
+            yield from place_objects(noun)
+
+
+def place_objects(token: Token) -> Iterator[list[Token]]:
+    """Yield named places or roles after locative prepositions ('in Zurich', 'at the government')."""
+    for nouns in preposition_objects(token, tuple(PLACE_PREPS)):
+        yield [noun for noun in nouns if noun.ent_type_ in NAMED_PLACE_LABELS or is_role(noun)]
+
+
+def is_role(noun: Token) -> bool:
+    """Tell whether a noun names a role by itself ('government', 'troops')."""
+    return noun.lemma_.lower() in load_lexicon().agents
 
 
 def preposition_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]]:
@@ -124,31 +156,42 @@ def nominal_sources(noun: Token) -> list[Token]:
         return prep[:1]
     for prep in preposition_objects(noun, ("by", "of", "from")):
         return prep
-    possessors = [child for child in noun.children if child.dep_ in {"poss", "compound", "amod"}]
-    return possessors[:1] or ([noun.head] if noun.dep_ == "dobj" else [])
+    if noun.dep_ == "dobj":
+        return source_nouns(noun.head)
+    return [child for child in noun.children if child.dep_ in {"poss", "compound", "amod"}][:1]
 
 
 def nominal_targets(noun: Token) -> Iterator[list[Token]]:
     """Yield candidate targets of a nominal event ('incursions ... into Polish airspace')."""
     for prep in preposition_objects(noun, ("between",)):
         yield prep[1:]
+    if noun.dep_ == "dobj":
+        yield from nested_objects(noun.head, TARGET_PREPS)
+        yield from place_objects(noun.head)
     yield from preposition_objects(noun, ("against", "on", "into", "with", "to", "over"))
 
 
-def speaker_of(verb: Token) -> Token | None:
-    """Return the subject of the reporting verb whose clause holds the verb, if any."""
+def speakers_of(verb: Token) -> list[Token]:
+    """Return the subjects of the reporting verb whose clause holds the verb, if any."""
     token = verb
     while token.dep_ in {"ccomp", "xcomp", "conj", "advcl", "parataxis"} and token.head is not token:
         if token.head.lemma_.lower() in REPORTING_VERBS and token.dep_ in {"ccomp", "parataxis"}:
-            subjects = children_with(token.head, SUBJECT_DEPS)
-            return subjects[0] if subjects else None
+            return children_with(token.head, SUBJECT_DEPS)
         token = token.head
-    return None
+    return []
 
 
-def resolve_pronoun(noun: Token, verb: Token) -> Token:
-    """Replace a pronoun by the speaker who uses it ('Obama said he would ...')."""
+def speaker_of(verb: Token) -> Token | None:
+    """Return the (first) speaker of the reported clause holding the verb."""
+    speakers = speakers_of(verb)
+    return speakers[0] if speakers else None
+
+
+def resolve_pronoun(noun: Token, verb: Token) -> list[Token]:
+    """Replace a pronoun by the speakers who use it ('Obama said he would ...')."""
     if noun.lower_ not in PRONOUNS:
-        return noun
-    speaker = speaker_of(verb)
-    return speaker if speaker is not None else noun
+        return [noun]
+    speakers = speakers_of(verb)
+    if noun.lower_ in PLURAL_PRONOUNS:
+        return speakers or [noun]
+    return speakers[:1] or [noun]

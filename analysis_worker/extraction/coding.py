@@ -44,11 +44,12 @@ def context_words(trigger: Token) -> tuple[set[str], set[str]]:
     before: set[str] = set()
     after: set[str] = set()
     for child in trigger.children:
-        if child.dep_ in CLAUSE_DEPS and child.dep_ not in {"neg"}:
+        passive_object = child.dep_ == "nsubjpass"
+        if child.dep_ in CLAUSE_DEPS and not passive_object:
             continue
         for token in child.subtree:
             if abs(token.i - trigger.i) <= PATTERN_REACH:
-                words = after if token.i > trigger.i else before
+                words = after if token.i > trigger.i or passive_object else before
                 words.update((token.lower_, token.lemma_.lower()))
     return before, after
 
@@ -87,4 +88,4 @@ def code_noun(noun: Token) -> Coding | None:
     for word, code in entry.get("with", {}).items():
         if word in before or word in after:
             return Coding(code, None, matched=True)
-    return Coding(entry["code"], None, matched=False)
+    return Coding(entry["code"], entry.get("reverse"), matched=False)

@@ -94,31 +94,67 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
         return False
     if is_dateline(trigger) or trigger.lower_ == "according":
         return False
+    if trigger.dep_ == "xcomp" and trigger.head.i in codings and any(
+        child.dep_ == "dobj" for child in trigger.head.children
+    ):
+        return False
     return not (trigger.pos_ == "NOUN" and trigger.head.i in codings and trigger.dep_ == "dobj")
 
 
+SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
+"""Roots whose conjoined subjects act on each other ('the US, Russia and Switzerland met')."""
+
+
 def dyads(trigger: Token, coding: Coding, day: int) -> list[Dyad]:
-    """Return the coded (source, target) pairs of a trigger; none when no actor is known."""
-    sources = coded(source_phrases(trigger), day) or [None]
-    targets = first_coded(target_phrases(trigger), day) or [None]
+    """Return the coded (source, target) pairs of a trigger; a known source is required."""
+    sources = coded(source_phrases(trigger), day)
+    coding = intended(trigger, coding)
+    targets: list[Actor | None] = [*first_coded(target_phrases(trigger), day)]
+    if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
+        return [Dyad(str(coding.code), one, other) for one in sources for other in sources
+                if one is not other]
     found = []
     for source in sources:
-        for target in targets:
-            if source is None and target is None:
-                continue
-            if target is not None and source is not None and target.head == source.head:
+        for target in targets or [None]:
+            if not is_political(source, target) or (target and target.head == source.head):
                 continue
             if coding.code:
                 found.append(Dyad(coding.code, source, target))
-            if coding.reverse and source and target:
+            elif coding.reverse and target:
+                found.append(Dyad(coding.reverse, target, source))
+            if coding.code and coding.reverse == coding.code and target:
                 found.append(Dyad(coding.reverse, target, source))
     return found
+
+
+INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "15": "138",
+                "17": "138", "18": "138", "19": "138", "20": "138"}
+"""What wanting or pledging an action is in CAMEO: an expressed intent (03) or a threat (13)."""
+
+INTENT_VERBS = frozenset({"want", "intend", "plan", "threaten", "vow", "pledge", "promise", "seek",
+                          "offer", "hope", "wish", "aim"})
+"""Control verbs that turn the action they govern into an intent ('wants to attack')."""
+
+
+def intended(trigger: Token, coding: Coding) -> Coding:
+    """Recode an action its actor only wants or pledges as CAMEO's intent or threat."""
+    if trigger.dep_ != "xcomp" or trigger.head.lemma_.lower() not in INTENT_VERBS:
+        return coding
+    code = INTENT_CODES.get((coding.code or "")[:2])
+    return Coding(code, None, coding.matched) if code else coding
+
+
+def is_political(source: Actor, target: Actor | None) -> bool:
+    """Tell whether a dyad involves a known country or organisation, not just bare roles."""
+    return not source.code.startswith(UNKNOWN_COUNTRY) or (
+        target is not None and not target.code.startswith(UNKNOWN_COUNTRY)
+    )
 
 
 def source_phrases(trigger: Token) -> list[Token]:
     """Return the source noun heads of a trigger, pronouns resolved."""
     nouns = nominal_sources(trigger) if trigger.pos_ == "NOUN" else source_nouns(trigger)
-    return [resolve_pronoun(noun, trigger) for noun in nouns]
+    return [found for noun in nouns for found in resolve_pronoun(noun, trigger)]
 
 
 def target_phrases(trigger: Token) -> list[list[Token]]:
