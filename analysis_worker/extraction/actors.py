@@ -41,7 +41,9 @@ class Actor:
     def country(self) -> str | None:
         """Return the country part of the code (None for organisations and unknowns)."""
         prefix = self.code[:3]
-        return None if len(prefix) < 3 or prefix in {"IGO", "NGO", "MNC", UNKNOWN_COUNTRY} else prefix
+        return (
+            None if len(prefix) < 3 or prefix in {"IGO", "NGO", "MNC", UNKNOWN_COUNTRY} else prefix
+        )
 
 
 def phrase_tokens(head: Token) -> list[Token]:

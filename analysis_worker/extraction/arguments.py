@@ -14,8 +14,19 @@ SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 """Dependencies of a passive subject: the target of the action."""
 
-OBJECT_PREPS = ("against", "with", "to", "on", "into", "over", "toward", "towards", "for", "of",
-                "from")
+OBJECT_PREPS = (
+    "against",
+    "with",
+    "to",
+    "on",
+    "into",
+    "over",
+    "toward",
+    "towards",
+    "for",
+    "of",
+    "from",
+)
 """Prepositions of an object whose noun may be the real target ('a part of Syria's city')."""
 
 TARGET_PREPS = ("against", "with", "to", "on", "into", "from", "over", "toward", "towards", "for")
@@ -37,9 +48,28 @@ PLURAL_PRONOUNS = frozenset({"they", "we", "them", "themselves"})
 """Pronouns that stand for every conjoined speaker ('Obama and Putin said they ...')."""
 
 REPORTING_VERBS = frozenset(
-    {"say", "tell", "report", "announce", "claim", "add", "note", "state", "allege", "confirm",
-     "indicate", "insist", "assume", "believe", "think", "explain", "write", "suggest",
-     "refer", "accord"}
+    {
+        "say",
+        "tell",
+        "report",
+        "announce",
+        "claim",
+        "add",
+        "note",
+        "state",
+        "allege",
+        "confirm",
+        "indicate",
+        "insist",
+        "assume",
+        "believe",
+        "think",
+        "explain",
+        "write",
+        "suggest",
+        "refer",
+        "accord",
+    }
 )
 """Verbs that report someone's words; their subject is a speaker, not an actor of the event."""
 
@@ -48,8 +78,10 @@ def expand_conjuncts(token: Token) -> list[Token]:
     """Return a noun and the nouns conjoined with it ('France and Germany')."""
     found = [token]
     for child in token.children:
-        if child.dep_ in {"conj", "appos"} and child.pos_ in {"PROPN", "NOUN", "PRON"} and (
-            child.dep_ == "conj" or child.ent_type_ in NAMED_PLACE_LABELS
+        if (
+            child.dep_ in {"conj", "appos"}
+            and child.pos_ in {"PROPN", "NOUN", "PRON"}
+            and (child.dep_ == "conj" or child.ent_type_ in NAMED_PLACE_LABELS)
         ):
             found.extend(expand_conjuncts(child))
     return found
@@ -57,7 +89,9 @@ def expand_conjuncts(token: Token) -> list[Token]:
 
 def children_with(token: Token, deps: frozenset[str] | set[str]) -> list[Token]:
     """Return a token's children with one of the dependencies, conjuncts expanded."""
-    return [noun for child in token.children if child.dep_ in deps for noun in expand_conjuncts(child)]
+    return [
+        noun for child in token.children if child.dep_ in deps for noun in expand_conjuncts(child)
+    ]
 
 
 def is_passive(verb: Token) -> bool:
@@ -127,7 +161,7 @@ def nested_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]
 
 
 def place_objects(token: Token) -> Iterator[list[Token]]:
-    """Yield named places or roles after locative prepositions ('in Zurich', 'at the government')."""
+    """Yield named places or roles after locative prepositions ('in Zurich', 'at the army')."""
     for nouns in preposition_objects(token, tuple(PLACE_PREPS)):
         yield [noun for noun in nouns if noun.ent_type_ in NAMED_PLACE_LABELS or is_role(noun)]
 
@@ -140,8 +174,12 @@ def is_role(noun: Token) -> bool:
 def preposition_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]]:
     """Yield the objects of a token's prepositions, in the order of preps."""
     found = {
-        child.lower_: [noun for pobj in child.children if pobj.dep_ == "pobj"
-                       for noun in expand_conjuncts(pobj)]
+        child.lower_: [
+            noun
+            for pobj in child.children
+            if pobj.dep_ == "pobj"
+            for noun in expand_conjuncts(pobj)
+        ]
         for child in token.children
         if child.dep_ in {"prep", "dative"} and child.lower_ in preps
     }
@@ -151,7 +189,7 @@ def preposition_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[T
 
 
 def nominal_sources(noun: Token) -> list[Token]:
-    """Return who performs a nominal event: 'by'/'of' objects, the first of 'between', a possessor."""
+    """Return who performs a nominal event: 'by'/'of' objects, the first of 'between', an owner."""
     for prep in preposition_objects(noun, ("between",)):
         return prep[:1]
     for prep in preposition_objects(noun, ("by", "of", "from")):
@@ -174,7 +212,9 @@ def nominal_targets(noun: Token) -> Iterator[list[Token]]:
 def speakers_of(verb: Token) -> list[Token]:
     """Return the subjects of the reporting verb whose clause holds the verb, if any."""
     token = verb
-    while token.dep_ in {"ccomp", "xcomp", "conj", "advcl", "parataxis"} and token.head is not token:
+    while (
+        token.dep_ in {"ccomp", "xcomp", "conj", "advcl", "parataxis"} and token.head is not token
+    ):
         if token.head.lemma_.lower() in REPORTING_VERBS and token.dep_ in {"ccomp", "parataxis"}:
             return children_with(token.head, SUBJECT_DEPS)
         token = token.head

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
+from importlib import import_module
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
@@ -26,8 +28,23 @@ BANNER_PATTERN = re.compile(
 FOREIGN_LETTERS = re.compile(r"[åæøðþßãõąęłńśźżčřšžőű]", re.IGNORECASE)
 """Letters that English text almost never uses."""
 
-MIN_STOPWORD_SHARE = 0.15
-"""English prose has a third or more stop words; below this share a paragraph is not English."""
+OTHER_LANGUAGES = (
+    "nb",
+    "da",
+    "sv",
+    "fi",
+    "de",
+    "nl",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "pl",
+    "cs",
+    "ro",
+    "tr",
+)
+"""Languages (spaCy codes) whose stop words betray a paragraph that is not English."""
 
 MAX_BOILERPLATE_WORDS = 60
 """Captions and banners are short; a long paragraph that names cookies is an article about them."""
@@ -59,14 +76,21 @@ def is_boilerplate(paragraph: str) -> bool:
 
 def is_foreign(words: list[str]) -> bool:
     """Tell whether words read as another language than English."""
-    if any(FOREIGN_LETTERS.search(word) for word in words):
-        return stopword_share(words) < MIN_STOPWORD_SHARE * 2
-    return len(words) >= 4 and stopword_share(words) < MIN_STOPWORD_SHARE
+    lowered = [word.casefold() for word in words if len(word) > 1]
+    english = sum(word in STOP_WORDS for word in lowered)
+    foreign = sum(word in foreign_stop_words() for word in lowered)
+    if any(FOREIGN_LETTERS.search(word) for word in words) and english == 0:
+        return True
+    return foreign > english and (foreign >= 2 or english == 0)
 
 
-def stopword_share(words: list[str]) -> float:
-    """Return the share of English stop words among words."""
-    return sum(word.casefold() in STOP_WORDS for word in words) / len(words)
+@cache
+def foreign_stop_words() -> frozenset[str]:
+    """Return stop words of other languages that are not English words (loaded once)."""
+    found: set[str] = set()
+    for code in OTHER_LANGUAGES:
+        found |= import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+    return frozenset(found - STOP_WORDS)
 
 
 class BoilerplateMask:

@@ -9,8 +9,24 @@ from spacy.tokens import Token
 from analysis_worker.extraction.lexicon import Lexicon, Pattern, VerbEntry, load_lexicon
 
 CLAUSE_DEPS = frozenset(
-    {"ccomp", "advcl", "conj", "cc", "parataxis", "relcl", "punct", "mark", "nsubj",
-     "nsubjpass", "csubj", "aux", "auxpass", "neg", "xcomp", "acl"}
+    {
+        "ccomp",
+        "advcl",
+        "conj",
+        "cc",
+        "parataxis",
+        "relcl",
+        "punct",
+        "mark",
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "aux",
+        "auxpass",
+        "neg",
+        "xcomp",
+        "acl",
+    }
 )
 """Dependents of a trigger that start another clause; their words do not select its code."""
 

@@ -17,8 +17,26 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"
 """spaCy labels kept as entities; numbers, dates and quantities are not things to look up."""
 
 TITLE_WORDS = frozenset(
-    {"president", "prime", "minister", "secretary", "general", "chancellor", "king", "queen",
-     "mr", "mrs", "ms", "dr", "sir", "senator", "governor", "defense", "defence", "foreign"}
+    {
+        "president",
+        "prime",
+        "minister",
+        "secretary",
+        "general",
+        "chancellor",
+        "king",
+        "queen",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "senator",
+        "governor",
+        "defense",
+        "defence",
+        "foreign",
+    }
 )
 """Words of a title that may precede a name inside a PERSON span ('President Donald Trump')."""
 

@@ -21,7 +21,12 @@ PETR2_FILE = "PETR2_GSR_validation.derived.tsv"
 PLOVER_FILE = "PLOVER_GSR_CAMEO.derived.tsv"
 """The derived PLOVER gold file inside its benchmark folder."""
 
-GSR_CATEGORIES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+GSR_CATEGORIES = {
+    "DEMAND": "REQUEST",
+    "DISAPPROVE": "ACCUSE",
+    "INVESTIGATE": "ACCUSE",
+    "FIGHT": "ASSAULT",
+}
 """The gold records use PLOVER 2016 names; our CAMEO-to-PLOVER table is the 2021 draft."""
 
 MISSING = "---"
@@ -66,8 +71,8 @@ class Petr2Report:
         """Return the printed report."""
         lines = [self.levels[name].line(name) for name in LEVELS]
         lines.append(
-            f"detect  invented events on {len(self.invented)} of {self.none_sentences} NONE sentences"
-            + (f": {', '.join(self.invented)}" if self.invented else "")
+            f"detect  invented events on {len(self.invented)} of {self.none_sentences}"
+            " NONE sentences" + (f": {', '.join(self.invented)}" if self.invented else "")
         )
         return "\n".join([*lines, "", "misses (id: expected | predicted):", *self.misses])
 
@@ -134,8 +139,9 @@ def evaluate_petr2(path: Path, analyzer: Analyzer) -> str:
     return report.text()
 
 
-def score_sentence(report: Petr2Report, sentence_id: str, expected: list[Triple],
-                   predicted: list[Triple]) -> None:
+def score_sentence(
+    report: Petr2Report, sentence_id: str, expected: list[Triple], predicted: list[Triple]
+) -> None:
     """Add one sentence to every level of the report."""
     if not expected:
         report.none_sentences += 1
@@ -144,7 +150,9 @@ def score_sentence(report: Petr2Report, sentence_id: str, expected: list[Triple]
     for name, reduce in LEVELS.items():
         report.levels[name].add(Counter(map(reduce, predicted)), Counter(map(reduce, expected)))
     if Counter(predicted) != Counter(expected):
-        report.misses.append(f"{sentence_id}: {format_triples(expected)} | {format_triples(predicted)}")
+        report.misses.append(
+            f"{sentence_id}: {format_triples(expected)} | {format_triples(predicted)}"
+        )
 
 
 def format_triples(triples: Iterable[Triple]) -> str:
@@ -162,7 +170,11 @@ def evaluate_plover(path: Path, analyzer: Analyzer) -> str:
         totals[row["event"]] += 1
         wanted = GSR_CATEGORIES.get(row["event"], row["event"])
         hits[row["event"]] += wanted in {event.plover for event in analysis.events}
-    lines = [f"{name:<12} {hits[name]:>3}/{totals[name]:<3} {hits[name] / totals[name]:.3f}"
-             for name in sorted(totals)]
+    lines = [
+        f"{name:<12} {hits[name]:>3}/{totals[name]:<3} {hits[name] / totals[name]:.3f}"
+        for name in sorted(totals)
+    ]
     overall = sum(hits.values()) / max(sum(totals.values()), 1)
-    return "\n".join([*lines, f"{'overall':<12} {sum(hits.values())}/{sum(totals.values())} {overall:.3f}"])
+    return "\n".join(
+        [*lines, f"{'overall':<12} {sum(hits.values())}/{sum(totals.values())} {overall:.3f}"]
+    )

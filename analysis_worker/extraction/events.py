@@ -19,11 +19,11 @@ from analysis_worker.extraction.arguments import (
 )
 from analysis_worker.extraction.boilerplate import boilerplate_mask
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
+from analysis_worker.extraction.dates import date_of
 from analysis_worker.extraction.entities import entities_by_token
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
-from analysis_worker.extraction.dates import date_of
 from newsflow.models import Event, EventActor, Trigger
 
 
@@ -94,8 +94,10 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
         return False
     if is_dateline(trigger) or trigger.lower_ == "according":
         return False
-    if trigger.dep_ == "xcomp" and trigger.head.i in codings and any(
-        child.dep_ == "dobj" for child in trigger.head.children
+    if (
+        trigger.dep_ == "xcomp"
+        and trigger.head.i in codings
+        and any(child.dep_ == "dobj" for child in trigger.head.children)
     ):
         return False
     return not (trigger.pos_ == "NOUN" and trigger.head.i in codings and trigger.dep_ == "dobj")
@@ -111,8 +113,12 @@ def dyads(trigger: Token, coding: Coding, day: int) -> list[Dyad]:
     coding = intended(trigger, coding)
     targets: list[Actor | None] = [*first_coded(target_phrases(trigger), day)]
     if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
-        return [Dyad(str(coding.code), one, other) for one in sources for other in sources
-                if one is not other]
+        return [
+            Dyad(str(coding.code), one, other)
+            for one in sources
+            for other in sources
+            if one is not other
+        ]
     found = []
     for source in sources:
         for target in targets or [None]:
@@ -127,12 +133,36 @@ def dyads(trigger: Token, coding: Coding, day: int) -> list[Dyad]:
     return found
 
 
-INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "15": "138",
-                "17": "138", "18": "138", "19": "138", "20": "138"}
+INTENT_CODES = {
+    "04": "036",
+    "05": "032",
+    "06": "031",
+    "07": "033",
+    "08": "035",
+    "15": "138",
+    "17": "138",
+    "18": "138",
+    "19": "138",
+    "20": "138",
+}
 """What wanting or pledging an action is in CAMEO: an expressed intent (03) or a threat (13)."""
 
-INTENT_VERBS = frozenset({"want", "intend", "plan", "threaten", "vow", "pledge", "promise", "seek",
-                          "offer", "hope", "wish", "aim"})
+INTENT_VERBS = frozenset(
+    {
+        "want",
+        "intend",
+        "plan",
+        "threaten",
+        "vow",
+        "pledge",
+        "promise",
+        "seek",
+        "offer",
+        "hope",
+        "wish",
+        "aim",
+    }
+)
 """Control verbs that turn the action they govern into an intent ('wants to attack')."""
 
 
@@ -212,7 +242,10 @@ def build_event(trigger: Token, dyad: Dyad, coding: Coding, index: int, article:
         source=event_actor(article.doc, dyad.source),
         target=event_actor(article.doc, dyad.target),
         trigger=Trigger(
-            text=trigger.text, start=trigger.idx, end=trigger.idx + len(trigger), lemma=trigger.lemma_
+            text=trigger.text,
+            start=trigger.idx,
+            end=trigger.idx + len(trigger),
+            lemma=trigger.lemma_,
         ),
         sentence=index,
         sentence_text=trigger.sent.text,

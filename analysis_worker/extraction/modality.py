@@ -7,16 +7,45 @@ from spacy.tokens import Token
 from newsflow.models import Modality
 
 PLANNING_HEADS = frozenset(
-    {"plan", "intend", "aim", "prepare", "schedule", "expect", "want", "seek", "propose",
-     "pledge", "promise", "vow", "decide", "set", "agree", "hope", "try", "attempt", "wish",
-     "move", "threaten", "offer", "ready", "due", "poised", "going"}
+    {
+        "plan",
+        "intend",
+        "aim",
+        "prepare",
+        "schedule",
+        "expect",
+        "want",
+        "seek",
+        "propose",
+        "pledge",
+        "promise",
+        "vow",
+        "decide",
+        "set",
+        "agree",
+        "hope",
+        "try",
+        "attempt",
+        "wish",
+        "move",
+        "threaten",
+        "offer",
+        "ready",
+        "due",
+        "poised",
+        "going",
+    }
 )
 """Words that put the verb they govern in the future ('plans to launch', 'is set to meet')."""
 
-POSSIBLE_HEADS = frozenset({"likely", "unlikely", "possible", "may", "might", "could", "can", "consider"})
+POSSIBLE_HEADS = frozenset(
+    {"likely", "unlikely", "possible", "may", "might", "could", "can", "consider"}
+)
 """Words that make the verb they govern only possible ('is likely to urge')."""
 
-NEGATING_HEADS = frozenset({"refuse", "fail", "deny", "decline", "reject", "stop", "cancel", "abandon"})
+NEGATING_HEADS = frozenset(
+    {"refuse", "fail", "deny", "decline", "reject", "stop", "cancel", "abandon"}
+)
 """Words that say the verb they govern did not or will not happen."""
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
@@ -28,7 +57,13 @@ POSSIBLE_AUX = frozenset({"could", "might", "may", "can", "should"})
 NEGATION_WORDS = frozenset({"not", "n't", "never", "no"})
 """Words that negate the verb they modify."""
 
-REVERSALS = (("change", "mind"), ("reverse", ""), ("backtrack", ""), ("back", "down"), ("retract", ""))
+REVERSALS = (
+    ("change", "mind"),
+    ("reverse", ""),
+    ("backtrack", ""),
+    ("back", "down"),
+    ("retract", ""),
+)
 """Later verbs that undo an earlier one in the same sentence ('... but changed his mind')."""
 
 
@@ -49,7 +84,9 @@ def modality_of(verb: Token) -> Modality:
         return "negated"
     if any(token.lemma_.lower() in NEGATING_HEADS for token in chain[1:]):
         return "negated"
-    auxiliaries = {child.lower_ for token in chain for child in token.children if child.dep_ == "aux"}
+    auxiliaries = {
+        child.lower_ for token in chain for child in token.children if child.dep_ == "aux"
+    }
     heads = {token.lemma_.lower() for token in chain[1:]} | _adjective_heads(chain)
     if auxiliaries & FUTURE_AUX or heads & PLANNING_HEADS:
         return "planned"
@@ -77,7 +114,9 @@ def is_reversed(verb: Token) -> bool:
     anchor = verb
     while anchor.dep_ == "xcomp":
         anchor = anchor.head
-    return any(_undoes(child) for child in anchor.children if child.dep_ == "conj" and child.i > verb.i)
+    return any(
+        _undoes(child) for child in anchor.children if child.dep_ == "conj" and child.i > verb.i
+    )
 
 
 def _undoes(token: Token) -> bool:

@@ -40,18 +40,20 @@ def load_gazetteer() -> Gazetteer:
     ranked = sorted(names.get_cities().values(), key=lambda row: -row["population"])
     for row in ranked:
         location = Location(
-                name=row["name"],
-                country=iso3.get(row["countrycode"]),
-                lat=row["latitude"],
-                lon=row["longitude"],
-                geonames_id=row["geonameid"],
+            name=row["name"],
+            country=iso3.get(row["countrycode"]),
+            lat=row["latitude"],
+            lon=row["longitude"],
+            geonames_id=row["geonameid"],
         )
         cities.setdefault(row["name"].lower(), location)
         cities.setdefault(plain(row["name"]), location)
     return Gazetteer(
         cities=cities,
         countries={
-            row["name"].lower(): Location(name=row["name"], country=row["iso3"], geonames_id=row["geonameid"])
+            row["name"].lower(): Location(
+                name=row["name"], country=row["iso3"], geonames_id=row["geonameid"]
+            )
             for row in countries.values()
         },
     )

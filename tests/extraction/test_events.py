@@ -1,0 +1,82 @@
+"""Sentence structures the coder must get right: voice, conjunction, reported speech, negation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsflow.models import Event
+
+PUBLISHED = datetime(2025, 10, 14, 6, 0, tzinfo=UTC)
+
+
+def dyads(events: list[Event]) -> set[tuple[str | None, str | None, str]]:
+    return {
+        (
+            event.source.actor_code if event.source else None,
+            event.target.actor_code if event.target else None,
+            event.root_code,
+        )
+        for event in events
+    }
+
+
+def test_passive_voice_swaps_source_and_target(analyzer):
+    events = analyzer.analyze("Estonian airspace was violated by Russian jets.", PUBLISHED).events
+    assert dyads(events) == {("RUSMIL", "EST", "15")}
+
+
+def test_active_and_passive_agree(analyzer):
+    active = analyzer.analyze("The US presented evidence against Russia.", PUBLISHED).events
+    passive = analyzer.analyze("Evidence against Russia was presented by the US.", PUBLISHED).events
+    assert dyads(active) == dyads(passive) == {("USA", "RUS", "11")}
+
+
+def test_conjoined_actors_give_one_event_each(analyzer):
+    events = analyzer.analyze("France and Germany sent troops to Lithuania.", PUBLISHED).events
+    sources = {event.source.actor_code for event in events if event.source}
+    assert sources == {"FRA", "DEU"}
+    assert {event.target.actor_code for event in events if event.target} == {"LTU"}
+
+
+def test_reported_speech_credits_the_speaker_not_the_actor(analyzer):
+    text = (
+        "Russian troops attacked Ukrainian positions near Kharkiv, "
+        "a Ukrainian military spokesman said."
+    )
+    [event] = analyzer.analyze(text, PUBLISHED).events
+    assert event.source is not None and event.source.actor_code == "RUSMIL"
+    assert event.root_code == "19"
+    assert event.attributed_to is not None and "spokesman" in event.attributed_to.text
+
+
+def test_negation_is_marked(analyzer):
+    events = analyzer.analyze(
+        "Obama said he would not provide support to Israel.", PUBLISHED
+    ).events
+    assert events and all(event.modality == "negated" for event in events)
+    assert {event.source.actor_code for event in events if event.source} == {"USAGOV"}
+
+
+def test_possible_and_planned_modalities(analyzer):
+    possible = analyzer.analyze(
+        "Hungary could block new sanctions against Russia.", PUBLISHED
+    ).events
+    planned = analyzer.analyze("Japan will send aid to the Philippines.", PUBLISHED).events
+    assert [event.modality for event in possible] == ["possible"]
+    assert [event.modality for event in planned] == ["planned"]
+
+
+def test_sentences_without_events_yield_none(analyzer):
+    for text in (
+        "The weather in Brussels was mild on Tuesday.",
+        "A protestor demolished the building.",
+        "The tanks head back from the border after the skirmish went wrong.",
+    ):
+        assert analyzer.analyze(text, PUBLISHED).events == []
+
+
+def test_event_carries_cameo_table_fields(analyzer):
+    [event] = analyzer.analyze("Russian jets violated Estonian airspace.", PUBLISHED).events
+    assert (event.code, event.root_code, event.quad_class) == ("150", "15", 4)
+    assert event.plover == "MOBILIZE" and event.goldstein < 0
+    assert 0.0 <= event.confidence <= 1.0
