@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from analysis_worker.extraction.lexicon import Lexicon, Pattern, VerbEntry, load_lexicon
+from analysis_worker.extraction.lexicon import Lexicon, Pattern, Slot, VerbEntry, load_lexicon
 
 CLAUSE_DEPS = frozenset(
     {
@@ -70,9 +70,9 @@ def context_words(trigger: Token) -> tuple[set[str], set[str]]:
     return before, after
 
 
-def slot_matches(slot: tuple[str, ...], words: set[str]) -> bool:
+def slot_matches(slot: Slot, words: set[str]) -> bool:
     """Tell whether any alternative phrase of a slot has all its words present."""
-    return any(all(word in words for word in phrase.split()) for phrase in slot)
+    return any(all(word in words for word in phrase) for phrase in slot)
 
 
 def pattern_matches(pattern: Pattern, before: set[str], after: set[str]) -> bool:
@@ -89,7 +89,7 @@ def code_verb(verb: Token) -> Coding | None:
         return None
     _, entry = found
     before, after = context_words(verb)
-    for pattern in entry.patterns:
+    for pattern in entry.block.candidates(before | after):
         if pattern_matches(pattern, before, after):
             return Coding(pattern.code, pattern.reverse, matched=True)
     return Coding(entry.code, entry.reverse, matched=False)

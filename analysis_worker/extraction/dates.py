@@ -93,9 +93,9 @@ PAST_TAGS = frozenset({"VBD"})
 """Penn tags of a verb (or its auxiliary) in the past tense."""
 
 
-def date_of(trigger: Token, published: date | None) -> tuple[date | None, str | None]:
+def date_of(trigger: Token, sent: Span, published: date | None) -> tuple[date | None, str | None]:
     """Return the date of the trigger's own date expression, resolved, with its text."""
-    span = date_span(trigger)
+    span = date_span(trigger, sent)
     if span is None:
         return None, None
     if published is None:
@@ -103,11 +103,11 @@ def date_of(trigger: Token, published: date | None) -> tuple[date | None, str | 
     return resolve_date(span.text, published, is_past(trigger)), span.text
 
 
-def date_span(trigger: Token) -> Span | None:
+def date_span(trigger: Token, sent: Span) -> Span | None:
     """Return the DATE entity that depends on the trigger (or on its governing verb)."""
     anchors = [trigger, trigger.head] if trigger.pos_ == "NOUN" else [trigger]
     for anchor in anchors:
-        for ent in trigger.sent.ents:
+        for ent in sent.ents:
             if ent.label_ == "DATE" and _depends_on(ent.root, anchor):
                 return ent
     return None

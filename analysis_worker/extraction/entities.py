@@ -123,8 +123,13 @@ def is_city(text: str) -> bool:
 
 def country_name(code: str) -> str | None:
     """Return the English name of a country by its ISO alpha-3 code."""
-    by_code = {row.country: row.name for row in load_gazetteer().countries.values()}
-    return by_code.get(code)
+    return country_names().get(code)
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Map ISO alpha-3 codes to English country names (built once)."""
+    return {str(row.country): row.name for row in load_gazetteer().countries.values()}
 
 
 def kept_spans(doc: Doc) -> list[Span]:

@@ -34,6 +34,7 @@ class Article:
     doc: Doc
     day: int
     published: date | None
+    dateline: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,17 @@ class Dyad:
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:
     """Return the events of a parsed document, sentence by sentence."""
     published = published_at.date() if published_at else None
-    article = Article(doc, int(published.strftime("%Y%m%d")) if published else NO_DATE, published)
+    sentences = list(doc.sents)
+    article = Article(
+        doc,
+        int(published.strftime("%Y%m%d")) if published else NO_DATE,
+        published,
+        frozenset(index for sent in sentences for index in dateline_tokens(sent)),
+    )
     mask = boilerplate_mask(doc)
     return [
         event
-        for index, sent in enumerate(doc.sents)
+        for index, sent in enumerate(sentences)
         if not mask.covers(sent[0].idx)
         for event in sentence_events(sent, index, article)
     ]
@@ -64,10 +71,10 @@ def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
     events = []
     for position, coding in codings.items():
         trigger = article.doc[position]
-        if not is_own_event(trigger, codings):
+        if position in article.dateline or not is_own_event(trigger, codings):
             continue
-        for dyad in dyads(trigger, coding, article.day):
-            events.append(build_event(trigger, dyad, coding, index, article))
+        for dyad in dyads(trigger, coding, article):
+            events.append(build_event(trigger, sent, dyad, coding, index, article))
     return events
 
 
@@ -92,7 +99,7 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
         child.dep_ == "dobj" for child in trigger.children
     ):
         return False
-    if is_dateline(trigger) or trigger.lower_ == "according":
+    if trigger.lower_ == "according":
         return False
     if (
         trigger.dep_ == "xcomp"
@@ -107,11 +114,11 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 """Roots whose conjoined subjects act on each other ('the US, Russia and Switzerland met')."""
 
 
-def dyads(trigger: Token, coding: Coding, day: int) -> list[Dyad]:
+def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     """Return the coded (source, target) pairs of a trigger; a known source is required."""
-    sources = coded(source_phrases(trigger), day)
+    sources = coded(source_phrases(trigger), article)
     coding = intended(trigger, coding)
-    targets: list[Actor | None] = [*first_coded(target_phrases(trigger), day)]
+    targets: list[Actor | None] = [*first_coded(target_phrases(trigger), article)]
     if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
         return [
             Dyad(str(coding.code), one, other)
@@ -194,13 +201,13 @@ def target_phrases(trigger: Token) -> list[list[Token]]:
     return list(target_nouns(trigger))
 
 
-def coded(nouns: list[Token], day: int) -> list[Actor]:
+def coded(nouns: list[Token], article: Article) -> list[Actor]:
     """Code noun heads as actors; a conjunct without a country borrows its neighbour's."""
     actors: list[Actor] = []
     for noun in nouns:
-        if is_dateline(noun):
+        if noun.i in article.dateline:
             continue
-        actor = code_actor(noun, day)
+        actor = code_actor(noun, article.day)
         if actor is None:
             continue
         if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
@@ -209,28 +216,29 @@ def coded(nouns: list[Token], day: int) -> list[Actor]:
     return actors
 
 
-def first_coded(candidates: list[list[Token]], day: int) -> list[Actor]:
+def first_coded(candidates: list[list[Token]], article: Article) -> list[Actor]:
     """Return the actors of the first phrase naming a country or body, else a bare role."""
     fallback: list[Actor] = []
     for nouns in candidates:
-        actors = coded(nouns, day)
+        actors = coded(nouns, article)
         if any(not actor.code.startswith(UNKNOWN_COUNTRY) for actor in actors):
             return actors
         fallback = fallback or actors
     return fallback
 
 
-def is_dateline(token: Token) -> bool:
-    """Tell whether a token sits in a dateline ('Brussels, Belgium – ...')."""
-    sent = token.sent
-    dash = next((t.i for t in sent[:8] if t.text in {"–", "—", "--"} or t.text == ":"), None)
-    return dash is not None and token.i < dash
+def dateline_tokens(sent: Span) -> range:
+    """Return the token indices of a sentence's dateline ('Brussels, Belgium – ...')."""
+    dash = next((t.i for t in sent[:8] if t.text in {"–", "—", "--", ":"}), None)
+    return range(sent.start, dash) if dash is not None else range(0)
 
 
-def build_event(trigger: Token, dyad: Dyad, coding: Coding, index: int, article: Article) -> Event:
+def build_event(
+    trigger: Token, sent: Span, dyad: Dyad, coding: Coding, index: int, article: Article
+) -> Event:
     """Assemble the event record of one dyad with its evidence."""
     row = load_lexicon().cameo.get(dyad.code) or load_lexicon().cameo[dyad.code[:2]]
-    found_date, date_text = date_of(trigger, article.published)
+    found_date, date_text = date_of(trigger, sent, article.published)
     modality = modality_of(trigger if trigger.pos_ == "VERB" else trigger.head)
     return Event(
         code=dyad.code,
@@ -248,12 +256,12 @@ def build_event(trigger: Token, dyad: Dyad, coding: Coding, index: int, article:
             lemma=trigger.lemma_,
         ),
         sentence=index,
-        sentence_text=trigger.sent.text,
+        sentence_text=sent.text,
         date=found_date,
         date_text=date_text,
-        location=place_of(trigger),
+        location=place_of(trigger, sent),
         modality=modality,
-        attributed_to=attribution(trigger, article.day),
+        attributed_to=attribution(trigger, sent, article.day),
         confidence=confidence(coding, dyad, modality),
     )
 
@@ -276,9 +284,9 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
     )
 
 
-def attribution(trigger: Token, day: int) -> EventActor | None:
+def attribution(trigger: Token, sent: Span, day: int) -> EventActor | None:
     """Return who the sentence attributes the event to ('..., a senior officer said')."""
-    speaker = speaker_of(trigger) or according_to(trigger.sent)
+    speaker = speaker_of(trigger) or according_to(sent)
     if speaker is None:
         return None
     actor = code_actor(speaker, day) or Actor("", speaker.left_edge.i, speaker.i, speaker.i)

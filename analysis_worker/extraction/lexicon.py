@@ -12,12 +12,16 @@ DATA_PACKAGE = "analysis_worker.extraction"
 """Package whose data/ folder holds the derived lexicons (see data/README.md)."""
 
 
+Slot = tuple[tuple[str, ...], ...]
+"""Alternative phrases (each a tuple of words, all required) that fill one pattern slot."""
+
+
 @dataclass(frozen=True)
 class Pattern:
     """Words around a verb that select a CAMEO code (None: the phrase is not an event)."""
 
-    before: tuple[tuple[str, ...], ...]
-    after: tuple[tuple[str, ...], ...]
+    before: tuple[Slot, ...]
+    after: tuple[Slot, ...]
     code: str | None
     reverse: str | None
 
@@ -26,6 +30,25 @@ class Pattern:
         """Return how many word slots the pattern needs (more is more specific)."""
         return len(self.before) + len(self.after)
 
+    @property
+    def anchors(self) -> set[str]:
+        """Return words of which at least one must be present for the pattern to match."""
+        slot = (self.after or self.before)[0]
+        return {phrase[0] for phrase in slot if phrase}
+
+
+@dataclass(frozen=True)
+class PatternBlock:
+    """A block's patterns, most specific first, indexed by their anchor words."""
+
+    patterns: tuple[Pattern, ...]
+    by_anchor: dict[str, tuple[int, ...]]
+
+    def candidates(self, words: set[str]) -> list[Pattern]:
+        """Return the patterns that may match these words, most specific first."""
+        positions = {index for word in words for index in self.by_anchor.get(word, ())}
+        return [self.patterns[index] for index in sorted(positions)]
+
 
 @dataclass(frozen=True)
 class VerbEntry:
@@ -33,7 +56,7 @@ class VerbEntry:
 
     code: str | None
     reverse: str | None
-    patterns: tuple[Pattern, ...]
+    block: PatternBlock
 
 
 @dataclass(frozen=True)
@@ -91,20 +114,30 @@ def load_lexicon() -> Lexicon:
 
 
 def build_verbs(verbs: dict[str, Any], blocks: dict[str, Any]) -> dict[str, VerbEntry]:
-    """Attach each verb's block patterns, most specific first."""
-    patterns = {name: to_patterns(rows) for name, rows in blocks.items()}
+    """Attach each verb's block of patterns (shared by the verbs of a block)."""
+    built = {name: to_block(to_patterns(rows)) for name, rows in blocks.items()}
+    empty = to_block(())
     return {
-        verb: VerbEntry(row["code"], row["reverse"], patterns.get(row["block"], ()))
+        verb: VerbEntry(row["code"], row["reverse"], built.get(row["block"], empty))
         for verb, row in verbs.items()
     }
+
+
+def to_block(patterns: tuple[Pattern, ...]) -> PatternBlock:
+    """Index patterns by their anchor words."""
+    by_anchor: dict[str, list[int]] = {}
+    for index, pattern in enumerate(patterns):
+        for word in pattern.anchors:
+            by_anchor.setdefault(word, []).append(index)
+    return PatternBlock(patterns, {word: tuple(found) for word, found in by_anchor.items()})
 
 
 def to_patterns(rows: list[dict[str, Any]]) -> tuple[Pattern, ...]:
     """Build patterns from their JSON rows, sorted most specific first (stable)."""
     built = [
         Pattern(
-            before=tuple(tuple(slot) for slot in row["before"]),
-            after=tuple(tuple(slot) for slot in row["after"]),
+            before=tuple(to_slot(slot) for slot in row["before"]),
+            after=tuple(to_slot(slot) for slot in row["after"]),
             code=row["code"],
             reverse=row["reverse"],
         )
@@ -112,3 +145,8 @@ def to_patterns(rows: list[dict[str, Any]]) -> tuple[Pattern, ...]:
         if row["before"] or row["after"]
     ]
     return tuple(sorted(built, key=lambda pattern: -pattern.size))
+
+
+def to_slot(phrases: list[str]) -> Slot:
+    """Split a slot's alternative phrases into words."""
+    return tuple(tuple(phrase.split()) for phrase in phrases)

@@ -72,12 +72,12 @@ def geocode(name: str) -> Location | None:
     return gazetteer.cities.get(key) or gazetteer.countries.get(key)
 
 
-def place_of(trigger: Token) -> Location | None:
+def place_of(trigger: Token, sent: Span) -> Location | None:
     """Return where the trigger's action happened, from its locative prepositions."""
     for prep in locative_preps(trigger):
         for token in prep.subtree:
             if token.ent_iob_ == "B" and token.ent_type_ in PLACE_LABELS:
-                location = geocode(entity_at(token).text)
+                location = geocode(entity_at(token, sent).text)
                 if location is not None:
                     return location
     return None
@@ -94,6 +94,6 @@ def locative_preps(trigger: Token) -> list[Token]:
     ]
 
 
-def entity_at(token: Token) -> Span:
-    """Return the entity span that starts at the token."""
-    return next(ent for ent in token.sent.ents if ent.start == token.i)
+def entity_at(token: Token, sent: Span) -> Span:
+    """Return the entity span of the sentence that starts at the token."""
+    return next(ent for ent in sent.ents if ent.start == token.i)
