@@ -114,11 +114,19 @@ def _name_at(tokens: list[Token], position: int, lexicon: Lexicon, day: int) -> 
         return None
     for size in range(min(lexicon.longest_actor, len(tokens) - position), 0, -1):
         window = tokens[position : position + size]
-        periods = lexicon.actors.get(" ".join(token.lower_ for token in window))
+        periods = lookup_name([token.lower_ for token in window], lexicon)
         if periods:
             code = code_on(periods, day)
             return Match(first.i, window[-1].i, code, _is_possessor(window[-1]))
     return None
+
+
+def lookup_name(words: list[str], lexicon: Lexicon) -> list[tuple[str, int, int]] | None:
+    """Look a name up as written, then with a plural 's' dropped ('Albanians')."""
+    found = lexicon.actors.get(" ".join(words))
+    if found is None and len(words[-1]) > 3 and words[-1].endswith("s"):
+        found = lexicon.actors.get(" ".join([*words[:-1], words[-1][:-1]]))
+    return found
 
 
 def _is_possessor(token: Token) -> bool:

@@ -21,8 +21,9 @@ from analysis_worker.extraction.boilerplate import boilerplate_mask
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
 from analysis_worker.extraction.dates import date_of
 from analysis_worker.extraction.entities import entities_by_token
+from analysis_worker.extraction.intents import INTENT_VERBS, intended
 from analysis_worker.extraction.lexicon import load_lexicon
-from analysis_worker.extraction.modality import FUTURE_AUX, governing_chain, modality_of
+from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
 from newsflow.models import Event, EventActor, Trigger
 
@@ -145,63 +146,6 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
             if coding.code and coding.reverse == coding.code and target:
                 found.append(Dyad(coding.reverse, target, source))
     return found
-
-
-INTENT_CODES = {
-    "04": "036",
-    "05": "032",
-    "06": "031",
-    "07": "033",
-    "08": "035",
-    "15": "138",
-    "17": "138",
-    "18": "138",
-    "19": "138",
-    "20": "138",
-}
-"""What wanting or pledging an action is in CAMEO: an expressed intent (03) or a threat (13)."""
-
-INTENT_VERBS = frozenset(
-    {
-        "want",
-        "intend",
-        "plan",
-        "threaten",
-        "vow",
-        "pledge",
-        "promise",
-        "seek",
-        "offer",
-        "hope",
-        "wish",
-        "aim",
-        "agree",
-        "commit",
-        "undertake",
-    }
-)
-"""Control verbs that turn the action they govern into an intent ('wants to attack')."""
-
-
-def intended(trigger: Token, coding: Coding) -> Coding:
-    """Recode an action its actor only wants, pledges or will do as CAMEO's intent or threat."""
-    if not is_intent(trigger):
-        return coding
-    code = INTENT_CODES.get((coding.code or "")[:2])
-    return Coding(code, None, coding.matched) if code else coding
-
-
-def is_intent(trigger: Token) -> bool:
-    """Tell whether an action is only pledged or announced ('wants to', 'agreed to', 'will')."""
-    chain = governing_chain(trigger)
-    if any(token.lemma_.lower() in INTENT_VERBS for token in chain[1:]):
-        return True
-    if trigger.lemma_.lower() in INTENT_VERBS:
-        return any(child.dep_ in {"xcomp", "ccomp"} for child in trigger.children)
-    auxiliaries = {
-        child.lower_ for token in chain for child in token.children if child.dep_ == "aux"
-    }
-    return bool(auxiliaries & FUTURE_AUX)
 
 
 def is_political(source: Actor, target: Actor | None) -> bool:

@@ -1,0 +1,96 @@
+"""Pledged, announced and threatened actions: CAMEO codes them as intents (03) or threats (13)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from analysis_worker.extraction.coding import Coding
+from analysis_worker.extraction.modality import FUTURE_AUX, governing_chain, is_negated
+
+INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+"""Cooperation roots to their 'express intent to ...' code."""
+
+THREAT_CODES = {"12": "130", "15": "138", "16": "131", "17": "130", "18": "138", "19": "138"}
+"""Conflict roots to the threat of them (mass violence, root 20, is a threat of force too)."""
+
+INTENT_VERBS = frozenset(
+    {
+        "want",
+        "intend",
+        "plan",
+        "vow",
+        "pledge",
+        "promise",
+        "seek",
+        "offer",
+        "hope",
+        "wish",
+        "aim",
+        "agree",
+        "commit",
+        "undertake",
+    }
+)
+"""Control verbs that turn the action they govern into an intent ('wants to attack')."""
+
+THREAT_VERBS = frozenset({"threaten", "warn", "vow"})
+"""Control verbs that turn the action they govern into a threat."""
+
+REFUSAL_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
+"""Cooperation roots to the CAMEO code of refusing them ('would not provide', 'refused to')."""
+
+REFUSING_VERBS = frozenset({"refuse", "decline", "reject", "rule"})
+"""Control verbs that refuse the action they govern."""
+
+CONDITIONS = frozenset({"unless", "if"})
+"""Markers of a condition that makes a future action a threat ('... unless X withdraws')."""
+
+
+def intended(trigger: Token, coding: Coding) -> Coding:
+    """Recode an action its actor only threatens, pledges or will do."""
+    root = (coding.code or "")[:2]
+    code: str | None
+    if is_refused(trigger):
+        code = REFUSAL_CODES.get(root)
+    elif is_threat(trigger) and root not in {"13", "03"}:
+        code = THREAT_CODES.get(root, "138" if root == "20" else "130")
+    elif is_intent(trigger):
+        code = INTENT_CODES.get(root) or THREAT_CODES.get(root) or ("138" if root == "20" else None)
+    else:
+        return coding
+    return Coding(code, None, coding.matched) if code else coding
+
+
+def is_refused(trigger: Token) -> bool:
+    """Tell whether the actor refuses the action ('would not provide', 'refused to deploy')."""
+    chain = governing_chain(trigger)
+    return any(is_negated(token) for token in chain) or any(
+        token.lemma_.lower() in REFUSING_VERBS for token in chain[1:]
+    )
+
+
+def is_threat(trigger: Token) -> bool:
+    """Tell whether an action is threatened ('threatened to cut', 'will withdraw unless')."""
+    chain = governing_chain(trigger)
+    if any(token.lemma_.lower() in THREAT_VERBS for token in chain[1:]):
+        return True
+    return is_intent(trigger) and any(
+        grandchild.lower_ in CONDITIONS
+        for child in trigger.children
+        if child.dep_ == "advcl"
+        for grandchild in child.children
+        if grandchild.dep_ == "mark"
+    )
+
+
+def is_intent(trigger: Token) -> bool:
+    """Tell whether an action is only pledged or announced ('wants to', 'agreed to', 'will')."""
+    chain = governing_chain(trigger)
+    if any(token.lemma_.lower() in INTENT_VERBS for token in chain[1:]):
+        return True
+    if trigger.lemma_.lower() in INTENT_VERBS:
+        return any(child.dep_ in {"xcomp", "ccomp"} for child in trigger.children)
+    auxiliaries = {
+        child.lower_ for token in chain for child in token.children if child.dep_ == "aux"
+    }
+    return bool(auxiliaries & FUTURE_AUX)
