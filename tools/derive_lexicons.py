@@ -246,7 +246,13 @@ def read_plover(path: Path) -> dict[str, str]:
     return table
 
 
+PLOVER_FALLBACK = {"02": "REQUEST"}
+"""Appeals (02), which the 2021 table leaves out, are requests in PLOVER's own definition."""
+
+
 def _plover_of(code: str, plover: dict[str, str]) -> str | None:
+    if code[:2] in PLOVER_FALLBACK:
+        return PLOVER_FALLBACK[code[:2]]
     while code:
         if plover.get(code):
             return plover[code]

@@ -149,6 +149,9 @@ def target_nouns(verb: Token) -> Iterator[list[Token]]:
         yield from place_objects(obj)
     yield from nested_objects(verb, TARGET_PREPS)
     yield from place_objects(verb)
+    for clause in verb.children:
+        if clause.dep_ == "ccomp":
+            yield children_with(clause, SUBJECT_DEPS)
 
 
 def nested_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]]:

@@ -9,7 +9,6 @@ from spacy.tokens import Doc, Span, Token
 
 from analysis_worker.extraction.actors import NO_DATE, UNKNOWN_COUNTRY, Actor, code_actor
 from analysis_worker.extraction.arguments import (
-    REPORTING_VERBS,
     nominal_sources,
     nominal_targets,
     resolve_pronoun,
@@ -18,13 +17,14 @@ from analysis_worker.extraction.arguments import (
     target_nouns,
 )
 from analysis_worker.extraction.boilerplate import boilerplate_mask
-from analysis_worker.extraction.coding import Coding, code_noun, code_verb
+from analysis_worker.extraction.coding import Coding
 from analysis_worker.extraction.dates import date_of
 from analysis_worker.extraction.entities import entities_by_token
-from analysis_worker.extraction.intents import INTENT_VERBS, intended
+from analysis_worker.extraction.intents import intended
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
+from analysis_worker.extraction.triggers import code_trigger, is_own_event
 from newsflow.models import Event, EventActor, Trigger
 
 
@@ -77,45 +77,6 @@ def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
         for dyad in dyads(trigger, coding, article):
             events.append(build_event(trigger, sent, dyad, coding, index, article))
     return events
-
-
-def code_trigger(token: Token) -> Coding | None:
-    """Return the coding of a verb or nominal trigger that names an event."""
-    if token.pos_ == "VERB":
-        coding = code_verb(token)
-    elif token.pos_ == "NOUN":
-        coding = code_noun(token)
-    else:
-        return None
-    if coding is None or (coding.code is None and coding.reverse is None):
-        return None
-    return coding
-
-
-def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
-    """Drop reporting verbs, control verbs of coded verbs and nouns their verb already codes."""
-    if trigger.lemma_.lower() in REPORTING_VERBS:
-        return False
-    xcomps = [child for child in trigger.children if child.dep_ == "xcomp"]
-    if any(child.i in codings for child in xcomps) and not any(
-        child.dep_ == "dobj" for child in trigger.children
-    ):
-        return False
-    if (
-        xcomps
-        and trigger.lemma_.lower() not in INTENT_VERBS
-        and not any(child.dep_ == "dobj" for child in trigger.children)
-    ):
-        return False
-    if trigger.lower_ == "according":
-        return False
-    if (
-        trigger.dep_ == "xcomp"
-        and trigger.head.i in codings
-        and any(child.dep_ == "dobj" for child in trigger.head.children)
-    ):
-        return False
-    return not (trigger.pos_ == "NOUN" and trigger.head.i in codings and trigger.dep_ == "dobj")
 
 
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})

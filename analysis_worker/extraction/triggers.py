@@ -1,0 +1,79 @@
+"""Which words trigger an event of their own: coded verbs and nouns, minus their helpers."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from analysis_worker.extraction.arguments import REPORTING_VERBS
+from analysis_worker.extraction.coding import Coding, code_noun, code_verb
+from analysis_worker.extraction.intents import INTENT_VERBS
+
+OBLIGATION_AUX = frozenset({"must", "should"})
+"""Modals that make a reported clause a demand ('X said China must drop barriers')."""
+
+DEMAND_ROOTS = frozenset({"02", "10"})
+"""Roots of appeals and demands: the clause they govern is asked for, not done."""
+
+DEMAND = Coding("100", None, matched=True)
+"""The coding of a reported obligation: a demand."""
+
+
+def code_trigger(token: Token) -> Coding | None:
+    """Return the coding of a verb or nominal trigger that names an event."""
+    if token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_VERBS:
+        return DEMAND if reports_obligation(token) else None
+    if token.pos_ == "VERB":
+        coding = code_verb(token)
+    elif token.pos_ == "NOUN":
+        coding = code_noun(token)
+    else:
+        return None
+    if coding is None or (coding.code is None and coding.reverse is None):
+        return None
+    return coding
+
+
+def reports_obligation(verb: Token) -> bool:
+    """Tell whether a reporting verb reports what someone must do."""
+    return any(
+        aux.dep_ == "aux" and aux.lower_ in OBLIGATION_AUX
+        for clause in verb.children
+        if clause.dep_ == "ccomp"
+        for aux in clause.children
+    )
+
+
+def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
+    """Drop control verbs, demanded clauses and nouns their verb already codes."""
+    return not (
+        trigger.lower_ == "according"
+        or is_control_verb(trigger, codings)
+        or is_controlled(trigger, codings)
+        or is_demanded(trigger, codings)
+        or (trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.i in codings)
+    )
+
+
+def has_object(token: Token) -> bool:
+    """Tell whether a verb has a direct object."""
+    return any(child.dep_ == "dobj" for child in token.children)
+
+
+def is_control_verb(trigger: Token, codings: dict[int, Coding]) -> bool:
+    """Tell whether the verb only governs another ('plans to launch'), unless it has an object."""
+    xcomps = [child for child in trigger.children if child.dep_ == "xcomp"]
+    if not xcomps or has_object(trigger):
+        return False
+    return any(child.i in codings for child in xcomps) or trigger.lemma_.lower() not in INTENT_VERBS
+
+
+def is_controlled(trigger: Token, codings: dict[int, Coding]) -> bool:
+    """Tell whether the verb is what a coded verb asks of its object ('asks Obama to help')."""
+    return trigger.dep_ == "xcomp" and trigger.head.i in codings and has_object(trigger.head)
+
+
+def is_demanded(trigger: Token, codings: dict[int, Coding]) -> bool:
+    """Tell whether the verb is what a demand asks for ('demanded that the US cancel')."""
+    if trigger.dep_ != "ccomp" or trigger.head.i not in codings:
+        return False
+    return (codings[trigger.head.i].code or "")[:2] in DEMAND_ROOTS
