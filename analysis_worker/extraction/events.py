@@ -76,7 +76,22 @@ def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
             continue
         for dyad in dyads(trigger, coding, article):
             events.append(build_event(trigger, sent, dyad, coding, index, article))
-    return events
+    return drop_partial(events)
+
+
+def drop_partial(events: list[Event]) -> list[Event]:
+    """Drop a target-less event the sentence also reports with a target ('met X to discuss')."""
+    complete = {
+        (event.source.actor_code, event.root_code)
+        for event in events
+        if event.source and event.target
+    }
+    return [
+        event
+        for event in events
+        if event.target
+        or (event.source and event.source.actor_code, event.root_code) not in complete
+    ]
 
 
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
