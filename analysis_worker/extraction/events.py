@@ -99,7 +99,7 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 
 
 def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
-    """Return the coded (source, target) pairs of a trigger; a known source is required."""
+    """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
     sources = coded(source_phrases(trigger), article)
     coding = intended(trigger, coding)
     targets: list[Actor | None] = [*first_coded(target_phrases(trigger), article)]
@@ -110,6 +110,8 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
             for other in sources
             if one is not other
         ]
+    if not sources:
+        return unattributed(coding, targets)
     found = []
     for source in sources:
         for target in targets or [None]:
@@ -122,6 +124,22 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
             if coding.code and coding.reverse == coding.code and target:
                 found.append(Dyad(coding.reverse, target, source))
     return found
+
+
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+"""Roots whose victims make an event even when the perpetrator is unknown."""
+
+
+def unattributed(coding: Coding, targets: list[Actor | None]) -> list[Dyad]:
+    """Return violent events whose perpetrator is unknown ('three soldiers were killed')."""
+    code = coding.code or ""
+    if code[:2] not in VIOLENT_ROOTS:
+        return []
+    return [
+        Dyad(code, None, target)
+        for target in targets
+        if target is not None and not target.code.startswith(UNKNOWN_COUNTRY)
+    ]
 
 
 def is_political(source: Actor, target: Actor | None) -> bool:
