@@ -124,6 +124,8 @@ def source_nouns(verb: Token) -> list[Token]:
 def inherited_subjects(verb: Token) -> list[Token]:
     """Return the subject a verb shares with the verb it depends on ('X plans to launch')."""
     head = verb.head
+    if verb.dep_ == "xcomp" and head.dep_ == "acomp":
+        return source_nouns(head.head)
     if verb.dep_ == "xcomp":
         raised = children_with(head, PASSIVE_SUBJECT_DEPS)
         return children_with(head, {"dobj"}) or raised or source_nouns(head)

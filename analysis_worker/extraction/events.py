@@ -16,7 +16,7 @@ from analysis_worker.extraction.arguments import (
     speaker_of,
     target_nouns,
 )
-from analysis_worker.extraction.boilerplate import boilerplate_mask
+from analysis_worker.extraction.boilerplate import BoilerplateMask, boilerplate_mask
 from analysis_worker.extraction.coding import Coding
 from analysis_worker.extraction.dates import date_of
 from analysis_worker.extraction.entities import entities_by_token
@@ -36,6 +36,7 @@ class Article:
     day: int
     published: date | None
     dateline: frozenset[int]
+    mask: BoilerplateMask
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,26 @@ def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event
     """Return the events of a parsed document, sentence by sentence."""
     published = published_at.date() if published_at else None
     sentences = list(doc.sents)
+    mask = boilerplate_mask(doc)
     article = Article(
         doc,
         int(published.strftime("%Y%m%d")) if published else NO_DATE,
         published,
-        frozenset(index for sent in sentences for index in dateline_tokens(sent)),
+        frozenset(index for sent in sentences for index in dateline_tokens(sent, mask)),
+        mask,
     )
-    mask = boilerplate_mask(doc)
     return [
         event
         for index, sent in enumerate(sentences)
-        if not mask.covers(sent[0].idx)
-        for event in sentence_events(sent, index, article)
+        if (part := article_part(sent, mask)) is not None
+        for event in sentence_events(part, index, article)
     ]
+
+
+def article_part(sent: Span, mask: BoilerplateMask) -> Span | None:
+    """Return the sentence without boilerplate at its edges (a caption the parser glued on)."""
+    kept = [token.i for token in sent if not mask.covers(token.idx)]
+    return sent.doc[kept[0] : kept[-1] + 1] if kept else None
 
 
 def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
@@ -80,18 +88,19 @@ def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
 
 
 def drop_partial(events: list[Event]) -> list[Event]:
-    """Drop a target-less event the sentence also reports with a target ('met X to discuss')."""
-    complete = {
-        (event.source.actor_code, event.root_code)
-        for event in events
-        if event.source and event.target
-    }
-    return [
-        event
-        for event in events
-        if event.target
-        or (event.source and event.source.actor_code, event.root_code) not in complete
-    ]
+    """Keep one event per actors and root; prefer one with a target ('met X to discuss')."""
+    complete = {(code_of(event.source), event.root_code) for event in events if event.target}
+    kept: dict[tuple[str | None, str | None, str], Event] = {}
+    for event in events:
+        if event.target is None and (code_of(event.source), event.root_code) in complete:
+            continue
+        kept.setdefault((code_of(event.source), code_of(event.target), event.root_code), event)
+    return list(kept.values())
+
+
+def code_of(actor: EventActor | None) -> str | None:
+    """Return an event actor's code (None when absent)."""
+    return actor.actor_code if actor else None
 
 
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
@@ -166,7 +175,7 @@ def coded(nouns: list[Token], article: Article) -> list[Actor]:
     """Code noun heads as actors; a conjunct without a country borrows its neighbour's."""
     actors: list[Actor] = []
     for noun in nouns:
-        if noun.i in article.dateline:
+        if noun.i in article.dateline or article.mask.covers(noun.idx):
             continue
         actor = code_actor(noun, article.day)
         if actor is None:
@@ -188,10 +197,15 @@ def first_coded(candidates: list[list[Token]], article: Article) -> list[Actor]:
     return fallback
 
 
-def dateline_tokens(sent: Span) -> range:
+def dateline_tokens(sent: Span, mask: BoilerplateMask) -> range:
     """Return the token indices of a sentence's dateline ('Brussels, Belgium – ...')."""
-    dash = next((t.i for t in sent[:8] if t.text in {"–", "—", "--", ":"}), None)
-    return range(sent.start, dash) if dash is not None else range(0)
+    start = next((t.i for t in sent if not mask.covers(t.idx)), sent.end)
+    dash = next((t.i for t in sent.doc[start : start + 8] if t.text in DATELINE_MARKS), None)
+    return range(start, dash) if dash is not None and dash < sent.end else range(0)
+
+
+DATELINE_MARKS = frozenset({"–", "—", "--", ":"})
+"""Punctuation that ends a dateline ('GAZA CITY, Palestinian Territories:')."""
 
 
 def build_event(

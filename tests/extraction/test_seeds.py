@@ -100,3 +100,17 @@ def test_the_alliance_is_nato(seed_analyses):
     assert alliance
     assert all(e.key == "org:nato" and e.actor_code == "IGOWSTNAT" for e in alliance)
     assert {e.key for e in analysis.entities if e.text == "NATO"} == {"org:nato"}
+
+
+def test_launch_after_the_photo_caption_is_found_and_dated(seed_analyses):
+    _, analysis = seed_analyses["001"]
+    [event] = [e for e in events_of(analysis, "launch") if e.sentence == 0]
+    assert event.source is not None and event.source.actor_code == "IGOWSTNAT"
+    assert event.date == date(2026, 2, 11) and event.modality == "asserted"
+    assert "Nuuk" not in (event.source.text + (event.target.text if event.target else ""))
+
+
+def test_one_event_per_meeting_sentence(seed_analyses):
+    _, analysis = seed_analyses["002"]
+    first = [event for event in analysis.events if event.sentence == 0 and event.root_code == "04"]
+    assert len(first) == 1 and first[0].trigger.text == "meeting"
