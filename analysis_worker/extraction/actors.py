@@ -76,6 +76,34 @@ def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
     return Actor(code=code, first=first, last=head.i, head=head.i)
 
 
+def code_actors(head: Token, day: int = NO_DATE) -> list[Actor]:
+    """Return the actor a phrase names, one per conjoined modifier ('US and British activists')."""
+    main = code_actor(head, day)
+    if main is None or main.country is None:
+        return [main] if main else []
+    role = main.code[3:]
+    return [
+        main,
+        *(
+            Actor(code + role, main.first, main.last, head.i)
+            for code in conjoined_countries(head, day)
+        ),
+    ]
+
+
+def conjoined_countries(head: Token, day: int) -> list[str]:
+    """Return the countries named by conjuncts of the head's modifiers."""
+    lexicon = load_lexicon()
+    return [
+        names[0].code[:3]
+        for child in head.lefts
+        if child.dep_ in MODIFIER_DEPS
+        for conj in child.children
+        if conj.dep_ == "conj"
+        and (names := find_names(sorted(conj.subtree, key=lambda t: t.i), lexicon, day))
+    ]
+
+
 OWNER_PREPS = frozenset({"of", "in", "from"})
 """Prepositions that name who a role belongs to ('a court in Guyana', 'leaders of Egypt')."""
 

@@ -7,7 +7,13 @@ from datetime import date, datetime
 
 from spacy.tokens import Doc, Span, Token
 
-from analysis_worker.extraction.actors import NO_DATE, UNKNOWN_COUNTRY, Actor, code_actor
+from analysis_worker.extraction.actors import (
+    NO_DATE,
+    UNKNOWN_COUNTRY,
+    Actor,
+    code_actor,
+    code_actors,
+)
 from analysis_worker.extraction.arguments import (
     nominal_sources,
     nominal_targets,
@@ -177,12 +183,12 @@ def coded(nouns: list[Token], article: Article) -> list[Actor]:
     for noun in nouns:
         if noun.i in article.dateline or article.mask.covers(noun.idx):
             continue
-        actor = code_actor(noun, article.day)
-        if actor is None:
-            continue
-        if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
-            actor = Actor(actors[-1].country + actor.code[3:], actor.first, actor.last, actor.head)
-        actors.append(actor)
+        for actor in code_actors(noun, article.day):
+            if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
+                actor = Actor(
+                    actors[-1].country + actor.code[3:], actor.first, actor.last, actor.head
+                )
+            actors.append(actor)
     return actors
 
 

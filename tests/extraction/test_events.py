@@ -80,3 +80,9 @@ def test_event_carries_cameo_table_fields(analyzer):
     assert (event.code, event.root_code, event.quad_class) == ("150", "15", 4)
     assert event.plover == "MOBILIZE" and event.goldstein < 0
     assert 0.0 <= event.confidence <= 1.0
+
+
+def test_conjoined_modifiers_give_one_actor_each(analyzer):
+    text = "US and British activists staged a protest in Beijing on Wednesday."
+    events = analyzer.analyze(text, PUBLISHED).events
+    assert dyads(events) == {("USAOPP", "CHN", "14"), ("GBROPP", "CHN", "14")}
