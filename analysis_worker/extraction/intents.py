@@ -42,6 +42,12 @@ REFUSAL_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122"
 REFUSING_VERBS = frozenset({"refuse", "decline", "reject", "rule"})
 """Control verbs that refuse the action they govern."""
 
+WISH_VERBS = frozenset({"want", "wish", "expect", "need", "encourage", "invite"})
+"""Verbs that, with an object and its infinitive, appeal to that object ('wants X to ...')."""
+
+APPEAL = Coding("020", None, matched=True)
+"""Wanting someone else to act is, in CAMEO, an appeal to them."""
+
 CONDITIONS = frozenset({"unless", "if"})
 """Markers of a condition that makes a future action a threat ('... unless X withdraws')."""
 
@@ -50,6 +56,8 @@ def intended(trigger: Token, coding: Coding) -> Coding:
     """Recode an action its actor only threatens, pledges or will do."""
     root = (coding.code or "")[:2]
     code: str | None
+    if is_wish_on_other(trigger):
+        return APPEAL
     if is_refused(trigger):
         code = REFUSAL_CODES.get(root)
     elif is_threat(trigger) and root not in {"13", "03"}:
@@ -59,6 +67,22 @@ def intended(trigger: Token, coding: Coding) -> Coding:
     else:
         return coding
     return Coding(code, None, coding.matched) if code else coding
+
+
+def is_wish_on_other(trigger: Token) -> bool:
+    """Tell whether the actor wants someone else to act ('Obama wants Putin to attack')."""
+    if trigger.lemma_.lower() not in WISH_VERBS:
+        return False
+    deps = {child.dep_ for child in trigger.children}
+    return {"dobj", "xcomp"} <= deps or any(
+        is_infinitive_clause(child) for child in trigger.children
+    )
+
+
+def is_infinitive_clause(token: Token) -> bool:
+    """Tell whether a token heads a 'someone to do' clause ('Putin to attack')."""
+    deps = {child.dep_: child.lower_ for child in token.children}
+    return token.dep_ == "ccomp" and "nsubj" in deps and deps.get("aux") == "to"
 
 
 def is_refused(trigger: Token) -> bool:

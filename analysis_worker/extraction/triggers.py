@@ -6,7 +6,7 @@ from spacy.tokens import Token
 
 from analysis_worker.extraction.arguments import REPORTING_VERBS
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
-from analysis_worker.extraction.intents import INTENT_VERBS
+from analysis_worker.extraction.intents import INTENT_VERBS, WISH_VERBS
 
 OBLIGATION_AUX = frozenset({"must", "should"})
 """Modals that make a reported clause a demand ('X said China must drop barriers')."""
@@ -76,4 +76,6 @@ def is_demanded(trigger: Token, codings: dict[int, Coding]) -> bool:
     """Tell whether the verb is what a demand asks for ('demanded that the US cancel')."""
     if trigger.dep_ != "ccomp" or trigger.head.i not in codings:
         return False
+    if trigger.head.lemma_.lower() in WISH_VERBS:
+        return True
     return (codings[trigger.head.i].code or "")[:2] in DEMAND_ROOTS
