@@ -63,7 +63,7 @@ def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
     lexicon = load_lexicon()
     tokens = phrase_tokens(head)
     named = find_names(tokens, lexicon, day)
-    role = find_role(tokens, lexicon)
+    role = find_role([*tokens, *of_phrase(head)], lexicon) or find_role(tokens, lexicon)
     first = min(token.i for token in tokens)
     if not named:
         owner = owner_of(head, day)
@@ -138,7 +138,7 @@ def _name_at(tokens: list[Token], position: int, lexicon: Lexicon, day: int) -> 
     first = tokens[position]
     if first.text in lexicon.aliases:
         return Match(first.i, first.i, lexicon.aliases[first.text]["code"], _is_possessor(first))
-    if not first.text[:1].isupper():
+    if not (first.text[:1].isupper() or first.pos_ == "PROPN"):
         return None
     for size in range(min(lexicon.longest_actor, len(tokens) - position), 0, -1):
         window = tokens[position : position + size]
@@ -167,6 +167,16 @@ def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
     if valid:
         return min(valid, key=lambda period: period[2] - period[1])[0]
     return max(periods, key=lambda period: period[1])[0]
+
+
+def of_phrase(head: Token) -> list[Token]:
+    """Return a short common-noun 'of' phrase after the head ('secretary of state')."""
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            tokens = sorted(child.subtree, key=lambda token: token.i)
+            if len(tokens) <= 4 and all(token.is_lower for token in tokens):
+                return tokens
+    return []
 
 
 def find_role(tokens: list[Token], lexicon: Lexicon) -> str | None:
