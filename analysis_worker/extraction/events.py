@@ -117,27 +117,32 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
     sources = coded(source_phrases(trigger), article)
     coding = intended(trigger, coding)
-    targets: list[Actor | None] = [*first_coded(target_phrases(trigger), article)]
+    targets = first_coded(target_phrases(trigger), article)
     if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
-        return [
-            Dyad(str(coding.code), one, other)
-            for one in sources
-            for other in sources
-            if one is not other
-        ]
+        return mutual(str(coding.code), sources)
     if not sources:
         return unattributed(coding, targets)
-    found = []
-    for source in sources:
-        for target in targets or [None]:
-            if not is_political(source, target) or (target and target.head == source.head):
-                continue
-            if coding.code:
-                found.append(Dyad(coding.code, source, target))
-            elif coding.reverse and target:
-                found.append(Dyad(coding.reverse, target, source))
-            if coding.code and coding.reverse == coding.code and target:
-                found.append(Dyad(coding.reverse, target, source))
+    return [
+        dyad
+        for source in sources
+        for target in ([*targets] if targets else [None])
+        if is_political(source, target) and not (target and target.head == source.head)
+        for dyad in directed(coding, source, target)
+    ]
+
+
+def mutual(code: str, actors: list[Actor]) -> list[Dyad]:
+    """Return the events of conjoined actors acting on each other ('X, Y and Z met')."""
+    return [Dyad(code, one, other) for one in actors for other in actors if one is not other]
+
+
+def directed(coding: Coding, source: Actor, target: Actor | None) -> list[Dyad]:
+    """Return the event of a pair and, for symmetric or reversed codes, its converse."""
+    if not coding.code:
+        return [Dyad(coding.reverse, target, source)] if coding.reverse and target else []
+    found = [Dyad(coding.code, source, target)]
+    if coding.reverse == coding.code and target:
+        found.append(Dyad(coding.reverse, target, source))
     return found
 
 
@@ -145,7 +150,7 @@ VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 """Roots whose victims make an event even when the perpetrator is unknown."""
 
 
-def unattributed(coding: Coding, targets: list[Actor | None]) -> list[Dyad]:
+def unattributed(coding: Coding, targets: list[Actor]) -> list[Dyad]:
     """Return violent events whose perpetrator is unknown ('three soldiers were killed')."""
     code = coding.code or ""
     if code[:2] not in VIOLENT_ROOTS:
@@ -153,7 +158,7 @@ def unattributed(coding: Coding, targets: list[Actor | None]) -> list[Dyad]:
     return [
         Dyad(code, None, target)
         for target in targets
-        if target is not None and not target.code.startswith(UNKNOWN_COUNTRY)
+        if not target.code.startswith(UNKNOWN_COUNTRY)
     ]
 
 
