@@ -47,17 +47,18 @@ PRONOUNS = frozenset({"he", "she", "they", "it", "we", "him", "her", "them", "hi
 PLURAL_PRONOUNS = frozenset({"they", "we", "them", "themselves"})
 """Pronouns that stand for every conjoined speaker ('Obama and Putin said they ...')."""
 
+ALLEGING_VERBS = frozenset({"allege", "claim", "accuse", "charge"})
+"""Verbs whose reported clause is an allegation: an event (accusation) of their own."""
+
 REPORTING_VERBS = frozenset(
     {
         "say",
         "tell",
         "report",
         "announce",
-        "claim",
         "add",
         "note",
         "state",
-        "allege",
         "confirm",
         "indicate",
         "insist",
@@ -72,6 +73,9 @@ REPORTING_VERBS = frozenset(
     }
 )
 """Verbs that report someone's words; their subject is a speaker, not an actor of the event."""
+
+SPEAKING_VERBS = REPORTING_VERBS | ALLEGING_VERBS
+"""Verbs whose subject is the speaker of the clause they govern."""
 
 
 def expand_conjuncts(token: Token) -> list[Token]:
@@ -140,11 +144,12 @@ def inherited_subjects(verb: Token) -> list[Token]:
 
 def target_nouns(verb: Token) -> Iterator[list[Token]]:
     """Yield candidate target phrases, best first: passive subject, object, prepositions."""
+    if verb.dep_ == "acl" and is_passive(verb):
+        yield [verb.head]
+        return
     objects = children_with(verb, {"dobj", "dative", "attr"})
     if is_passive(verb):
-        objects = children_with(verb, PASSIVE_SUBJECT_DEPS) or (
-            [verb.head] if verb.dep_ == "acl" else []
-        )
+        objects = children_with(verb, PASSIVE_SUBJECT_DEPS)
     for obj in objects:
         yield [obj]
         yield from nested_objects(obj, OBJECT_PREPS)
@@ -220,7 +225,7 @@ def speakers_of(verb: Token) -> list[Token]:
     while (
         token.dep_ in {"ccomp", "xcomp", "conj", "advcl", "parataxis"} and token.head is not token
     ):
-        if token.head.lemma_.lower() in REPORTING_VERBS and token.dep_ in {"ccomp", "parataxis"}:
+        if token.head.lemma_.lower() in SPEAKING_VERBS and token.dep_ in {"ccomp", "parataxis"}:
             return children_with(token.head, SUBJECT_DEPS)
         token = token.head
     return []

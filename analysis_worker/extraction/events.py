@@ -15,6 +15,8 @@ from analysis_worker.extraction.actors import (
     code_actors,
 )
 from analysis_worker.extraction.arguments import (
+    ALLEGING_VERBS,
+    PRONOUNS,
     nominal_sources,
     nominal_targets,
     resolve_pronoun,
@@ -118,6 +120,10 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     sources = coded(source_phrases(trigger), article)
     coding = intended(trigger, coding)
     targets = first_coded(target_phrases(trigger), article)
+    own_deed = claimed_deed(trigger)
+    if own_deed is not None:
+        coding = CLAIM_OF_RESPONSIBILITY
+        targets = first_coded(target_phrases(own_deed), article)
     if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
         return mutual(str(coding.code), sources)
     if not sources:
@@ -129,6 +135,21 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
         if is_political(source, target) and not (target and target.head == source.head)
         for dyad in directed(coding, source, target)
     ]
+
+
+CLAIM_OF_RESPONSIBILITY = Coding("015", None, matched=True)
+"""What claiming one's own act is in CAMEO ('the US claimed that they had attacked Iraq')."""
+
+
+def claimed_deed(trigger: Token) -> Token | None:
+    """Return the act a speaker claims as their own ('claimed that they had attacked')."""
+    if trigger.lemma_.lower() not in ALLEGING_VERBS:
+        return None
+    for clause in trigger.children:
+        subjects = [child for child in clause.children if child.dep_ in {"nsubj", "nsubjpass"}]
+        if clause.dep_ == "ccomp" and subjects and subjects[0].lower_ in PRONOUNS:
+            return clause
+    return None
 
 
 def mutual(code: str, actors: list[Actor]) -> list[Dyad]:

@@ -48,6 +48,9 @@ WISH_VERBS = frozenset({"want", "wish", "expect", "need", "encourage", "invite"}
 APPEAL = Coding("020", None, matched=True)
 """Wanting someone else to act is, in CAMEO, an appeal to them."""
 
+PLEDGE_VERBS = frozenset({"pledge", "promise", "agree", "commit", "undertake", "offer"})
+"""Verbs of commitments made to others: a pledged expulsion stays an expulsion (CAMEO manual)."""
+
 CONDITIONS = frozenset({"unless", "if"})
 """Markers of a condition that makes a future action a threat ('... unless X withdraws')."""
 
@@ -63,7 +66,7 @@ def intended(trigger: Token, coding: Coding) -> Coding:
     elif is_threat(trigger) and root not in {"13", "03"}:
         code = THREAT_CODES.get(root, "138" if root == "20" else "130")
     elif is_intent(trigger):
-        code = INTENT_CODES.get(root) or THREAT_CODES.get(root) or ("138" if root == "20" else None)
+        code = INTENT_CODES.get(root) or (threat_of(root) if is_aggressive(trigger) else None)
     else:
         return coding
     return Coding(code, None, coding.matched) if code else coding
@@ -83,6 +86,16 @@ def is_infinitive_clause(token: Token) -> bool:
     """Tell whether a token heads a 'someone to do' clause ('Putin to attack')."""
     deps = {child.dep_: child.lower_ for child in token.children}
     return token.dep_ == "ccomp" and "nsubj" in deps and deps.get("aux") == "to"
+
+
+def threat_of(root: str) -> str | None:
+    """Return the threat code of a conflict root."""
+    return THREAT_CODES.get(root) or ("138" if root == "20" else None)
+
+
+def is_aggressive(trigger: Token) -> bool:
+    """Tell whether the actor itself wants or plans the action (not pledged to others)."""
+    return not any(token.lemma_.lower() in PLEDGE_VERBS for token in governing_chain(trigger)[1:])
 
 
 def is_refused(trigger: Token) -> bool:

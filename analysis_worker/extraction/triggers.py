@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from analysis_worker.extraction.arguments import REPORTING_VERBS
+from analysis_worker.extraction.arguments import ALLEGING_VERBS, REPORTING_VERBS
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
-from analysis_worker.extraction.intents import INTENT_VERBS, WISH_VERBS
+from analysis_worker.extraction.intents import INTENT_VERBS, WISH_VERBS, is_wish_on_other
 
 OBLIGATION_AUX = frozenset({"must", "should"})
 """Modals that make a reported clause a demand ('X said China must drop barriers')."""
 
-DEMAND_ROOTS = frozenset({"02", "10"})
-"""Roots of appeals and demands: the clause they govern is asked for, not done."""
+DEMAND_ROOTS = frozenset({"02", "10", "17"})
+"""Roots of appeals, demands and coercion: the clause they govern is asked for, not done."""
 
 DEMAND = Coding("100", None, matched=True)
 """The coding of a reported obligation: a demand."""
@@ -73,9 +73,23 @@ def is_controlled(trigger: Token, codings: dict[int, Coding]) -> bool:
 
 
 def is_demanded(trigger: Token, codings: dict[int, Coding]) -> bool:
-    """Tell whether the verb is what a demand asks for ('demanded that the US cancel')."""
-    if trigger.dep_ != "ccomp" or trigger.head.i not in codings:
+    """Tell whether the verb is what a demand asks or an allegation claims ('demanded that')."""
+    while trigger.dep_ == "conj" and trigger.head is not trigger:
+        trigger = trigger.head
+    head = trigger.head
+    if head.i not in codings or not is_complement(trigger):
         return False
-    if trigger.head.lemma_.lower() in WISH_VERBS:
+    if head.lemma_.lower() in WISH_VERBS:
+        return is_wish_on_other(head)
+    if head.lemma_.lower() in ALLEGING_VERBS:
+        return trigger.dep_ == "ccomp"
+    return (codings[head.i].code or "")[:2] in DEMAND_ROOTS
+
+
+def is_complement(trigger: Token) -> bool:
+    """Tell whether a verb is the clause another verb governs ('that X ...', 'X to ...')."""
+    if trigger.dep_ == "ccomp":
         return True
-    return (codings[trigger.head.i].code or "")[:2] in DEMAND_ROOTS
+    return trigger.dep_ in {"xcomp", "advcl"} and any(
+        child.dep_ == "aux" and child.lower_ == "to" for child in trigger.children
+    )
