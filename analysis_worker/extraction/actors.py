@@ -104,19 +104,35 @@ def conjoined_countries(head: Token, day: int) -> list[str]:
     ]
 
 
+OWNER_REACH = 8
+"""How many tokens after the head an owner may stand ('a report released Tuesday in Kigali')."""
+
 OWNER_PREPS = frozenset({"of", "in", "from"})
 """Prepositions that name who a role belongs to ('a court in Guyana', 'leaders of Egypt')."""
 
 
+def owner_preps(head: Token) -> list[Token]:
+    """Return the owner prepositions of the head and of a participle after it ('released in')."""
+    holders = [
+        head,
+        *(child for child in head.rights if child.dep_ == "acl" and child.tag_ == "VBN"),
+    ]
+    return [
+        child
+        for holder in holders
+        for child in holder.rights
+        if child.dep_ == "prep" and child.lower_ in OWNER_PREPS
+    ]
+
+
 def owner_of(head: Token, day: int) -> Actor | None:
     """Look through 'of'/'in'/'from' ('the Secretary General of the Alliance') for an owner."""
-    for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ in OWNER_PREPS:
-            owner = next((t for t in child.children if t.dep_ == "pobj"), None)
-            if owner is not None and owner.i - head.i <= 6:
-                found = code_actor(owner, day)
-                if found is not None and not found.code.startswith(UNKNOWN_COUNTRY):
-                    return found
+    for child in owner_preps(head):
+        owner = next((t for t in child.children if t.dep_ == "pobj"), None)
+        if owner is not None and owner.i - head.i <= OWNER_REACH:
+            found = code_actor(owner, day)
+            if found is not None and not found.code.startswith(UNKNOWN_COUNTRY):
+                return found
     return None
 
 

@@ -38,7 +38,7 @@ PLACE_PREPS = frozenset({"in", "near", "inside", "at"})
 NAMED_PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "ORG"})
 """Entity labels a locative object must carry to be taken as a target ('in Zurich', not 'at HQ')."""
 
-TEMPORAL_PREPS = frozenset({"after", "before", "upon", "while", "since", "by", "without"})
+TEMPORAL_PREPS = frozenset({"after", "before", "upon", "while", "since", "without"})
 """Prepositions whose verb shares the main clause's subject ('changed his mind after meeting')."""
 
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "him", "her", "them", "himself", "itself"})
@@ -154,11 +154,22 @@ def target_nouns(verb: Token) -> Iterator[list[Token]]:
         yield [obj]
         yield from nested_objects(obj, OBJECT_PREPS)
         yield from place_objects(obj)
-    yield from nested_objects(verb, TARGET_PREPS)
+    yield from nested_objects(verb, preferred_preps(verb))
     yield from place_objects(verb)
     for clause in verb.children:
         if clause.dep_ == "ccomp":
             yield children_with(clause, SUBJECT_DEPS)
+
+
+DEPARTURE_VERBS = frozenset({"withdraw", "retreat", "pull", "evacuate", "flee", "leave"})
+"""Verbs whose 'from' object is what they act on ('withdrew from the Syrian sector')."""
+
+
+def preferred_preps(verb: Token) -> tuple[str, ...]:
+    """Return the target prepositions of a verb, 'from' first for verbs of departure."""
+    if verb.lemma_.lower() in DEPARTURE_VERBS:
+        return ("from", *(prep for prep in TARGET_PREPS if prep != "from"))
+    return TARGET_PREPS
 
 
 def nested_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]]:
