@@ -128,6 +128,8 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
         return mutual(str(coding.code), sources)
     if not sources:
         return unattributed(coding, targets)
+    if not targets and trigger.dep_ == "acl":
+        return []
     return [
         dyad
         for source in sources

@@ -11,8 +11,8 @@ from analysis_worker.extraction.intents import INTENT_VERBS, WISH_VERBS, is_wish
 OBLIGATION_AUX = frozenset({"must", "should"})
 """Modals that make a reported clause a demand ('X said China must drop barriers')."""
 
-DEMAND_ROOTS = frozenset({"02", "10", "17"})
-"""Roots of appeals, demands and coercion: the clause they govern is asked for, not done."""
+DEMAND_ROOTS = frozenset({"02", "08", "10", "17"})
+"""Roots of appeals, permissions, demands and coercion: the clause they govern is not done."""
 
 DEMAND = Coding("100", None, matched=True)
 """The coding of a reported obligation: a demand."""
@@ -50,6 +50,7 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
         or is_control_verb(trigger, codings)
         or is_controlled(trigger, codings)
         or is_demanded(trigger, codings)
+        or is_alleged(trigger)
         or (trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.i in codings)
     )
 
@@ -84,6 +85,16 @@ def is_demanded(trigger: Token, codings: dict[int, Coding]) -> bool:
     if head.lemma_.lower() in ALLEGING_VERBS:
         return trigger.dep_ == "ccomp"
     return (codings[head.i].code or "")[:2] in DEMAND_ROOTS
+
+
+def is_alleged(trigger: Token) -> bool:
+    """Tell whether the verb sits in a clause someone alleges ('alleged that ... and that ...')."""
+    token = trigger
+    while token.dep_ in {"conj", "xcomp", "ccomp", "advcl"} and token.head is not token:
+        if token.dep_ == "ccomp" and token.head.lemma_.lower() in ALLEGING_VERBS:
+            return True
+        token = token.head
+    return False
 
 
 def is_complement(trigger: Token) -> bool:
