@@ -128,7 +128,7 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
         return mutual(str(coding.code), sources)
     if not sources:
         return unattributed(coding, targets)
-    if not targets and trigger.dep_ == "acl":
+    if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
         return []
     return [
         dyad
@@ -152,6 +152,10 @@ def claimed_deed(trigger: Token) -> Token | None:
         if clause.dep_ == "ccomp" and subjects and subjects[0].lower_ in PRONOUNS:
             return clause
     return None
+
+
+DIRECTED_ROOTS = frozenset({"06", "07"})
+"""Roots of help given to someone: without a recipient they say nothing an analyst can use."""
 
 
 def mutual(code: str, actors: list[Actor]) -> list[Dyad]:
