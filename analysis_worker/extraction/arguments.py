@@ -44,6 +44,9 @@ TEMPORAL_PREPS = frozenset({"after", "before", "upon", "while", "since", "withou
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "him", "her", "them", "himself", "itself"})
 """Pronouns resolved to the speaker of the reporting verb above them."""
 
+REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves", "ourselves"})
+"""Pronouns that stand for their clause's subject ('Iraq had attacked themselves')."""
+
 PLURAL_PRONOUNS = frozenset({"they", "we", "them", "themselves"})
 """Pronouns that stand for every conjoined speaker ('Obama and Putin said they ...')."""
 
@@ -250,6 +253,8 @@ def speaker_of(verb: Token) -> Token | None:
 
 def resolve_pronoun(noun: Token, verb: Token) -> list[Token]:
     """Replace a pronoun by the speakers who use it ('Obama said he would ...')."""
+    if noun.lower_ in REFLEXIVES:
+        return children_with(verb, SUBJECT_DEPS)[:1] or [noun]
     if noun.lower_ not in PRONOUNS:
         return [noun]
     speakers = speakers_of(verb)

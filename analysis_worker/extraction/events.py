@@ -117,8 +117,8 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 
 def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
-    sources = coded(source_phrases(trigger), article)
     coding = intended(trigger, coding)
+    sources = coded(source_phrases(trigger), article)
     targets = first_coded(target_phrases(trigger), article)
     own_deed = claimed_deed(trigger)
     if own_deed is not None:
@@ -127,7 +127,7 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
         return mutual(str(coding.code), sources)
     if not sources:
-        return unattributed(coding, targets)
+        return unattributed(coding, first_coded(target_phrases(trigger)[:1], article))
     if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
         return []
     return [
@@ -204,9 +204,8 @@ def source_phrases(trigger: Token) -> list[Token]:
 
 def target_phrases(trigger: Token) -> list[list[Token]]:
     """Return the candidate target phrases of a trigger, best first."""
-    if trigger.pos_ == "NOUN":
-        return list(nominal_targets(trigger))
-    return list(target_nouns(trigger))
+    found = nominal_targets(trigger) if trigger.pos_ == "NOUN" else target_nouns(trigger)
+    return [[one for noun in nouns for one in resolve_pronoun(noun, trigger)] for nouns in found]
 
 
 def coded(nouns: list[Token], article: Article) -> list[Actor]:
