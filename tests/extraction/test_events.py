@@ -86,3 +86,42 @@ def test_conjoined_modifiers_give_one_actor_each(analyzer):
     text = "US and British activists staged a protest in Beijing on Wednesday."
     events = analyzer.analyze(text, PUBLISHED).events
     assert dyads(events) == {("USAOPP", "CHN", "14"), ("GBROPP", "CHN", "14")}
+
+
+def test_an_allegation_is_an_accusation_not_the_alleged_act(analyzer):
+    text = "The US claimed that ISIL had attacked Iraq."
+    events = analyzer.analyze(text, PUBLISHED).events
+    assert {(e.source.actor_code[:3], e.root_code) for e in events if e.source} == {("USA", "11")}
+    assert not [event for event in events if event.root_code == "19"]
+
+
+def test_claiming_ones_own_act_is_a_claim_of_responsibility(analyzer):
+    [event] = analyzer.analyze("The US claimed that they had attacked Iraq.", PUBLISHED).events
+    assert (event.code, event.source.actor_code, event.target.actor_code) == ("015", "USA", "IRQ")
+
+
+def test_reported_obligation_is_a_demand_on_its_subject(analyzer):
+    text = "The European Union said that Russia must withdraw its troops from Ukraine."
+    events = analyzer.analyze(text, PUBLISHED).events
+    assert dyads(events) == {("IGOEUREEC", "RUS", "10")}
+
+
+def test_wanting_another_to_act_is_an_appeal(analyzer):
+    events = analyzer.analyze("Obama wants Putin to attack Switzerland.", PUBLISHED).events
+    assert [(e.code, e.source.actor_code, e.target.actor_code) for e in events] == [
+        ("020", "USAGOV", "RUSGOV")
+    ]
+
+
+def test_threat_and_refusal(analyzer):
+    threat = analyzer.analyze("Iran threatened to attack Israel.", PUBLISHED).events
+    refusal = analyzer.analyze("Turkey refused to send troops to Iraq.", PUBLISHED).events
+    assert [event.root_code for event in threat] == ["13"]
+    assert [event.root_code for event in refusal] == ["12"]
+
+
+def test_violence_with_unknown_perpetrator_keeps_its_victim(analyzer):
+    text = "A roadside bomb killed three US soldiers near Samarra on Sunday."
+    [event] = analyzer.analyze(text, PUBLISHED).events
+    assert event.source is None and event.target.actor_code == "USAMIL"
+    assert event.root_code in {"18", "19"}
