@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import takewhile
 
 from spacy.tokens import Token
 
@@ -63,7 +64,11 @@ def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
     lexicon = load_lexicon()
     tokens = phrase_tokens(head)
     named = find_names(tokens, lexicon, day)
-    role = find_role([*tokens, *of_phrase(head)], lexicon) or find_role(tokens, lexicon)
+    role = (
+        find_role([*tokens, *of_phrase(head)], lexicon)
+        or find_role(tokens, lexicon)
+        or title_role(tokens, head, lexicon)
+    )
     first = min(token.i for token in tokens)
     if not named:
         owner = owner_of(head, day)
@@ -193,6 +198,18 @@ def of_phrase(head: Token) -> list[Token]:
             if len(tokens) <= 4 and all(token.is_lower for token in tokens):
                 return tokens
     return []
+
+
+def title_role(tokens: list[Token], head: Token, lexicon: Lexicon) -> str | None:
+    """Return the role of a title before a person's name ('Archbishop Desmond Tutu')."""
+    if head.ent_type_ != "PERSON":
+        return None
+    titles = list(takewhile(lambda token: token.ent_type_ != "PERSON", tokens))
+    for end in range(len(titles), 0, -1):
+        role = find_role(titles[:end], lexicon)
+        if role is not None:
+            return role
+    return None
 
 
 def find_role(tokens: list[Token], lexicon: Lexicon) -> str | None:
