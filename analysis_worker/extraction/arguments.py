@@ -233,12 +233,14 @@ def nominal_targets(noun: Token) -> Iterator[list[Token]]:
     yield from preposition_objects(noun, ("against", "on", "into", "with", "to", "over"))
 
 
+CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "conj", "advcl", "parataxis", "acomp"})
+"""Dependencies that lead from a clause up to the clause that governs it."""
+
+
 def speakers_of(verb: Token) -> list[Token]:
     """Return the subjects of the reporting verb whose clause holds the verb, if any."""
     token = verb
-    while (
-        token.dep_ in {"ccomp", "xcomp", "conj", "advcl", "parataxis"} and token.head is not token
-    ):
+    while token.dep_ in CLAUSE_LINKS and token.head is not token:
         if token.head.lemma_.lower() in SPEAKING_VERBS and token.dep_ in {"ccomp", "parataxis"}:
             return children_with(token.head, SUBJECT_DEPS)
         token = token.head

@@ -6,13 +6,22 @@ from spacy.tokens import Token
 
 from analysis_worker.extraction.arguments import ALLEGING_VERBS, REPORTING_VERBS
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
-from analysis_worker.extraction.intents import INTENT_VERBS, WISH_VERBS, is_wish_on_other
+from analysis_worker.extraction.intents import (
+    INTENT_VERBS,
+    REFUSING_VERBS,
+    THREAT_VERBS,
+    WISH_VERBS,
+    is_wish_on_other,
+)
 
 OBLIGATION_AUX = frozenset({"must", "should"})
 """Modals that make a reported clause a demand ('X said China must drop barriers')."""
 
 DEMAND_ROOTS = frozenset({"02", "08", "10", "17"})
 """Roots of appeals, permissions, demands and coercion: the clause they govern is not done."""
+
+STANDALONE = INTENT_VERBS | THREAT_VERBS | REFUSING_VERBS
+"""Control verbs that are events themselves when the verb they govern is not ('refused to')."""
 
 DEMAND = Coding("100", None, matched=True)
 """The coding of a reported obligation: a demand."""
@@ -65,7 +74,7 @@ def is_control_verb(trigger: Token, codings: dict[int, Coding]) -> bool:
     xcomps = [child for child in trigger.children if child.dep_ == "xcomp"]
     if not xcomps or has_object(trigger):
         return False
-    return any(child.i in codings for child in xcomps) or trigger.lemma_.lower() not in INTENT_VERBS
+    return any(child.i in codings for child in xcomps) or trigger.lemma_.lower() not in STANDALONE
 
 
 def is_controlled(trigger: Token, codings: dict[int, Coding]) -> bool:
