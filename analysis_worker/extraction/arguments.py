@@ -212,8 +212,14 @@ def preposition_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[T
             yield found[prep]
 
 
+def nominal_anchor(noun: Token) -> Token:
+    """Return the noun that carries a nominal trigger's phrase ('mediation effort')."""
+    return noun.head if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" else noun
+
+
 def nominal_sources(noun: Token) -> list[Token]:
     """Return who performs a nominal event: 'by'/'of' objects, the first of 'between', an owner."""
+    noun = nominal_anchor(noun)
     for prep in preposition_objects(noun, ("between",)):
         return prep[:1]
     for prep in preposition_objects(noun, ("by", "of", "from")):
@@ -225,6 +231,7 @@ def nominal_sources(noun: Token) -> list[Token]:
 
 def nominal_targets(noun: Token) -> Iterator[list[Token]]:
     """Yield candidate targets of a nominal event ('incursions ... into Polish airspace')."""
+    noun = nominal_anchor(noun)
     for prep in preposition_objects(noun, ("between",)):
         yield prep[1:]
     if noun.dep_ == "dobj":

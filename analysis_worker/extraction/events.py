@@ -128,13 +128,14 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
         return mutual(str(coding.code), sources)
     if not sources:
         return unattributed(coding, first_coded(target_phrases(trigger)[:1], article))
+    targets = [target for target in targets if target.head not in {s.head for s in sources}]
     if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
         return []
     return [
         dyad
         for source in sources
         for target in ([*targets] if targets else [None])
-        if is_political(source, target) and not (target and target.head == source.head)
+        if is_political(source, target)
         for dyad in directed(coding, source, target)
     ]
 
