@@ -29,6 +29,14 @@ GSR_CATEGORIES = {
 }
 """The gold records use PLOVER 2016 names; our CAMEO-to-PLOVER table is the 2021 draft."""
 
+MOVED_IN_2021 = {
+    "CONCEDE": {"RETREAT"},
+    "RETREAT": {"CONCEDE"},
+    "COERCE": {"ASSAULT"},
+    "SANCTION": {"COERCE"},
+}
+"""Codes the 2021 table moved between these categories (easing 0813/0814, 1712, 175, 163)."""
+
 MISSING = "---"
 """How the gold sets write a missing actor."""
 
@@ -164,17 +172,30 @@ def evaluate_plover(path: Path, analyzer: Analyzer) -> str:
     """Score the PLOVER gold records: share of sentences with an event of the gold category."""
     rows = read_rows(path, PLOVER_FILE)
     hits: Counter[str] = Counter()
+    moved: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     items = ((row["text"], None) for row in rows)
     for row, analysis in zip(rows, analyzer.analyze_many(items), strict=True):
-        totals[row["event"]] += 1
+        found = {event.plover for event in analysis.events}
         wanted = GSR_CATEGORIES.get(row["event"], row["event"])
-        hits[row["event"]] += wanted in {event.plover for event in analysis.events}
+        totals[row["event"]] += 1
+        hits[row["event"]] += wanted in found
+        moved[row["event"]] += bool(({wanted} | MOVED_IN_2021.get(wanted, set())) & found)
+    return plover_report(hits, moved, totals)
+
+
+def plover_report(hits: Counter[str], moved: Counter[str], totals: Counter[str]) -> str:
+    """Return one line per category, then the overall shares (strict, and moves tolerated)."""
     lines = [
         f"{name:<12} {hits[name]:>3}/{totals[name]:<3} {hits[name] / totals[name]:.3f}"
         for name in sorted(totals)
     ]
-    overall = sum(hits.values()) / max(sum(totals.values()), 1)
+    total = max(sum(totals.values()), 1)
     return "\n".join(
-        [*lines, f"{'overall':<12} {sum(hits.values())}/{sum(totals.values())} {overall:.3f}"]
+        [
+            *lines,
+            f"{'overall':<12} {sum(hits.values())}/{total} {sum(hits.values()) / total:.3f}",
+            f"{'overall, 2021 moves tolerated':<12} {sum(moved.values())}/{total}"
+            f" {sum(moved.values()) / total:.3f}",
+        ]
     )
