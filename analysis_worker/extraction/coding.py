@@ -46,6 +46,8 @@ class Coding:
 def verb_entry(verb: Token, lexicon: Lexicon) -> tuple[str, VerbEntry] | None:
     """Return the lexicon entry of a verb, preferring 'verb + particle/preposition' forms."""
     lemma = verb.lemma_.lower()
+    if lemma not in lexicon.verb_heads:
+        return None
     for child in verb.children:
         if child.dep_ in {"prt", "prep"} and child.i > verb.i:
             entry = lexicon.verbs.get(f"{lemma} {child.lower_}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from analysis_worker.extraction.actors import (
@@ -59,25 +61,34 @@ class Dyad:
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:
     """Return the events of a parsed document, sentence by sentence."""
     published = published_at.date() if published_at else None
-    sentences = list(doc.sents)
     mask = boilerplate_mask(doc)
+    parts = [article_part(sent, mask) for sent in sentences_of(doc)]
     article = Article(
         doc,
         int(published.strftime("%Y%m%d")) if published else NO_DATE,
         published,
-        frozenset(index for sent in sentences for index in dateline_tokens(sent, mask)),
+        frozenset(index for sent in parts if sent is not None for index in dateline_tokens(sent)),
         mask,
     )
     return [
         event
-        for index, sent in enumerate(sentences)
-        if (part := article_part(sent, mask)) is not None
+        for index, part in enumerate(parts)
+        if part is not None
         for event in sentence_events(part, index, article)
     ]
 
 
+def sentences_of(doc: Doc) -> list[Span]:
+    """Return the document's sentences (read from the parse array: Doc.sents is slow)."""
+    starts = [int(index) for index in numpy.flatnonzero(doc.to_array([SENT_START]) == 1)]
+    bounds = [0, *(start for start in starts if start > 0), len(doc)]
+    return [doc[start:end] for start, end in zip(bounds, bounds[1:], strict=False) if end > start]
+
+
 def article_part(sent: Span, mask: BoilerplateMask) -> Span | None:
     """Return the sentence without boilerplate at its edges (a caption the parser glued on)."""
+    if not mask.covers(sent.start_char) and not mask.covers(sent.end_char - 1):
+        return sent
     kept = [token.i for token in sent if not mask.covers(token.idx)]
     return sent.doc[kept[0] : kept[-1] + 1] if kept else None
 
@@ -235,11 +246,10 @@ def first_coded(candidates: list[list[Token]], article: Article) -> list[Actor]:
     return fallback
 
 
-def dateline_tokens(sent: Span, mask: BoilerplateMask) -> range:
+def dateline_tokens(sent: Span) -> range:
     """Return the token indices of a sentence's dateline ('Brussels, Belgium – ...')."""
-    start = next((t.i for t in sent if not mask.covers(t.idx)), sent.end)
-    dash = next((t.i for t in sent.doc[start : start + 8] if t.text in DATELINE_MARKS), None)
-    return range(start, dash) if dash is not None and dash < sent.end else range(0)
+    dash = next((t.i for t in sent[:8] if t.text in DATELINE_MARKS), None)
+    return range(sent.start, dash) if dash is not None else range(0)
 
 
 DATELINE_MARKS = frozenset({"–", "—", "--", ":"})

@@ -76,6 +76,7 @@ class Lexicon:
     """Everything the coder looks up, loaded once per process."""
 
     verbs: dict[str, VerbEntry]
+    verb_heads: frozenset[str]
     actors: dict[str, list[tuple[str, int, int]]]
     agents: dict[str, str]
     nouns: dict[str, dict[str, Any]]
@@ -100,8 +101,10 @@ def load_lexicon() -> Lexicon:
         for name, periods in read_data("actors").items()
     }
     agents: dict[str, str] = read_data("agents")
+    verbs = build_verbs(read_data("verbs"), read_data("blocks"))
     return Lexicon(
-        verbs=build_verbs(read_data("verbs"), read_data("blocks")),
+        verbs=verbs,
+        verb_heads=frozenset(verb.split()[0] for verb in verbs),
         actors=actors,
         agents=agents,
         nouns=read_data("nouns"),
