@@ -140,6 +140,8 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     if not sources:
         return unattributed(coding, first_coded(target_phrases(trigger)[:1], article))
     targets = [target for target in targets if target.head not in {s.head for s in sources}]
+    if (coding.code or "")[:2] in COOPERATIVE_ROOTS:
+        targets = [target for target in targets if not opposed(article.doc[target.head])]
     if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
         return []
     return [
@@ -168,6 +170,15 @@ def claimed_deed(trigger: Token) -> Token | None:
 
 DIRECTED_ROOTS = frozenset({"06", "07"})
 """Roots of help given to someone: without a recipient they say nothing an analyst can use."""
+
+
+COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+"""Roots of cooperation, whose partner is never the object of 'against'."""
+
+
+def opposed(noun: Token) -> bool:
+    """Tell whether a noun is the object of 'against' ('its campaign against the group')."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "against"
 
 
 def mutual(code: str, actors: list[Actor]) -> list[Dyad]:
@@ -224,7 +235,7 @@ def coded(nouns: list[Token], article: Article) -> list[Actor]:
     """Code noun heads as actors; a conjunct without a country borrows its neighbour's."""
     actors: list[Actor] = []
     for noun in nouns:
-        if noun.i in article.dateline or article.mask.covers(noun.idx):
+        if noun.i in article.dateline or article.mask.covers(noun.idx) or is_incident(noun):
             continue
         for actor in code_actors(noun, article.day):
             if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
@@ -233,6 +244,16 @@ def coded(nouns: list[Token], article: Article) -> list[Actor]:
                 )
             actors.append(actor)
     return actors
+
+
+INCIDENTS = frozenset({"crash", "explosion", "blast", "accident", "bomb", "fire", "storm"})
+"""Nouns of incidents and devices: what happened, never who acted ('killed by a crash')."""
+
+
+def is_incident(noun: Token) -> bool:
+    """Tell whether a noun names an incident or an event rather than an actor."""
+    lemma = noun.lemma_.lower()
+    return lemma in INCIDENTS or lemma in load_lexicon().nouns
 
 
 def first_coded(candidates: list[list[Token]], article: Article) -> list[Actor]:
