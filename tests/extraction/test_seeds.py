@@ -114,3 +114,14 @@ def test_one_event_per_meeting_sentence(seed_analyses):
     _, analysis = seed_analyses["002"]
     first = [event for event in analysis.events if event.sentence == 0 and event.root_code == "04"]
     assert len(first) == 1 and first[0].trigger.text == "meeting"
+
+
+def test_trump_rutte_meeting_in_davos_in_january(seed_analyses):
+    _, analysis = seed_analyses["001"]
+    [meeting, *_] = [e for e in analysis.events if e.sentence == 3 and e.root_code == "04"]
+    assert {meeting.source.entity_key, meeting.target.entity_key} == {
+        "person:donald-trump",
+        "person:mark-rutte",
+    }
+    assert meeting.location is not None and meeting.location.name == "Davos"
+    assert meeting.date == date(2026, 1, 1) and meeting.date_text == "January 2026"
