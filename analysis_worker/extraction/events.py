@@ -35,7 +35,7 @@ from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
 from analysis_worker.extraction.triggers import code_trigger, is_own_event
-from newsflow.models import Event, EventActor, Trigger
+from newsflow.models import Entity, Event, EventActor, Trigger
 
 
 @dataclass(frozen=True)
@@ -315,9 +315,7 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
     if actor is None:
         return None
     span = doc[actor.first : actor.last + 1]
-    entity = entities_by_token(doc).get(actor.head) or next(
-        (entities_by_token(doc)[t.i] for t in span if t.i in entities_by_token(doc)), None
-    )
+    entity = entity_of(doc, actor, span)
     return EventActor(
         text=span.text,
         start=span.start_char,
@@ -326,6 +324,14 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
         country=actor.country,
         entity_key=entity.key if entity else None,
     )
+
+
+def entity_of(doc: Doc, actor: Actor, span: Span) -> Entity | None:
+    """Return the entity an actor is: its head, a name in apposition, else one in its phrase."""
+    by_token = entities_by_token(doc)
+    head = doc[actor.head]
+    candidates = [head, *(child for child in head.children if child.dep_ == "appos"), *span]
+    return next((by_token[token.i] for token in candidates if token.i in by_token), None)
 
 
 def attribution(trigger: Token, sent: Span, day: int) -> EventActor | None:
