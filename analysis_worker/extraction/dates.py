@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
+from analysis_worker.extraction.mentions import sentence_mentions
+
 WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
 """Weekday names to Python's weekday numbers (Monday is 0)."""
 
@@ -107,7 +109,7 @@ def date_span(trigger: Token, sent: Span) -> Span | None:
     """Return the DATE entity that depends on the trigger (or on its governing verb)."""
     anchors = [trigger, trigger.head] if trigger.pos_ == "NOUN" else [trigger]
     for anchor in anchors:
-        for ent in sent.ents:
+        for ent in sentence_mentions(sent):
             if ent.label_ == "DATE" and _depends_on(ent.root, anchor):
                 return ent
     return None

