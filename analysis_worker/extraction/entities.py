@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -41,11 +41,15 @@ TITLE_WORDS = frozenset(
 )
 """Words of a title that may precede a name inside a PERSON span ('President Donald Trump')."""
 
+NAME_CACHE_SIZE = 65536
+"""How many entity names the pure name functions remember (names recur across articles)."""
+
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def entity_key(label: str, text: str) -> str:
     """Return the canonical key of an entity: its label and its normalised name."""
     return f"{label.lower()}:{slug(name_of(text))}"
@@ -93,6 +97,7 @@ def person_keys(spans: list[Span]) -> dict[str, str]:
     return keys
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def actor_code_of(text: str) -> str | None:
     """Return the CAMEO code of an entity's name, if the actor dictionary has it."""
     lexicon = load_lexicon()
@@ -117,6 +122,7 @@ def canonical_key(span: Span, persons: dict[str, str], code: str | None) -> str:
     return entity_key(span.label_, span.text)
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def is_city(text: str) -> bool:
     """Tell whether a place name is a city (kept as itself, not as its country)."""
     return plain(name_of(text)) in load_gazetteer().cities
@@ -149,11 +155,19 @@ def alias_spans(doc: Doc, taken: set[int]) -> list[Span]:
     """Return mentions of aliases spaCy did not tag ('the Alliance')."""
     aliases = load_lexicon().aliases
     mask = boilerplate_mask(doc)
+    found = (doc.char_span(m.start(), m.end()) for m in alias_pattern().finditer(doc.text))
     return [
-        Span(doc, token.i, token.i + 1, label=aliases[token.text]["label"])
-        for token in doc
-        if token.text in aliases and token.i not in taken and not mask.covers(token.idx)
+        Span(doc, span.start, span.end, label=aliases[span.text]["label"])
+        for span in found
+        if span is not None and span.start not in taken and not mask.covers(span.start_char)
     ]
+
+
+@cache
+def alias_pattern() -> re.Pattern[str]:
+    """Return a pattern matching every alias as a whole word (built once)."""
+    names = sorted(load_lexicon().aliases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
 
 
 def extract_entities(doc: Doc) -> list[Entity]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.symbols import NOUN, VERB
 from spacy.tokens import Token
 
 from analysis_worker.extraction.arguments import ALLEGING_VERBS, REPORTING_VERBS
@@ -29,11 +30,11 @@ DEMAND = Coding("100", None, matched=True)
 
 def code_trigger(token: Token) -> Coding | None:
     """Return the coding of a verb or nominal trigger that names an event."""
-    if token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_VERBS:
-        return DEMAND if reports_obligation(token) else None
-    if token.pos_ == "VERB":
+    if token.pos == VERB:
+        if token.lemma_.lower() in REPORTING_VERBS:
+            return DEMAND if reports_obligation(token) else None
         coding = code_verb(token)
-    elif token.pos_ == "NOUN":
+    elif token.pos == NOUN:
         coding = code_noun(token)
     else:
         return None
