@@ -125,3 +125,12 @@ def test_violence_with_unknown_perpetrator_keeps_its_victim(analyzer):
     [event] = analyzer.analyze(text, PUBLISHED).events
     assert event.source is None and event.target.actor_code == "USAMIL"
     assert event.root_code in {"18", "19"}
+
+
+def test_signing_an_agreement_is_reciprocal_ratifying_is_not(analyzer):
+    signed = analyzer.analyze("France and Germany signed a treaty on Monday.", PUBLISHED).events
+    ratified = analyzer.analyze("Ukraine ratified an agreement with the EU.", PUBLISHED).events
+    assert dyads(signed) == {("FRA", "DEU", "05"), ("DEU", "FRA", "05")}
+    assert [(e.code, e.source.actor_code, e.target.actor_code) for e in ratified] == [
+        ("057", "UKR", "IGOEUREEC")
+    ]
