@@ -18,7 +18,7 @@ from analysis_worker.extraction.arguments import (
 )
 from analysis_worker.extraction.article import Article
 from analysis_worker.extraction.coding import Coding
-from analysis_worker.extraction.intents import intended
+from analysis_worker.extraction.intents import recoded
 from analysis_worker.extraction.lexicon import load_lexicon
 
 
@@ -37,7 +37,7 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 
 def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
-    coding = intended(trigger, coding)
+    coding = recoded(trigger, coding)
     sources = coded(source_phrases(trigger), article)
     targets = first_coded(target_phrases(trigger), article)
     own_deed = claimed_deed(trigger)

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from analysis_worker.extraction.coding import Coding
+from analysis_worker.extraction.coding import Coding, code_verb
 from analysis_worker.extraction.modality import FUTURE_AUX, governing_chain, is_negated
 
 INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 """Cooperation roots to their 'express intent to ...' code."""
+
+INTENT_SUBCODES = {
+    "061": "0311", "062": "0312", "063": "0313", "064": "0314",
+    "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+    "081": "0351", "082": "0352", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
+}  # fmt: skip
+"""Cooperation codes whose intent has its own code (CAMEO 03 mirrors 06, 07 and 08)."""
+
+REQUEST_CODES = {
+    "02": {"04": "026", "05": "022", "06": "021", "07": "023", "08": "025"},
+    "10": {"04": "106", "05": "102", "06": "101", "07": "103", "08": "105"},
+}
+"""Appeal (02) and demand (10) codes by the root of the action asked for."""
 
 THREAT_CODES = {"12": "130", "15": "138", "16": "131", "17": "130", "18": "138", "19": "138"}
 """Conflict roots to the threat of them (mass violence, root 20, is a threat of force too)."""
@@ -55,6 +68,22 @@ CONDITIONS = frozenset({"unless", "if"})
 """Markers of a condition that makes a future action a threat ('... unless X withdraws')."""
 
 
+def recoded(trigger: Token, coding: Coding) -> Coding:
+    """Return the coding of a trigger once its intent or the action it asks for is read."""
+    coding = intended(trigger, coding)
+    if (coding.code or "")[:2] in REQUEST_CODES:
+        return requested(trigger, coding, asked_action(trigger))
+    return coding
+
+
+def asked_action(trigger: Token) -> Coding | None:
+    """Return the coding of the action an appeal or demand asks for ('asked X to help')."""
+    for clause in trigger.children:
+        if clause.dep_ in {"xcomp", "ccomp"} and clause.pos_ == "VERB":
+            return code_verb(clause)
+    return None
+
+
 def intended(trigger: Token, coding: Coding) -> Coding:
     """Recode an action its actor only threatens, pledges or will do."""
     root = (coding.code or "")[:2]
@@ -66,7 +95,7 @@ def intended(trigger: Token, coding: Coding) -> Coding:
     elif is_threat(trigger) and root not in {"13", "03"}:
         code = THREAT_CODES.get(root, "138" if root == "20" else "130")
     elif is_intent(trigger):
-        code = INTENT_CODES.get(root) or (threat_of(root) if is_aggressive(trigger) else None)
+        code = intent_of(coding.code or "") or (threat_of(root) if is_aggressive(trigger) else None)
     else:
         return coding
     return Coding(code, None, coding.matched) if code else coding
@@ -86,6 +115,18 @@ def is_infinitive_clause(token: Token) -> bool:
     """Tell whether a token heads a 'someone to do' clause ('Putin to attack')."""
     deps = {child.dep_: child.lower_ for child in token.children}
     return token.dep_ == "ccomp" and "nsubj" in deps and deps.get("aux") == "to"
+
+
+def intent_of(code: str) -> str | None:
+    """Return the 'express intent to ...' code of a cooperative action."""
+    return INTENT_SUBCODES.get(code[:3]) or INTENT_CODES.get(code[:2])
+
+
+def requested(trigger: Token, coding: Coding, asked: Coding | None) -> Coding:
+    """Refine an appeal or demand by the action it asks for ('asks X to help' -> 023)."""
+    by_root = REQUEST_CODES.get((coding.code or "")[:2], {})
+    code = by_root.get((asked.code or "")[:2]) if asked else None
+    return Coding(code, coding.reverse, coding.matched) if code else coding
 
 
 def threat_of(root: str) -> str | None:
