@@ -77,8 +77,9 @@ def pattern_slots(text: str, synsets: dict[str, list[str]]) -> list[list[str]]:
     for word in text.split():
         if word.startswith("&"):
             slots.append(synsets.get(word.rstrip("_").upper(), []) or [word[1:].lower()])
-        elif word.isalpha() or "-" in word or "'" in word:
-            slots.append([word.lower()])
+        elif word.strip("*"):
+            # 'FAVOUR/FAVOR' lists spellings; any other word is kept, so no pattern gets looser
+            slots.append([spelling for spelling in word.lower().split("/") if spelling])
     return [slot for slot in slots if slot]
 
 
