@@ -42,9 +42,15 @@ INTENT_VERBS = frozenset(
         "agree",
         "commit",
         "undertake",
+        "willing",
+        "ready",
+        "prepared",
+        "eager",
+        "determined",
+        "committed",
     }
 )
-"""Control verbs that turn the action they govern into an intent ('wants to attack')."""
+"""Control verbs and adjectives that make the action they govern an intent ('is ready to')."""
 
 THREAT_VERBS = frozenset({"threaten", "warn", "vow"})
 """Control verbs that turn the action they govern into a threat."""
