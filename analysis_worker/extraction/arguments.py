@@ -73,6 +73,17 @@ REPORTING_VERBS = frozenset(
         "suggest",
         "refer",
         "accord",
+        "declare",
+        "reiterate",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "assert",
+        "maintain",
+        "contend",
+        "remark",
+        "mention",
+        "conclude",
     }
 )
 """Verbs that report someone's words; their subject is a speaker, not an actor of the event."""

@@ -30,6 +30,27 @@ CLAUSE_DEPS = frozenset(
 )
 """Dependents of a trigger that start another clause; their words do not select its code."""
 
+LIGHT_VERBS = frozenset(
+    {
+        "issue",
+        "make",
+        "hold",
+        "stage",
+        "launch",
+        "give",
+        "express",
+        "lodge",
+        "deliver",
+        "file",
+        "conduct",
+        "carry",
+        "mount",
+        "voice",
+        "send",
+    }
+)
+"""Verbs whose object names the event they report ('lodged a protest', 'issued a warning')."""
+
 PATTERN_REACH = 8
 """How many tokens after the trigger a pattern's words may lie (PETRARCH reads the verb phrase)."""
 
@@ -94,7 +115,19 @@ def code_verb(verb: Token) -> Coding | None:
     for pattern in entry.block.candidates(before | after):
         if pattern_matches(pattern, before, after):
             return Coding(pattern.code, pattern.reverse, matched=True)
-    return Coding(entry.code, entry.reverse, matched=False)
+    return object_coding(verb) or Coding(entry.code, entry.reverse, matched=False)
+
+
+def object_coding(verb: Token) -> Coding | None:
+    """Return the coding of a nominal event a light verb only carries ('issued an ultimatum')."""
+    if verb.lemma_.lower() not in LIGHT_VERBS:
+        return None
+    for child in verb.children:
+        if child.dep_ == "dobj":
+            coding = code_noun(child)
+            if coding is not None and coding.code is not None:
+                return Coding(coding.code, coding.reverse, matched=True)
+    return None
 
 
 def code_noun(noun: Token) -> Coding | None:
