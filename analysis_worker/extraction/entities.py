@@ -148,7 +148,16 @@ def kept_spans(doc: Doc) -> list[Span]:
         if span.label_ in ENTITY_LABELS
         and any(ch.isalpha() for ch in span.text)
         and not mask.covers(span.start_char)
+        and not is_title_word(span)
     ]
+
+
+def is_title_word(span: Span) -> bool:
+    """Tell whether a one-word span starts a role title ('Defense' in 'Defense Secretary')."""
+    if len(span) != 1 or span.end >= len(span.doc):
+        return False
+    title = f"{span.text.lower()} {span.doc[span.end].lemma_.lower()}"
+    return title in load_lexicon().agents
 
 
 def alias_spans(doc: Doc, taken: set[int]) -> list[Span]:

@@ -52,3 +52,9 @@ def test_boilerplate_paragraphs_are_recognised():
     )
     assert not is_boilerplate("Strengthening defense cooperation")
     assert not is_boilerplate("NATO defense ministers are meeting on Wednesday in Brussels.")
+
+
+def test_a_title_word_is_not_an_organisation(analyzer):
+    analysis = analyzer.analyze("US Defense Secretary Pete Hegseth is likely to urge allies.")
+    assert "Defense" not in {entity.text for entity in analysis.entities}
+    assert "person:pete-hegseth" in {entity.key for entity in analysis.entities}
