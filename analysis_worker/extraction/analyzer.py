@@ -26,15 +26,15 @@ class Analyzer:
     @property
     def model_name(self) -> str:
         """Name and version of the spaCy pipeline, as stored with each analysis."""
-        return f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta['name']}-{self.nlp.meta['version']}"
+        return (
+            f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta['name']}-{self.nlp.meta['version']}"
+        )
 
     def analyze(self, text: str, published_at: datetime | None = None) -> Analysis:
         """Analyse one text."""
         return self.analyze_doc(self.nlp(text), published_at)
 
-    def analyze_many(
-        self, items: Iterable[tuple[str, datetime | None]]
-    ) -> Iterator[Analysis]:
+    def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> Iterator[Analysis]:
         """Analyse several texts with nlp.pipe, yielding one analysis per text, in order."""
         for doc, published_at in self.nlp.pipe(items, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
             yield self.analyze_doc(doc, published_at)

@@ -4,41 +4,234 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span
 
+from analysis_worker.extraction.boilerplate import boilerplate_mask
+from analysis_worker.extraction.lexicon import load_lexicon
+from analysis_worker.extraction.mentions import document_mentions
+from analysis_worker.extraction.places import load_gazetteer, plain
 from newsflow.models import Entity
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
 """spaCy labels kept as entities; numbers, dates and quantities are not things to look up."""
 
+TITLE_WORDS = frozenset(
+    {
+        "president",
+        "prime",
+        "minister",
+        "secretary",
+        "general",
+        "chancellor",
+        "king",
+        "queen",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "senator",
+        "governor",
+        "defense",
+        "defence",
+        "foreign",
+    }
+)
+"""Words of a title that may precede a name inside a PERSON span ('President Donald Trump')."""
+
+NAME_CACHE_SIZE = 65536
+"""How many entity names the pure name functions remember (names recur across articles)."""
+
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def entity_key(label: str, text: str) -> str:
     """Return the canonical key of an entity: its label and its normalised name."""
+    return f"{label.lower()}:{slug(name_of(text))}"
+
+
+def name_of(text: str) -> str:
+    """Return a mention's name without article, possessive and surrounding blanks."""
     name = unicodedata.normalize("NFKC", text).strip()
-    name = _LEADING_ARTICLE.sub("", name)
-    name = re.sub(r"['’]s$", "", name)
-    slug = _NON_WORD.sub("-", name.casefold()).strip("-")
-    return f"{label.lower()}:{slug}"
+    return _POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", name))
+
+
+def slug(name: str) -> str:
+    """Return a name as a lower-case, hyphenated slug."""
+    return _NON_WORD.sub("-", name.casefold()).strip("-")
+
+
+def person_words(text: str) -> list[str]:
+    """Return the words of a person's name without leading titles."""
+    words = slug(name_of(text)).split("-")
+    while len(words) > 1 and words[0] in TITLE_WORDS:
+        words = words[1:]
+    return words
+
+
+@cache
+def known_full_names() -> dict[str, str]:
+    """Map a surname to the one full name the actor dictionary knows for it ('rutte')."""
+    candidates: dict[str, set[str]] = {}
+    for name in load_lexicon().actors:
+        words = name.split()
+        if len(words) in {2, 3} and all(word.isalpha() for word in words):
+            candidates.setdefault(words[-1], set()).add("-".join(words))
+    return {surname: next(iter(full)) for surname, full in candidates.items() if len(full) == 1}
+
+
+def person_keys(spans: list[Span]) -> dict[str, str]:
+    """Give every variant of a person's name in one article its fullest form's key."""
+    names = {"-".join(person_words(span.text)) for span in spans}
+    by_length = sorted(names, key=len, reverse=True)
+    keys = {}
+    for name in names:
+        fuller = next((full for full in by_length if full.endswith("-" + name)), None)
+        fuller = fuller or known_full_names().get(name, name) if "-" not in name else fuller or name
+        keys[name] = f"person:{fuller}"
+    return keys
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def actor_code_of(text: str) -> str | None:
+    """Return the CAMEO code of an entity's name, if the actor dictionary has it."""
+    lexicon = load_lexicon()
+    alias = lexicon.aliases.get(text.removeprefix("the ").removeprefix("The "))
+    if alias:
+        return alias["code"]
+    periods = lexicon.actors.get(name_of(text).lower())
+    return max(periods, key=lambda period: period[1])[0] if periods else None
+
+
+def canonical_key(span: Span, persons: dict[str, str], code: str | None) -> str:
+    """Return the key shared by every name of the same entity."""
+    if span.label_ == "PERSON":
+        return persons["-".join(person_words(span.text))]
+    if "-".join(person_words(span.text)) in persons:
+        return persons["-".join(person_words(span.text))]
+    canonical = load_lexicon().canonical
+    if code in canonical:
+        return canonical[code]
+    if span.label_ == "GPE" and code is not None and len(code) == 3 and not is_city(span.text):
+        return f"gpe:{slug(country_name(code) or span.text)}"
+    return entity_key(span.label_, span.text)
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def is_city(text: str) -> bool:
+    """Tell whether a place name is a city (kept as itself, not as its country)."""
+    return plain(name_of(text)) in load_gazetteer().cities
+
+
+def country_name(code: str) -> str | None:
+    """Return the English name of a country by its ISO alpha-3 code."""
+    return country_names().get(code)
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Map ISO alpha-3 codes to English country names (built once)."""
+    return {str(row.country): row.name for row in load_gazetteer().countries.values()}
+
+
+def kept_spans(doc: Doc) -> list[Span]:
+    """Return the entity spans worth keeping: right labels, some letters, not boilerplate."""
+    mask = boilerplate_mask(doc)
+    return [
+        span
+        for span in document_mentions(doc)
+        if span.label_ in ENTITY_LABELS
+        and any(ch.isalpha() for ch in span.text)
+        and not mask.covers(span.start_char)
+        and not is_title_word(span)
+    ]
+
+
+def is_title_word(span: Span) -> bool:
+    """Tell whether a one-word span starts a role title ('Defense' in 'Defense Secretary')."""
+    if len(span) != 1 or span.end >= len(span.doc):
+        return False
+    title = f"{span.text.lower()} {span.doc[span.end].lemma_.lower()}"
+    return title in load_lexicon().agents
+
+
+def alias_spans(doc: Doc, taken: set[int]) -> list[Span]:
+    """Return mentions of aliases spaCy did not tag ('the Alliance')."""
+    aliases = load_lexicon().aliases
+    mask = boilerplate_mask(doc)
+    found = (doc.char_span(m.start(), m.end()) for m in alias_pattern().finditer(doc.text))
+    return [
+        Span(doc, span.start, span.end, label=aliases[span.text]["label"])
+        for span in found
+        if span is not None and span.start not in taken and not mask.covers(span.start_char)
+    ]
+
+
+@cache
+def alias_pattern() -> re.Pattern[str]:
+    """Return a pattern matching every alias as a whole word (built once)."""
+    names = sorted(load_lexicon().aliases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
 
 
 def extract_entities(doc: Doc) -> list[Entity]:
     """Return the entity mentions of a parsed document, in text order."""
-    return [_to_entity(span) for span in doc.ents if _is_kept(span)]
+    return list(entity_index(doc).values())
 
 
-def _is_kept(span: Span) -> bool:
-    return span.label_ in ENTITY_LABELS and any(ch.isalpha() for ch in span.text)
+def entity_index(doc: Doc) -> dict[int, Entity]:
+    """Return the document's entities by first token index, computed once per document."""
+    index = doc.user_data.get("newsflow_entities")
+    if index is None:
+        index = build_index(doc)
+        doc.user_data["newsflow_entities"] = index
+    return index
 
 
-def _to_entity(span: Span) -> Entity:
+def build_index(doc: Doc) -> dict[int, Entity]:
+    """Build the entities of a document, keyed and coded."""
+    spans = kept_spans(doc)
+    taken = {token.i for span in spans for token in span}
+    spans = sorted([*spans, *alias_spans(doc, taken)], key=lambda span: span.start)
+    persons = person_keys([span for span in spans if span.label_ == "PERSON"])
+    return {span.start: to_entity(span, persons) for span in spans}
+
+
+def to_entity(span: Span, persons: dict[str, str]) -> Entity:
+    """Build the entity of one span."""
+    code = actor_code_of(span.text)
+    key = canonical_key(span, persons, code)
     return Entity(
         text=span.text,
-        label=span.label_,
+        label="PERSON" if key.startswith("person:") else span.label_,
         start=span.start_char,
         end=span.end_char,
-        key=entity_key(span.label_, span.text),
+        key=key,
+        actor_code=code,
     )
+
+
+def entities_by_token(doc: Doc) -> dict[int, Entity]:
+    """Return, for every token inside an entity, that entity (computed once per document)."""
+    by_token = doc.user_data.get("newsflow_entity_tokens")
+    if by_token is None:
+        by_token = {
+            index: entity
+            for start, entity in entity_index(doc).items()
+            for index in token_range(doc, start, entity.end)
+        }
+        doc.user_data["newsflow_entity_tokens"] = by_token
+    return by_token
+
+
+def token_range(doc: Doc, start: int, end_char: int) -> range:
+    """Return the indices of the tokens from start up to a character offset."""
+    stop = start + 1
+    while stop < len(doc) and doc[stop].idx < end_char:
+        stop += 1
+    return range(start, stop)

@@ -4,11 +4,142 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-from newsflow.models import Event
+from analysis_worker.extraction.actors import Actor, code_actor
+from analysis_worker.extraction.arguments import speaker_of
+from analysis_worker.extraction.article import Article, read_article
+from analysis_worker.extraction.coding import Coding
+from analysis_worker.extraction.dates import date_of
+from analysis_worker.extraction.dyads import Dyad, dyads
+from analysis_worker.extraction.entities import entities_by_token
+from analysis_worker.extraction.lexicon import load_lexicon
+from analysis_worker.extraction.modality import modality_of
+from analysis_worker.extraction.places import place_of
+from analysis_worker.extraction.triggers import code_trigger, is_own_event
+from newsflow.models import Entity, Event, EventActor, Trigger
 
 
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:
-    """Return the events of a parsed document (the event coder is not built yet)."""
-    return []
+    """Return the events of a parsed document, sentence by sentence."""
+    article, parts = read_article(doc, published_at)
+    return [
+        event
+        for index, part in enumerate(parts)
+        if part is not None
+        for event in sentence_events(part, index, article)
+    ]
+
+
+def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
+    """Return the events of one sentence."""
+    codings = {token.i: coding for token in sent if (coding := code_trigger(token)) is not None}
+    events = []
+    for position, coding in codings.items():
+        trigger = article.doc[position]
+        if position in article.dateline or not is_own_event(trigger, codings):
+            continue
+        for dyad in dyads(trigger, coding, article):
+            events.append(build_event(trigger, sent, dyad, coding, index, article))
+    return drop_partial(events)
+
+
+def drop_partial(events: list[Event]) -> list[Event]:
+    """Keep one event per actors and root; prefer one with a target ('met X to discuss')."""
+    complete = {(code_of(event.source), event.root_code) for event in events if event.target}
+    kept: dict[tuple[str | None, str | None, str], Event] = {}
+    for event in events:
+        if event.target is None and (code_of(event.source), event.root_code) in complete:
+            continue
+        kept.setdefault((code_of(event.source), code_of(event.target), event.root_code), event)
+    return list(kept.values())
+
+
+def code_of(actor: EventActor | None) -> str | None:
+    """Return an event actor's code (None when absent)."""
+    return actor.actor_code if actor else None
+
+
+def build_event(
+    trigger: Token, sent: Span, dyad: Dyad, coding: Coding, index: int, article: Article
+) -> Event:
+    """Assemble the event record of one dyad with its evidence."""
+    row = load_lexicon().cameo.get(dyad.code) or load_lexicon().cameo[dyad.code[:2]]
+    found_date, date_text = date_of(trigger, sent, article.published)
+    modality = modality_of(trigger if trigger.pos_ == "VERB" else trigger.head)
+    return Event(
+        code=dyad.code,
+        root_code=row.root,
+        name=row.name,
+        quad_class=row.quad,
+        goldstein=row.goldstein,
+        plover=row.plover,
+        source=event_actor(article.doc, dyad.source),
+        target=event_actor(article.doc, dyad.target),
+        trigger=Trigger(
+            text=trigger.text,
+            start=trigger.idx,
+            end=trigger.idx + len(trigger),
+            lemma=trigger.lemma_,
+        ),
+        sentence=index,
+        sentence_text=sent.text,
+        date=found_date,
+        date_text=date_text,
+        location=place_of(trigger, sent),
+        modality=modality,
+        attributed_to=attribution(trigger, sent, article.day),
+        confidence=confidence(coding, dyad, modality),
+    )
+
+
+def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
+    """Return the record of an actor with its text, offsets and entity key."""
+    if actor is None:
+        return None
+    span = doc[actor.first : actor.last + 1]
+    entity = entity_of(doc, actor, span)
+    return EventActor(
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        actor_code=actor.code,
+        country=actor.country,
+        entity_key=entity.key if entity else None,
+    )
+
+
+def entity_of(doc: Doc, actor: Actor, span: Span) -> Entity | None:
+    """Return the entity an actor is: its head, a name in apposition, else one in its phrase."""
+    by_token = entities_by_token(doc)
+    head = doc[actor.head]
+    candidates = [head, *(child for child in head.children if child.dep_ == "appos"), *span]
+    return next((by_token[token.i] for token in candidates if token.i in by_token), None)
+
+
+def attribution(trigger: Token, sent: Span, day: int) -> EventActor | None:
+    """Return who the sentence attributes the event to ('..., a senior officer said')."""
+    speaker = speaker_of(trigger) or according_to(sent)
+    if speaker is None:
+        return None
+    actor = code_actor(speaker, day) or Actor("", speaker.left_edge.i, speaker.i, speaker.i)
+    record = event_actor(trigger.doc, actor)
+    return record.model_copy(update={"actor_code": actor.code or None}) if record else None
+
+
+def according_to(sent: Span) -> Token | None:
+    """Return the source named by 'according to ...' in a sentence, if any."""
+    for token in sent:
+        if token.lower_ == "according":
+            for prep in token.children:
+                pobj = next((child for child in prep.children if child.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+    return None
+
+
+def confidence(coding: Coding, dyad: Dyad, modality: str) -> float:
+    """Score how much an analyst can trust the event: pattern, both actors, asserted."""
+    score = 0.4 + 0.2 * coding.matched + 0.15 * (dyad.source is not None)
+    score += 0.15 * (dyad.target is not None) + 0.05 * (modality == "asserted")
+    return round(min(score, 0.95), 2)

@@ -1,0 +1,240 @@
+"""CAMEO actor codes for noun phrases: countries, organisations, people, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import takewhile
+
+from spacy.tokens import Token
+
+from analysis_worker.extraction.lexicon import Lexicon, load_lexicon
+
+MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "npadvmod", "nummod", "det"})
+"""Left dependents that belong to a noun phrase's name ('Russian fighter jets', 'NATO's')."""
+
+UNKNOWN_COUNTRY = "---"
+"""CAMEO's placeholder for an actor whose country is not known ('---MIL')."""
+
+NO_DATE = 0
+"""Article date used when none is known: pick each actor's latest role."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon hit inside a noun phrase: which tokens, which code."""
+
+    first: int
+    last: int
+    code: str
+    possessor: bool
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A noun phrase coded as a CAMEO actor."""
+
+    code: str
+    first: int
+    last: int
+    head: int
+
+    @property
+    def country(self) -> str | None:
+        """Return the country part of the code (None for organisations and unknowns)."""
+        prefix = self.code[:3]
+        return (
+            None if len(prefix) < 3 or prefix in {"IGO", "NGO", "MNC", UNKNOWN_COUNTRY} else prefix
+        )
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """Return the head and the left modifiers that name it, in text order."""
+    tokens = [
+        token
+        for child in head.lefts
+        if child.dep_ in MODIFIER_DEPS
+        for token in child.subtree
+        if token.dep_ not in {"cc", "conj", "punct"} or token.head.i != child.i
+    ]
+    return sorted({*tokens, head}, key=lambda token: token.i)
+
+
+def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
+    """Return the actor a noun phrase names, or None if it names none."""
+    lexicon = load_lexicon()
+    tokens = phrase_tokens(head)
+    named = find_names(tokens, lexicon, day)
+    role = (
+        find_role([*tokens, *of_phrase(head)], lexicon)
+        or find_role(tokens, lexicon)
+        or title_role(tokens, head, lexicon)
+    )
+    first = min(token.i for token in tokens)
+    if not named:
+        owner = owner_of(head, day)
+        if owner is not None:
+            code = owner.code if len(owner.code) > 3 or role is None else owner.code + role
+            return Actor(code, first, owner.last, head.i)
+        if role is None:
+            return None
+    code = compose_code(choose_name(named, head.i), role)
+    return Actor(code=code, first=first, last=head.i, head=head.i)
+
+
+def code_actors(head: Token, day: int = NO_DATE) -> list[Actor]:
+    """Return the actor a phrase names, one per conjoined modifier ('US and British activists')."""
+    main = code_actor(head, day)
+    if main is None or main.country is None:
+        return [main] if main else []
+    role = main.code[3:]
+    return [
+        main,
+        *(
+            Actor(code + role, main.first, main.last, head.i)
+            for code in conjoined_countries(head, day)
+        ),
+    ]
+
+
+def conjoined_countries(head: Token, day: int) -> list[str]:
+    """Return the countries named by conjuncts of the head's modifiers."""
+    lexicon = load_lexicon()
+    return [
+        names[0].code[:3]
+        for child in head.lefts
+        if child.dep_ in MODIFIER_DEPS
+        for conj in child.children
+        if conj.dep_ == "conj"
+        and (names := find_names(sorted(conj.subtree, key=lambda t: t.i), lexicon, day))
+    ]
+
+
+OWNER_REACH = 8
+"""How many tokens after the head an owner may stand ('a report released Tuesday in Kigali')."""
+
+OWNER_PREPS = frozenset({"of", "in", "from"})
+"""Prepositions that name who a role belongs to ('a court in Guyana', 'leaders of Egypt')."""
+
+
+def owner_preps(head: Token) -> list[Token]:
+    """Return the owner prepositions of the head and of a participle after it ('released in')."""
+    holders = [
+        head,
+        *(child for child in head.rights if child.dep_ == "acl" and child.tag_ == "VBN"),
+    ]
+    return [
+        child
+        for holder in holders
+        for child in holder.rights
+        if child.dep_ == "prep" and child.lower_ in OWNER_PREPS
+    ]
+
+
+def owner_of(head: Token, day: int) -> Actor | None:
+    """Look through 'of'/'in'/'from' ('the Secretary General of the Alliance') for an owner."""
+    for child in owner_preps(head):
+        owner = next((t for t in child.children if t.dep_ == "pobj"), None)
+        if owner is not None and owner.i - head.i <= OWNER_REACH:
+            found = code_actor(owner, day)
+            if found is not None and not found.code.startswith(UNKNOWN_COUNTRY):
+                return found
+    return None
+
+
+def find_names(tokens: list[Token], lexicon: Lexicon, day: int) -> list[Match]:
+    """Find the longest actor-dictionary names among the tokens, left to right."""
+    matches: list[Match] = []
+    position = 0
+    while position < len(tokens):
+        match = _name_at(tokens, position, lexicon, day)
+        if match is None:
+            position += 1
+            continue
+        matches.append(match)
+        position += match.last - match.first + 1
+    return matches
+
+
+def _name_at(tokens: list[Token], position: int, lexicon: Lexicon, day: int) -> Match | None:
+    first = tokens[position]
+    if first.text in lexicon.aliases:
+        return Match(first.i, first.i, lexicon.aliases[first.text]["code"], _is_possessor(first))
+    if not (first.text[:1].isupper() or first.pos_ == "PROPN"):
+        return None
+    for size in range(min(lexicon.longest_actor, len(tokens) - position), 0, -1):
+        window = tokens[position : position + size]
+        periods = lookup_name([token.lower_ for token in window], lexicon)
+        if periods:
+            code = code_on(periods, day)
+            return Match(first.i, window[-1].i, code, _is_possessor(window[-1]))
+    return None
+
+
+def lookup_name(words: list[str], lexicon: Lexicon) -> list[tuple[str, int, int]] | None:
+    """Look a name up as written, then with a plural 's' dropped ('Albanians')."""
+    found = lexicon.actors.get(" ".join(words))
+    if found is None and len(words[-1]) > 3 and words[-1].endswith("s"):
+        found = lexicon.actors.get(" ".join([*words[:-1], words[-1][:-1]]))
+    return found
+
+
+def _is_possessor(token: Token) -> bool:
+    return token.dep_ == "poss" or any(child.dep_ == "case" for child in token.children)
+
+
+def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
+    """Return the code valid on day (YYYYMMDD), or the latest one when none is."""
+    valid = [period for period in periods if day != NO_DATE and period[1] <= day <= period[2]]
+    if valid:
+        return min(valid, key=lambda period: period[2] - period[1])[0]
+    return max(periods, key=lambda period: period[1])[0]
+
+
+def of_phrase(head: Token) -> list[Token]:
+    """Return a short common-noun 'of' phrase after the head ('secretary of state')."""
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            tokens = sorted(child.subtree, key=lambda token: token.i)
+            if len(tokens) <= 4 and all(token.is_lower for token in tokens):
+                return tokens
+    return []
+
+
+def title_role(tokens: list[Token], head: Token, lexicon: Lexicon) -> str | None:
+    """Return the role of a title before a person's name ('Archbishop Desmond Tutu')."""
+    if head.ent_type_ != "PERSON":
+        return None
+    titles = list(takewhile(lambda token: token.ent_type_ != "PERSON", tokens))
+    for end in range(len(titles), 0, -1):
+        role = find_role(titles[:end], lexicon)
+        if role is not None:
+            return role
+    return None
+
+
+def find_role(tokens: list[Token], lexicon: Lexicon) -> str | None:
+    """Return the role the phrase's head names, e.g. 'defense ministers' -> GOVMIL."""
+    lemmas = [token.lemma_.lower() for token in tokens]
+    end = len(lemmas)
+    for start in range(max(0, end - lexicon.longest_agent), end):
+        role = lexicon.agents.get(" ".join(lemmas[start:end]))
+        if role is not None:
+            return role
+    return None
+
+
+def choose_name(named: list[Match], head: int) -> str | None:
+    """Prefer a possessor ('Russia's army'), else the name nearest the head."""
+    if not named:
+        return None
+    owners = [match for match in named if match.possessor and match.last != head]
+    return (owners or sorted(named, key=lambda match: match.last))[-1].code
+
+
+def compose_code(name: str | None, role: str | None) -> str:
+    """Combine a country or organisation code with a role code."""
+    if name is None:
+        return UNKNOWN_COUNTRY + (role or "")
+    if role and len(name) == 3 and not name.endswith(role):
+        return name + role
+    return name

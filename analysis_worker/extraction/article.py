@@ -1,0 +1,64 @@
+"""One document as the event coder sees it: its date, sentences, boilerplate and datelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc, Span
+
+from analysis_worker.extraction.actors import NO_DATE
+from analysis_worker.extraction.boilerplate import BoilerplateMask, boilerplate_mask
+
+
+@dataclass(frozen=True)
+class Article:
+    """What every sentence of one document needs: the doc, its date as YYYYMMDD and as a date."""
+
+    doc: Doc
+    day: int
+    published: date | None
+    dateline: frozenset[int]
+    mask: BoilerplateMask
+
+
+def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
+    """Return the document's context and its sentences without boilerplate (None: all of it)."""
+    published = published_at.date() if published_at else None
+    mask = boilerplate_mask(doc)
+    parts = [article_part(sent, mask) for sent in sentences_of(doc)]
+    article = Article(
+        doc,
+        int(published.strftime("%Y%m%d")) if published else NO_DATE,
+        published,
+        frozenset(index for sent in parts if sent is not None for index in dateline_tokens(sent)),
+        mask,
+    )
+    return article, parts
+
+
+def sentences_of(doc: Doc) -> list[Span]:
+    """Return the document's sentences (read from the parse array: Doc.sents is slow)."""
+    starts = [int(index) for index in numpy.flatnonzero(doc.to_array([SENT_START]) == 1)]
+    bounds = [0, *(start for start in starts if start > 0), len(doc)]
+    return [doc[start:end] for start, end in zip(bounds, bounds[1:], strict=False) if end > start]
+
+
+def article_part(sent: Span, mask: BoilerplateMask) -> Span | None:
+    """Return the sentence without boilerplate at its edges (a caption the parser glued on)."""
+    if not mask.covers(sent.start_char) and not mask.covers(sent.end_char - 1):
+        return sent
+    kept = [token.i for token in sent if not mask.covers(token.idx)]
+    return sent.doc[kept[0] : kept[-1] + 1] if kept else None
+
+
+def dateline_tokens(sent: Span) -> range:
+    """Return the token indices of a sentence's dateline ('Brussels, Belgium – ...')."""
+    dash = next((t.i for t in sent[:8] if t.text in DATELINE_MARKS), None)
+    return range(sent.start, dash) if dash is not None else range(0)
+
+
+DATELINE_MARKS = frozenset({"–", "—", "--", ":"})
+"""Punctuation that ends a dateline ('GAZA CITY, Palestinian Territories:')."""

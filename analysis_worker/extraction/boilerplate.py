@@ -1,0 +1,115 @@
+"""Paragraphs that are not the article: photo credits, cookie banners, other languages."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cache
+from importlib import import_module
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+CREDIT_PATTERN = re.compile(
+    r"\((?:[^()]*\b(?:photo|image|picture|credit|illustration)\b[^()]*)\)\s*$"
+    r"|^\s*(?:photo|image|picture|credit)s?\s*(?:by)?\s*:"
+    r"|/\s*(?:EPA|AFP|Reuters|AP|Getty Images|Shutterstock)\)?\s*$",
+    re.IGNORECASE,
+)
+"""A caption or credit line: '(Illustrative photo: Name / EPA)', 'Photo: ...'."""
+
+BANNER_PATTERN = re.compile(
+    r"\b(?:cookies?|privacy (?:policy|settings|statement)|accept all|consent|"
+    r"subscribe to our newsletter|sign up for our)\b",
+    re.IGNORECASE,
+)
+"""Words of a cookie, consent or newsletter banner."""
+
+FOREIGN_LETTERS = re.compile(r"[åæøðþßãõąęłńśźżčřšžőű]", re.IGNORECASE)
+"""Letters that English text almost never uses."""
+
+OTHER_LANGUAGES = (
+    "nb",
+    "da",
+    "sv",
+    "fi",
+    "de",
+    "nl",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "pl",
+    "cs",
+    "ro",
+    "tr",
+)
+"""Languages (spaCy codes) whose stop words betray a paragraph that is not English."""
+
+MAX_BOILERPLATE_WORDS = 60
+"""Captions and banners are short; a long paragraph that names cookies is an article about them."""
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) character ranges of the text's boilerplate paragraphs."""
+    return [
+        (match.start(), match.end())
+        for match in _PARAGRAPH.finditer(text)
+        if is_boilerplate(match.group())
+    ]
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """Tell whether a paragraph is a credit, a banner or not in English."""
+    words = _WORD.findall(paragraph)
+    if not words:
+        return False
+    if len(words) <= MAX_BOILERPLATE_WORDS and (
+        CREDIT_PATTERN.search(paragraph) or BANNER_PATTERN.search(paragraph)
+    ):
+        return True
+    return is_foreign(words)
+
+
+def is_foreign(words: list[str]) -> bool:
+    """Tell whether words read as another language than English."""
+    lowered = [word.casefold() for word in words if len(word) > 1]
+    english = sum(word in STOP_WORDS for word in lowered)
+    foreign = sum(word in foreign_stop_words() for word in lowered)
+    if any(FOREIGN_LETTERS.search(word) for word in words) and english == 0:
+        return True
+    return foreign > english and (foreign >= 2 or english == 0)
+
+
+@cache
+def foreign_stop_words() -> frozenset[str]:
+    """Return stop words of other languages that are not English words (loaded once)."""
+    found: set[str] = set()
+    for code in OTHER_LANGUAGES:
+        found |= import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+    return frozenset(found - STOP_WORDS)
+
+
+class BoilerplateMask:
+    """Answer 'is this offset boilerplate?' for one document, by binary search."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.starts = [start for start, _ in ranges]
+        self.ends = [end for _, end in ranges]
+
+    def covers(self, offset: int) -> bool:
+        """Tell whether the character offset lies in boilerplate."""
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
+
+
+def boilerplate_mask(doc: Doc) -> BoilerplateMask:
+    """Return the document's boilerplate mask, computed once per document."""
+    mask = doc.user_data.get("newsflow_boilerplate")
+    if mask is None:
+        mask = BoilerplateMask(boilerplate_ranges(doc.text))
+        doc.user_data["newsflow_boilerplate"] = mask
+    return mask

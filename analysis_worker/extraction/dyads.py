@@ -1,0 +1,176 @@
+"""Who acts on whom: the coded (source, target) pairs of a trigger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from analysis_worker.extraction.actors import UNKNOWN_COUNTRY, Actor, code_actors
+from analysis_worker.extraction.arguments import (
+    ALLEGING_VERBS,
+    PRONOUNS,
+    nominal_sources,
+    nominal_targets,
+    resolve_pronoun,
+    source_nouns,
+    target_nouns,
+)
+from analysis_worker.extraction.article import Article
+from analysis_worker.extraction.coding import Coding
+from analysis_worker.extraction.intents import recoded
+from analysis_worker.extraction.lexicon import load_lexicon
+
+
+@dataclass(frozen=True)
+class Dyad:
+    """One coded action between two (possibly missing) actors."""
+
+    code: str
+    source: Actor | None
+    target: Actor | None
+
+
+SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
+"""Roots whose conjoined subjects act on each other ('the US, Russia and Switzerland met')."""
+
+
+def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
+    """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
+    coding = recoded(trigger, coding)
+    sources = coded(source_phrases(trigger), article)
+    targets = first_coded(target_phrases(trigger), article)
+    own_deed = claimed_deed(trigger)
+    if own_deed is not None:
+        coding = CLAIM_OF_RESPONSIBILITY
+        targets = first_coded(target_phrases(own_deed), article)
+    if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
+        return mutual(str(coding.code), sources)
+    if not sources:
+        return unattributed(coding, first_coded(target_phrases(trigger)[:1], article))
+    targets = [target for target in targets if target.head not in {s.head for s in sources}]
+    if (coding.code or "")[:2] in COOPERATIVE_ROOTS:
+        targets = [target for target in targets if not opposed(article.doc[target.head])]
+    if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
+        return []
+    return [
+        dyad
+        for source in sources
+        for target in ([*targets] if targets else [None])
+        if is_political(source, target)
+        for dyad in directed(coding, source, target)
+    ]
+
+
+CLAIM_OF_RESPONSIBILITY = Coding("015", None, matched=True)
+"""What claiming one's own act is in CAMEO ('the US claimed that they had attacked Iraq')."""
+
+
+def claimed_deed(trigger: Token) -> Token | None:
+    """Return the act a speaker claims as their own ('claimed that they had attacked')."""
+    if trigger.lemma_.lower() not in ALLEGING_VERBS:
+        return None
+    for clause in trigger.children:
+        subjects = [child for child in clause.children if child.dep_ in {"nsubj", "nsubjpass"}]
+        if clause.dep_ == "ccomp" and subjects and subjects[0].lower_ in PRONOUNS:
+            return clause
+    return None
+
+
+DIRECTED_ROOTS = frozenset({"06", "07"})
+"""Roots of help given to someone: without a recipient they say nothing an analyst can use."""
+
+
+COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+"""Roots of cooperation, whose partner is never the object of 'against'."""
+
+
+def opposed(noun: Token) -> bool:
+    """Tell whether a noun is the object of 'against' ('its campaign against the group')."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "against"
+
+
+def mutual(code: str, actors: list[Actor]) -> list[Dyad]:
+    """Return the events of conjoined actors acting on each other ('X, Y and Z met')."""
+    return [Dyad(code, one, other) for one in actors for other in actors if one is not other]
+
+
+def directed(coding: Coding, source: Actor, target: Actor | None) -> list[Dyad]:
+    """Return the event of a pair and, for symmetric or reversed codes, its converse."""
+    if not coding.code:
+        return [Dyad(coding.reverse, target, source)] if coding.reverse and target else []
+    found = [Dyad(coding.code, source, target)]
+    if coding.reverse == coding.code and target:
+        found.append(Dyad(coding.reverse, target, source))
+    return found
+
+
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+"""Roots whose victims make an event even when the perpetrator is unknown."""
+
+
+def unattributed(coding: Coding, targets: list[Actor]) -> list[Dyad]:
+    """Return violent events whose perpetrator is unknown ('three soldiers were killed')."""
+    code = coding.code or ""
+    if code[:2] not in VIOLENT_ROOTS:
+        return []
+    return [
+        Dyad(code, None, target)
+        for target in targets
+        if not target.code.startswith(UNKNOWN_COUNTRY)
+    ]
+
+
+def is_political(source: Actor, target: Actor | None) -> bool:
+    """Tell whether a dyad involves a known country or organisation, not just bare roles."""
+    return not source.code.startswith(UNKNOWN_COUNTRY) or (
+        target is not None and not target.code.startswith(UNKNOWN_COUNTRY)
+    )
+
+
+def source_phrases(trigger: Token) -> list[Token]:
+    """Return the source noun heads of a trigger, pronouns resolved."""
+    nouns = nominal_sources(trigger) if trigger.pos_ == "NOUN" else source_nouns(trigger)
+    return [found for noun in nouns for found in resolve_pronoun(noun, trigger)]
+
+
+def target_phrases(trigger: Token) -> list[list[Token]]:
+    """Return the candidate target phrases of a trigger, best first."""
+    found = nominal_targets(trigger) if trigger.pos_ == "NOUN" else target_nouns(trigger)
+    return [[one for noun in nouns for one in resolve_pronoun(noun, trigger)] for nouns in found]
+
+
+def coded(nouns: list[Token], article: Article) -> list[Actor]:
+    """Code noun heads as actors; a conjunct without a country borrows its neighbour's."""
+    actors: list[Actor] = []
+    for noun in nouns:
+        if noun.i in article.dateline or article.mask.covers(noun.idx) or is_incident(noun):
+            continue
+        for actor in code_actors(noun, article.day):
+            if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
+                actor = Actor(
+                    actors[-1].country + actor.code[3:], actor.first, actor.last, actor.head
+                )
+            actors.append(actor)
+    return actors
+
+
+INCIDENTS = frozenset({"crash", "explosion", "blast", "accident", "bomb", "fire", "storm"})
+"""Nouns of incidents and devices: what happened, never who acted ('killed by a crash')."""
+
+
+def is_incident(noun: Token) -> bool:
+    """Tell whether a noun names an incident or an event rather than an actor."""
+    lemma = noun.lemma_.lower()
+    return lemma in INCIDENTS or lemma in load_lexicon().nouns
+
+
+def first_coded(candidates: list[list[Token]], article: Article) -> list[Actor]:
+    """Return the actors of the first phrase naming a country or body, else a bare role."""
+    fallback: list[Actor] = []
+    for nouns in candidates:
+        actors = coded(nouns, article)
+        if any(not actor.code.startswith(UNKNOWN_COUNTRY) for actor in actors):
+            return actors
+        fallback = fallback or actors
+    return fallback

@@ -1,0 +1,180 @@
+"""Pledged, announced and threatened actions: CAMEO codes them as intents (03) or threats (13)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from analysis_worker.extraction.coding import Coding, code_verb
+from analysis_worker.extraction.modality import FUTURE_AUX, governing_chain, is_negated
+
+INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+"""Cooperation roots to their 'express intent to ...' code."""
+
+INTENT_SUBCODES = {
+    "061": "0311", "062": "0312", "063": "0313", "064": "0314",
+    "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+    "081": "0351", "082": "0352", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
+}  # fmt: skip
+"""Cooperation codes whose intent has its own code (CAMEO 03 mirrors 06, 07 and 08)."""
+
+REQUEST_CODES = {
+    "02": {"04": "026", "05": "022", "06": "021", "07": "023", "08": "025"},
+    "10": {"04": "106", "05": "102", "06": "101", "07": "103", "08": "105"},
+}
+"""Appeal (02) and demand (10) codes by the root of the action asked for."""
+
+THREAT_CODES = {"12": "130", "15": "138", "16": "131", "17": "130", "18": "138", "19": "138"}
+"""Conflict roots to the threat of them (mass violence, root 20, is a threat of force too)."""
+
+INTENT_VERBS = frozenset(
+    {
+        "want",
+        "intend",
+        "plan",
+        "vow",
+        "pledge",
+        "promise",
+        "seek",
+        "offer",
+        "hope",
+        "wish",
+        "aim",
+        "agree",
+        "commit",
+        "undertake",
+        "willing",
+        "ready",
+        "prepared",
+        "eager",
+        "determined",
+        "committed",
+    }
+)
+"""Control verbs and adjectives that make the action they govern an intent ('is ready to')."""
+
+THREAT_VERBS = frozenset({"threaten", "warn", "vow"})
+"""Control verbs that turn the action they govern into a threat."""
+
+REFUSAL_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
+"""Cooperation roots to the CAMEO code of refusing them ('would not provide', 'refused to')."""
+
+REFUSING_VERBS = frozenset({"refuse", "decline", "reject", "rule"})
+"""Control verbs that refuse the action they govern."""
+
+WISH_VERBS = frozenset({"want", "wish", "expect", "need", "encourage", "invite"})
+"""Verbs that, with an object and its infinitive, appeal to that object ('wants X to ...')."""
+
+APPEAL = Coding("020", None, matched=True)
+"""Wanting someone else to act is, in CAMEO, an appeal to them."""
+
+PLEDGE_VERBS = frozenset({"pledge", "promise", "agree", "commit", "undertake", "offer"})
+"""Verbs of commitments made to others: a pledged expulsion stays an expulsion (CAMEO manual)."""
+
+CONDITIONS = frozenset({"unless", "if"})
+"""Markers of a condition that makes a future action a threat ('... unless X withdraws')."""
+
+
+def recoded(trigger: Token, coding: Coding) -> Coding:
+    """Return the coding of a trigger once its intent or the action it asks for is read."""
+    coding = intended(trigger, coding)
+    if (coding.code or "")[:2] in REQUEST_CODES:
+        return requested(trigger, coding, asked_action(trigger))
+    return coding
+
+
+def asked_action(trigger: Token) -> Coding | None:
+    """Return the coding of the action an appeal or demand asks for ('asked X to help')."""
+    for clause in trigger.children:
+        if clause.dep_ in {"xcomp", "ccomp"} and clause.pos_ == "VERB":
+            return code_verb(clause)
+    return None
+
+
+def intended(trigger: Token, coding: Coding) -> Coding:
+    """Recode an action its actor only threatens, pledges or will do."""
+    root = (coding.code or "")[:2]
+    code: str | None
+    if is_wish_on_other(trigger):
+        return APPEAL
+    if is_refused(trigger):
+        code = REFUSAL_CODES.get(root)
+    elif is_threat(trigger) and root not in {"13", "03"}:
+        code = THREAT_CODES.get(root, "138" if root == "20" else "130")
+    elif is_intent(trigger):
+        code = intent_of(coding.code or "") or (threat_of(root) if is_aggressive(trigger) else None)
+    else:
+        return coding
+    return Coding(code, None, coding.matched) if code else coding
+
+
+def is_wish_on_other(trigger: Token) -> bool:
+    """Tell whether the actor wants someone else to act ('Obama wants Putin to attack')."""
+    if trigger.lemma_.lower() not in WISH_VERBS:
+        return False
+    deps = {child.dep_ for child in trigger.children}
+    return {"dobj", "xcomp"} <= deps or any(
+        is_infinitive_clause(child) for child in trigger.children
+    )
+
+
+def is_infinitive_clause(token: Token) -> bool:
+    """Tell whether a token heads a 'someone to do' clause ('Putin to attack')."""
+    deps = {child.dep_: child.lower_ for child in token.children}
+    return token.dep_ == "ccomp" and "nsubj" in deps and deps.get("aux") == "to"
+
+
+def intent_of(code: str) -> str | None:
+    """Return the 'express intent to ...' code of a cooperative action."""
+    return INTENT_SUBCODES.get(code[:3]) or INTENT_CODES.get(code[:2])
+
+
+def requested(trigger: Token, coding: Coding, asked: Coding | None) -> Coding:
+    """Refine an appeal or demand by the action it asks for ('asks X to help' -> 023)."""
+    by_root = REQUEST_CODES.get((coding.code or "")[:2], {})
+    code = by_root.get((asked.code or "")[:2]) if asked else None
+    return Coding(code, coding.reverse, coding.matched) if code else coding
+
+
+def threat_of(root: str) -> str | None:
+    """Return the threat code of a conflict root."""
+    return THREAT_CODES.get(root) or ("138" if root == "20" else None)
+
+
+def is_aggressive(trigger: Token) -> bool:
+    """Tell whether the actor itself wants or plans the action (not pledged to others)."""
+    return not any(token.lemma_.lower() in PLEDGE_VERBS for token in governing_chain(trigger)[1:])
+
+
+def is_refused(trigger: Token) -> bool:
+    """Tell whether the actor refuses the action ('would not provide', 'refused to deploy')."""
+    chain = governing_chain(trigger)
+    return any(is_negated(token) for token in chain) or any(
+        token.lemma_.lower() in REFUSING_VERBS for token in chain[1:]
+    )
+
+
+def is_threat(trigger: Token) -> bool:
+    """Tell whether an action is threatened ('threatened to cut', 'will withdraw unless')."""
+    chain = governing_chain(trigger)
+    if any(token.lemma_.lower() in THREAT_VERBS for token in chain[1:]):
+        return True
+    return is_intent(trigger) and any(
+        grandchild.lower_ in CONDITIONS
+        for child in trigger.children
+        if child.dep_ == "advcl"
+        for grandchild in child.children
+        if grandchild.dep_ == "mark"
+    )
+
+
+def is_intent(trigger: Token) -> bool:
+    """Tell whether an action is only pledged or announced ('wants to', 'agreed to', 'will')."""
+    chain = governing_chain(trigger)
+    if any(token.lemma_.lower() in INTENT_VERBS for token in chain[1:]):
+        return True
+    if trigger.lemma_.lower() in INTENT_VERBS:
+        return any(child.dep_ in {"xcomp", "ccomp"} for child in trigger.children)
+    auxiliaries = {
+        child.lower_ for token in chain for child in token.children if child.dep_ == "aux"
+    }
+    return bool(auxiliaries & FUTURE_AUX)

@@ -1,0 +1,60 @@
+"""Entity keys shared by name variants and aliases; actor codes on entities."""
+
+from __future__ import annotations
+
+from analysis_worker.extraction.boilerplate import is_boilerplate
+
+
+def keys_of(analysis, text: str) -> set[str]:
+    return {entity.key for entity in analysis.entities if entity.text == text}
+
+
+def test_name_variants_share_one_key(analyzer):
+    text = (
+        "US President Donald Trump spoke in Washington. Later, Trump met reporters. "
+        "Donald Trump said little."
+    )
+    analysis = analyzer.analyze(text)
+    keys = {entity.key for entity in analysis.entities if entity.label == "PERSON"}
+    assert keys == {"person:donald-trump"}
+
+
+def test_surname_alone_takes_the_known_full_name(analyzer):
+    analysis = analyzer.analyze("Rutte told reporters that the mission would start soon.")
+    assert keys_of(analysis, "Rutte") == {"person:mark-rutte"}
+
+
+def test_alliance_alias_resolves_to_nato(analyzer):
+    analysis = analyzer.analyze("Ministers of the Alliance met in Brussels.")
+    [alliance] = [entity for entity in analysis.entities if entity.text == "Alliance"]
+    assert (alliance.key, alliance.actor_code) == ("org:nato", "IGOWSTNAT")
+
+
+def test_country_names_share_a_key_and_carry_codes(analyzer):
+    analysis = analyzer.analyze(
+        "The United States and the US Congress disagree; the U.S. will act."
+    )
+    us = [entity for entity in analysis.entities if entity.label == "GPE"]
+    assert {entity.key for entity in us} == {"gpe:united-states"}
+    assert {entity.actor_code for entity in us} == {"USA"}
+
+
+def test_capital_keeps_its_own_key(analyzer):
+    analysis = analyzer.analyze("Moscow warned Kyiv on Monday.")
+    assert keys_of(analysis, "Moscow") == {"gpe:moscow"}
+
+
+def test_boilerplate_paragraphs_are_recognised():
+    assert is_boilerplate("Dette nettstedet bruker informasjonskapsler")
+    assert is_boilerplate("We use cookies to improve your experience. Accept all")
+    assert is_boilerplate(
+        "Greenland's capital Nuuk (Illustrative photo: Mads Claus Rasmussen / EPA)"
+    )
+    assert not is_boilerplate("Strengthening defense cooperation")
+    assert not is_boilerplate("NATO defense ministers are meeting on Wednesday in Brussels.")
+
+
+def test_a_title_word_is_not_an_organisation(analyzer):
+    analysis = analyzer.analyze("US Defense Secretary Pete Hegseth is likely to urge allies.")
+    assert "Defense" not in {entity.text for entity in analysis.entities}
+    assert "person:pete-hegseth" in {entity.key for entity in analysis.entities}
