@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help='read {"id","text","published_at"} lines on stdin'
     )
     extract.set_defaults(run=_run_extract)
+    evaluate = commands.add_parser("eval", help="score event extraction against a gold standard")
+    evaluate.add_argument(
+        "benchmark",
+        choices=["petr2", "plover"],
+        help="PETRARCH-2 validation sentences or PLOVER records",
+    )
+    evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
+    evaluate.set_defaults(run=_run_eval)
+
     requeue = commands.add_parser("requeue", help="re-drive articles whose analysis failed")
     requeue.add_argument(
         "--failed",
@@ -129,6 +138,18 @@ def _run_extract(args: argparse.Namespace, settings: Settings) -> int:
     for item, analysis in zip(items, analyzer.analyze_many(pairs), strict=True):
         record = {"id": item.get("id"), **analysis.model_dump(mode="json")}
         print(json.dumps(record, ensure_ascii=False, indent=None if args.jsonl else 2))
+    return 0
+
+
+def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from analysis_worker.extraction import load_analyzer
+    from analysis_worker.extraction.evaluation import evaluate_petr2, evaluate_plover
+
+    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover}[args.benchmark]
+    if not args.path.exists():
+        print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
+        return 1
+    print(evaluate(args.path, load_analyzer(settings.spacy_model)))
     return 0
 
 
