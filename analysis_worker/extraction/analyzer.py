@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import spacy
 from spacy.language import Language
@@ -47,6 +47,15 @@ class Analyzer:
         )
 
 
+WARM_UP_TEXT = (
+    "NATO defence ministers met in Brussels on Wednesday. Germany sent four jets to Poland, "
+    "and Russian MiG-31 jets violated Estonian airspace, the alliance said."
+)
+"""Analysed once at load, so lexicons and gazetteers are in memory before the first job."""
+
+
 def load_analyzer(model_name: str) -> Analyzer:
-    """Load the spaCy pipeline by package name (installed, never downloaded)."""
-    return Analyzer(spacy.load(model_name))
+    """Load the spaCy pipeline by package name (never downloaded) and warm the extractors."""
+    analyzer = Analyzer(spacy.load(model_name))
+    analyzer.analyze(WARM_UP_TEXT, datetime(2025, 10, 14, tzinfo=UTC))
+    return analyzer
