@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from analysis_worker.extraction.document_cache import release
 from analysis_worker.extraction.entities import extract_entities
 from analysis_worker.extraction.events import extract_events
 from newsflow.models import Analysis
@@ -41,10 +42,13 @@ class Analyzer:
 
     def analyze_doc(self, doc: Doc, published_at: datetime | None = None) -> Analysis:
         """Extract entities and events from a parsed document."""
-        return Analysis(
-            entities=extract_entities(doc),
-            events=extract_events(doc, published_at),
-        )
+        try:
+            return Analysis(
+                entities=extract_entities(doc),
+                events=extract_events(doc, published_at),
+            )
+        finally:
+            release(doc)
 
 
 WARM_UP_TEXT = (

@@ -10,6 +10,8 @@ from importlib import import_module
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from analysis_worker.extraction.document_cache import cached
+
 CREDIT_PATTERN = re.compile(
     r"\((?:[^()]*\b(?:photo|image|picture|credit|illustration)\b[^()]*)\)\s*$"
     r"|^\s*(?:photo|image|picture|credit)s?\s*(?:by)?\s*:"
@@ -108,8 +110,4 @@ class BoilerplateMask:
 
 def boilerplate_mask(doc: Doc) -> BoilerplateMask:
     """Return the document's boilerplate mask, computed once per document."""
-    mask = doc.user_data.get("newsflow_boilerplate")
-    if mask is None:
-        mask = BoilerplateMask(boilerplate_ranges(doc.text))
-        doc.user_data["newsflow_boilerplate"] = mask
-    return mask
+    return cached(doc, "boilerplate", lambda doc: BoilerplateMask(boilerplate_ranges(doc.text)))

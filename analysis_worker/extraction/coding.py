@@ -78,31 +78,50 @@ def verb_entry(verb: Token, lexicon: Lexicon) -> tuple[str, VerbEntry] | None:
     return (lemma, entry) if entry is not None else None
 
 
-def context_words(trigger: Token) -> tuple[set[str], set[str]]:
-    """Return the words of the trigger's own phrase before and after it (forms and lemmas)."""
-    before: set[str] = set()
-    after: set[str] = set()
+Words = dict[str, int]
+"""Words of a trigger's phrase (forms and lemmas) with their distance from the trigger."""
+
+
+def context_words(trigger: Token) -> tuple[Words, Words]:
+    """Return the words of the trigger's own phrase before and after it, with distances."""
+    before: Words = {}
+    after: Words = {}
     for child in trigger.children:
         passive_object = child.dep_ == "nsubjpass"
         if child.dep_ in CLAUSE_DEPS and not passive_object:
             continue
         for token in child.subtree:
-            if abs(token.i - trigger.i) <= PATTERN_REACH:
+            distance = abs(token.i - trigger.i)
+            if distance <= PATTERN_REACH:
                 words = after if token.i > trigger.i or passive_object else before
-                words.update((token.lower_, token.lemma_.lower()))
+                for word in (token.lower_, token.lemma_.lower()):
+                    words[word] = min(distance, words.get(word, distance))
     return before, after
 
 
-def slot_matches(slot: Slot, words: set[str]) -> bool:
-    """Tell whether any alternative phrase of a slot has all its words present."""
-    return any(all(word in words for word in phrase) for phrase in slot)
+def slot_distance(slot: Slot, words: Words) -> int | None:
+    """Return how far the nearest complete alternative of a slot lies (None: absent)."""
+    found = [
+        max(words[word] for word in phrase) for phrase in slot if all(w in words for w in phrase)
+    ]
+    return min(found) if found else None
 
 
-def pattern_matches(pattern: Pattern, before: set[str], after: set[str]) -> bool:
-    """Tell whether all slots of a pattern are filled by the context words."""
-    return all(slot_matches(slot, before) for slot in pattern.before) and all(
-        slot_matches(slot, after) for slot in pattern.after
-    )
+def pattern_distance(pattern: Pattern, before: Words, after: Words) -> int | None:
+    """Return how far the farthest slot of a matching pattern lies (None: no match)."""
+    distances = [slot_distance(slot, before) for slot in pattern.before]
+    distances += [slot_distance(slot, after) for slot in pattern.after]
+    return None if None in distances else max(d for d in distances if d is not None)
+
+
+def best_pattern(patterns: list[Pattern], before: Words, after: Words) -> Pattern | None:
+    """Return the most specific matching pattern, the one nearest the trigger among equals."""
+    ranked = [
+        (-pattern.size, distance, index, pattern)
+        for index, pattern in enumerate(patterns)
+        if (distance := pattern_distance(pattern, before, after)) is not None
+    ]
+    return min(ranked)[3] if ranked else None
 
 
 def code_verb(verb: Token) -> Coding | None:
@@ -112,9 +131,9 @@ def code_verb(verb: Token) -> Coding | None:
         return None
     _, entry = found
     before, after = context_words(verb)
-    for pattern in entry.block.candidates(before | after):
-        if pattern_matches(pattern, before, after):
-            return Coding(pattern.code, pattern.reverse, matched=True)
+    pattern = best_pattern(entry.block.candidates(set(before) | set(after)), before, after)
+    if pattern is not None:
+        return Coding(pattern.code, pattern.reverse, matched=True)
     return object_coding(verb) or Coding(entry.code, entry.reverse, matched=False)
 
 

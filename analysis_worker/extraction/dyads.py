@@ -48,9 +48,7 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
         return mutual(str(coding.code), sources)
     if not sources:
         return unattributed(coding, first_coded(target_phrases(trigger)[:1], article))
-    targets = [target for target in targets if target.head not in {s.head for s in sources}]
-    if (coding.code or "")[:2] in COOPERATIVE_ROOTS:
-        targets = [target for target in targets if not opposed(article.doc[target.head])]
+    targets = usable_targets(targets, sources, coding, article)
     if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
         return []
     return [
@@ -59,6 +57,19 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
         for target in ([*targets] if targets else [None])
         if is_political(source, target)
         for dyad in directed(coding, source, target)
+    ]
+
+
+def usable_targets(
+    targets: list[Actor], sources: list[Actor], coding: Coding, article: Article
+) -> list[Actor]:
+    """Drop targets that are the source itself, or an opponent named as a partner."""
+    heads = {source.head for source in sources}
+    cooperative = (coding.code or "")[:2] in COOPERATIVE_ROOTS
+    return [
+        target
+        for target in targets
+        if target.head not in heads and not (cooperative and opposed(article.doc[target.head]))
     ]
 
 

@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.boilerplate import boilerplate_mask
+from analysis_worker.extraction.document_cache import cached
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.mentions import document_mentions
 from analysis_worker.extraction.places import load_gazetteer, plain
@@ -186,11 +187,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
 
 def entity_index(doc: Doc) -> dict[int, Entity]:
     """Return the document's entities by first token index, computed once per document."""
-    index = doc.user_data.get("newsflow_entities")
-    if index is None:
-        index = build_index(doc)
-        doc.user_data["newsflow_entities"] = index
-    return index
+    return cached(doc, "entities", build_index)
 
 
 def build_index(doc: Doc) -> dict[int, Entity]:
@@ -218,15 +215,16 @@ def to_entity(span: Span, persons: dict[str, str]) -> Entity:
 
 def entities_by_token(doc: Doc) -> dict[int, Entity]:
     """Return, for every token inside an entity, that entity (computed once per document)."""
-    by_token = doc.user_data.get("newsflow_entity_tokens")
-    if by_token is None:
-        by_token = {
-            index: entity
-            for start, entity in entity_index(doc).items()
-            for index in token_range(doc, start, entity.end)
-        }
-        doc.user_data["newsflow_entity_tokens"] = by_token
-    return by_token
+    return cached(doc, "entity_tokens", index_tokens)
+
+
+def index_tokens(doc: Doc) -> dict[int, Entity]:
+    """Map every token inside an entity to that entity."""
+    return {
+        index: entity
+        for start, entity in entity_index(doc).items()
+        for index in token_range(doc, start, entity.end)
+    }
 
 
 def token_range(doc: Doc, start: int, end_char: int) -> range:

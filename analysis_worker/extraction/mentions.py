@@ -6,14 +6,12 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc, Span
 
+from analysis_worker.extraction.document_cache import cached
+
 
 def document_mentions(doc: Doc) -> list[Span]:
     """Return the document's entity spans in order, computed once per document."""
-    mentions = doc.user_data.get("newsflow_mentions")
-    if mentions is None:
-        mentions = list(doc.ents)
-        doc.user_data["newsflow_mentions"] = mentions
-    return mentions
+    return cached(doc, "mentions", lambda doc: list(doc.ents))
 
 
 def sentence_mentions(sent: Span) -> list[Span]:

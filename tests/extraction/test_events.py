@@ -134,3 +134,10 @@ def test_signing_an_agreement_is_reciprocal_ratifying_is_not(analyzer):
     assert [(e.code, e.source.actor_code, e.target.actor_code) for e in ratified] == [
         ("057", "UKR", "IGOEUREEC")
     ]
+
+
+def test_analysis_leaves_the_doc_as_it_found_it(analyzer):
+    doc = analyzer.nlp("Russian jets violated Estonian airspace.")
+    analyzer.analyze_doc(doc, PUBLISHED)
+    assert doc.user_data == {}
+    assert doc.to_bytes()

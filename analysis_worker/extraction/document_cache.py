@@ -1,0 +1,26 @@
+"""Values computed once per parsed document and shared by the extractors, then released."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from spacy.tokens import Doc
+
+CACHE_KEY = "newsflow_extraction"
+"""Key of our cache in Doc.user_data (released after analysis, so a Doc stays serialisable)."""
+
+Value = TypeVar("Value")
+
+
+def cached(doc: Doc, name: str, build: Callable[[Doc], Value]) -> Value:
+    """Return the document's value for name, building it on first use."""
+    cache: dict[str, object] = doc.user_data.setdefault(CACHE_KEY, {})
+    if name not in cache:
+        cache[name] = build(doc)
+    return cache[name]  # type: ignore[return-value]
+
+
+def release(doc: Doc) -> None:
+    """Drop the document's cached values."""
+    doc.user_data.pop(CACHE_KEY, None)
