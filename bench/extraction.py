@@ -1,6 +1,6 @@
 """Compare spaCy's parse time with the extractor's own time per article, on the seeds repeated.
 
-Usage: python tools/benchmark_speed.py [--repeat 30] [--rounds 5]
+Usage: python -m bench.extraction [--repeat 30] [--rounds 5]
 
 Each figure is the best of several rounds; the extractor runs on copies of parsed documents
 (its per-document caches live on the Doc), and the copying time is subtracted.
