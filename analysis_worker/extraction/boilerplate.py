@@ -79,9 +79,9 @@ def is_boilerplate(paragraph: str) -> bool:
 def is_foreign(words: list[str]) -> bool:
     """Tell whether words read as another language than English."""
     lowered = [word.casefold() for word in words if len(word) > 1]
-    english = sum(word in STOP_WORDS for word in lowered)
-    foreign = sum(word in foreign_stop_words() for word in lowered)
-    if any(FOREIGN_LETTERS.search(word) for word in words) and english == 0:
+    english = sum(map(STOP_WORDS.__contains__, lowered))
+    foreign = sum(map(foreign_stop_words().__contains__, lowered))
+    if english == 0 and FOREIGN_LETTERS.search(" ".join(words)):
         return True
     return foreign > english and (foreign >= 2 or english == 0)
 

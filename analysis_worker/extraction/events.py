@@ -16,7 +16,7 @@ from analysis_worker.extraction.entities import entities_by_token
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
-from analysis_worker.extraction.triggers import code_trigger, is_own_event
+from analysis_worker.extraction.triggers import code_trigger, is_own_event, trigger_candidates
 from newsflow.models import Entity, Event, EventActor, Trigger
 
 
@@ -33,7 +33,11 @@ def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event
 
 def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
     """Return the events of one sentence."""
-    codings = {token.i: coding for token in sent if (coding := code_trigger(token)) is not None}
+    codings = {
+        token.i: coding
+        for token in trigger_candidates(sent)
+        if (coding := code_trigger(token)) is not None
+    }
     events = []
     for position, coding in codings.items():
         trigger = article.doc[position]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.symbols import NOUN, VERB
-from spacy.tokens import Token
+from spacy.tokens import Doc, Span, Token
 
 from analysis_worker.extraction.arguments import ALLEGING_VERBS, REPORTING_VERBS
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
+from analysis_worker.extraction.columns import columns_of
+from analysis_worker.extraction.document_cache import cached
 from analysis_worker.extraction.intents import (
     INTENT_VERBS,
     REFUSING_VERBS,
@@ -14,6 +18,7 @@ from analysis_worker.extraction.intents import (
     WISH_VERBS,
     is_wish_on_other,
 )
+from analysis_worker.extraction.lexicon import load_lexicon
 
 OBLIGATION_AUX = frozenset({"must", "should"})
 """Modals that make a reported clause a demand ('X said China must drop barriers')."""
@@ -41,6 +46,26 @@ def code_trigger(token: Token) -> Coding | None:
     if coding is None or (coding.code is None and coding.reverse is None):
         return None
     return coding
+
+
+def trigger_candidates(sent: Span) -> list[Token]:
+    """Return the sentence's tokens that may be triggers: coded verbs and nouns by lemma."""
+    doc = sent.doc
+    candidates = cached(doc, "trigger_candidates", find_candidates)
+    first, stop = bisect_left(candidates, sent.start), bisect_left(candidates, sent.end)
+    return [doc[index] for index in candidates[first:stop]]
+
+
+def find_candidates(doc: Doc) -> list[int]:
+    """Return the indices of the document's verbs and nouns whose lemma the lexicon codes."""
+    columns = columns_of(doc)
+    lexicon = load_lexicon()
+    verbs = lexicon.verb_heads | REPORTING_VERBS
+    return [
+        index
+        for index, (pos, lemma) in enumerate(zip(columns.pos, columns.lemma, strict=True))
+        if (pos == VERB and lemma in verbs) or (pos == NOUN and lemma in lexicon.nouns)
+    ]
 
 
 def reports_obligation(verb: Token) -> bool:
