@@ -10,7 +10,7 @@ from importlib import import_module
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from analysis_worker.extraction.document_cache import cached
+from analysis_worker.extraction.document_cache import cached, document_text
 
 CREDIT_PATTERN = re.compile(
     r"\((?:[^()]*\b(?:photo|image|picture|credit|illustration)\b[^()]*)\)\s*$"
@@ -110,4 +110,6 @@ class BoilerplateMask:
 
 def boilerplate_mask(doc: Doc) -> BoilerplateMask:
     """Return the document's boilerplate mask, computed once per document."""
-    return cached(doc, "boilerplate", lambda doc: BoilerplateMask(boilerplate_ranges(doc.text)))
+    return cached(
+        doc, "boilerplate", lambda doc: BoilerplateMask(boilerplate_ranges(document_text(doc)))
+    )

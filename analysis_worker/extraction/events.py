@@ -10,7 +10,9 @@ from analysis_worker.extraction.actors import Actor, code_actor
 from analysis_worker.extraction.arguments import speaker_of
 from analysis_worker.extraction.article import Article, read_article
 from analysis_worker.extraction.coding import Coding
+from analysis_worker.extraction.columns import columns_of
 from analysis_worker.extraction.dates import date_of
+from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.dyads import Dyad, dyads
 from analysis_worker.extraction.entities import entities_by_token
 from analysis_worker.extraction.lexicon import load_lexicon
@@ -87,7 +89,7 @@ def build_event(
             lemma=trigger.lemma_,
         ),
         sentence=index,
-        sentence_text=sent.text,
+        sentence_text=span_text(sent),
         date=found_date,
         date_text=date_text,
         location=place_of(trigger, sent),
@@ -104,7 +106,7 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
     span = doc[actor.first : actor.last + 1]
     entity = entity_of(doc, actor, span)
     return EventActor(
-        text=span.text,
+        text=span_text(span),
         start=span.start_char,
         end=span.end_char,
         actor_code=actor.code,
@@ -133,9 +135,10 @@ def attribution(trigger: Token, sent: Span, day: int) -> EventActor | None:
 
 def according_to(sent: Span) -> Token | None:
     """Return the source named by 'according to ...' in a sentence, if any."""
-    for token in sent:
-        if token.lower_ == "according":
-            for prep in token.children:
+    lower = columns_of(sent.doc).lower
+    for index in range(sent.start, sent.end):
+        if lower[index] == "according":
+            for prep in sent.doc[index].children:
                 pobj = next((child for child in prep.children if child.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
