@@ -118,12 +118,15 @@ def pattern_distance(pattern: Pattern, before: Words, after: Words) -> int | Non
 
 def best_pattern(patterns: list[Pattern], before: Words, after: Words) -> Pattern | None:
     """Return the most specific matching pattern, the one nearest the trigger among equals."""
-    ranked = [
-        (-pattern.size, distance, index, pattern)
-        for index, pattern in enumerate(patterns)
-        if (distance := pattern_distance(pattern, before, after)) is not None
-    ]
-    return min(ranked)[3] if ranked else None
+    best: tuple[int, int] | None = None
+    found = None
+    for pattern in patterns:  # most specific first: stop below the size of a match
+        if best is not None and pattern.size < best[0]:
+            break
+        distance = pattern_distance(pattern, before, after)
+        if distance is not None and (best is None or distance < best[1]):
+            best, found = (pattern.size, distance), pattern
+    return found
 
 
 def code_verb(verb: Token) -> Coding | None:
