@@ -29,6 +29,9 @@ DEMAND_ROOTS = frozenset({"02", "08", "10", "17"})
 STANDALONE = INTENT_VERBS | THREAT_VERBS | REFUSING_VERBS
 """Control verbs that are events themselves when the verb they govern is not ('refused to')."""
 
+SPECULATIVE_AUX = frozenset({"might", "may", "could"})
+"""Modals that make a wish the writer's guess, not an appeal anyone made ('might want')."""
+
 DEMAND = Coding("100", None, matched=True)
 """The coding of a reported obligation: a demand."""
 
@@ -86,7 +89,15 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
         or is_controlled(trigger, codings)
         or is_demanded(trigger, codings)
         or is_alleged(trigger)
+        or is_speculative_wish(trigger)
         or (trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.i in codings)
+    )
+
+
+def is_speculative_wish(trigger: Token) -> bool:
+    """Tell whether a wish is only guessed at ('X might want Y to leave')."""
+    return trigger.lemma_.lower() in WISH_VERBS and any(
+        child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX for child in trigger.children
     )
 
 
