@@ -32,6 +32,12 @@ STANDALONE = INTENT_VERBS | THREAT_VERBS | REFUSING_VERBS
 SPECULATIVE_AUX = frozenset({"might", "may", "could"})
 """Modals that make a wish the writer's guess, not an appeal anyone made ('might want')."""
 
+LATER_MARKS = frozenset({"before", "until"})
+"""Conjunctions whose present-tense clause is still to come ('a day before X heads to Y')."""
+
+PRESENT_TAGS = frozenset({"VBZ", "VBP"})
+"""Tags of present-tense verbs."""
+
 DEMAND = Coding("100", None, matched=True)
 """The coding of a reported obligation: a demand."""
 
@@ -90,6 +96,7 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
         or is_demanded(trigger, codings)
         or is_alleged(trigger)
         or is_speculative_wish(trigger)
+        or is_yet_to_come(trigger)
         or (trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.i in codings)
     )
 
@@ -98,6 +105,13 @@ def is_speculative_wish(trigger: Token) -> bool:
     """Tell whether a wish is only guessed at ('X might want Y to leave')."""
     return trigger.lemma_.lower() in WISH_VERBS and any(
         child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX for child in trigger.children
+    )
+
+
+def is_yet_to_come(trigger: Token) -> bool:
+    """Tell whether the verb names what will happen later, which nobody has done or pledged."""
+    return trigger.tag_ in PRESENT_TAGS and any(
+        child.dep_ == "mark" and child.lower_ in LATER_MARKS for child in trigger.children
     )
 
 

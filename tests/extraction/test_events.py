@@ -118,6 +118,11 @@ def test_a_guessed_wish_is_no_appeal(analyzer):
     assert events == []
 
 
+def test_what_is_yet_to_come_is_no_event(analyzer):
+    text = "The summit opens a day before Putin visits China."
+    assert analyzer.analyze(text, PUBLISHED).events == []
+
+
 def test_threat_and_refusal(analyzer):
     threat = analyzer.analyze("Iran threatened to attack Israel.", PUBLISHED).events
     refusal = analyzer.analyze("Turkey refused to send troops to Iraq.", PUBLISHED).events
