@@ -48,6 +48,9 @@ LIGHT_VERBS = frozenset(
         "mount",
         "voice",
         "send",
+        "organize",
+        "organise",
+        "undertake",
     }
 )
 """Verbs whose object names the event they report ('lodged a protest', 'issued a warning')."""
