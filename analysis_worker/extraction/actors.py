@@ -7,6 +7,7 @@ from itertools import takewhile
 
 from spacy.tokens import Token
 
+from analysis_worker.extraction.document_cache import cached
 from analysis_worker.extraction.lexicon import Lexicon, load_lexicon
 
 MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "npadvmod", "nummod", "det"})
@@ -60,7 +61,16 @@ def phrase_tokens(head: Token) -> list[Token]:
 
 
 def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
-    """Return the actor a noun phrase names, or None if it names none."""
+    """Return the actor a noun phrase names, or None if it names none (once per document)."""
+    known: dict[tuple[int, int], Actor | None] = cached(head.doc, "actors", lambda doc: {})
+    key = (head.i, day)
+    if key not in known:
+        known[key] = read_actor(head, day)
+    return known[key]
+
+
+def read_actor(head: Token, day: int) -> Actor | None:
+    """Code the noun phrase a head names."""
     lexicon = load_lexicon()
     tokens = phrase_tokens(head)
     named = find_names(tokens, lexicon, day)

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.actors import NO_DATE
 from analysis_worker.extraction.boilerplate import BoilerplateMask, boilerplate_mask
+from analysis_worker.extraction.columns import columns_of
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,14 @@ def article_part(sent: Span, mask: BoilerplateMask) -> Span | None:
 
 def dateline_tokens(sent: Span) -> range:
     """Return the token indices of a sentence's dateline ('Brussels, Belgium – ...')."""
-    dash = next((t.i for t in sent[:8] if t.text in DATELINE_MARKS), None)
+    lower = columns_of(sent.doc).lower
+    stop = min(sent.start + DATELINE_REACH, sent.end)
+    dash = next((i for i in range(sent.start, stop) if lower[i] in DATELINE_MARKS), None)
     return range(sent.start, dash) if dash is not None else range(0)
 
 
 DATELINE_MARKS = frozenset({"–", "—", "--", ":"})
 """Punctuation that ends a dateline ('GAZA CITY, Palestinian Territories:')."""
+
+DATELINE_REACH = 8
+"""How many tokens into a sentence a dateline's mark may stand."""

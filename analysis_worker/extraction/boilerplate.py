@@ -10,7 +10,7 @@ from importlib import import_module
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from analysis_worker.extraction.document_cache import cached
+from analysis_worker.extraction.document_cache import cached, document_text
 
 CREDIT_PATTERN = re.compile(
     r"\((?:[^()]*\b(?:photo|image|picture|credit|illustration)\b[^()]*)\)\s*$"
@@ -79,9 +79,9 @@ def is_boilerplate(paragraph: str) -> bool:
 def is_foreign(words: list[str]) -> bool:
     """Tell whether words read as another language than English."""
     lowered = [word.casefold() for word in words if len(word) > 1]
-    english = sum(word in STOP_WORDS for word in lowered)
-    foreign = sum(word in foreign_stop_words() for word in lowered)
-    if any(FOREIGN_LETTERS.search(word) for word in words) and english == 0:
+    english = sum(map(STOP_WORDS.__contains__, lowered))
+    foreign = sum(map(foreign_stop_words().__contains__, lowered))
+    if english == 0 and FOREIGN_LETTERS.search(" ".join(words)):
         return True
     return foreign > english and (foreign >= 2 or english == 0)
 
@@ -110,4 +110,6 @@ class BoilerplateMask:
 
 def boilerplate_mask(doc: Doc) -> BoilerplateMask:
     """Return the document's boilerplate mask, computed once per document."""
-    return cached(doc, "boilerplate", lambda doc: BoilerplateMask(boilerplate_ranges(doc.text)))
+    return cached(
+        doc, "boilerplate", lambda doc: BoilerplateMask(boilerplate_ranges(document_text(doc)))
+    )

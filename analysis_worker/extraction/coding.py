@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from analysis_worker.extraction.columns import child_toward, columns_of
 from analysis_worker.extraction.lexicon import Lexicon, Pattern, Slot, VerbEntry, load_lexicon
 
 CLAUSE_DEPS = frozenset(
@@ -47,6 +48,9 @@ LIGHT_VERBS = frozenset(
         "mount",
         "voice",
         "send",
+        "organize",
+        "organise",
+        "undertake",
     }
 )
 """Verbs whose object names the event they report ('lodged a protest', 'issued a warning')."""
@@ -84,18 +88,19 @@ Words = dict[str, int]
 
 def context_words(trigger: Token) -> tuple[Words, Words]:
     """Return the words of the trigger's own phrase before and after it, with distances."""
+    columns = columns_of(trigger.doc)
+    deps = {child.i: child.dep_ for child in trigger.children}
     before: Words = {}
     after: Words = {}
-    for child in trigger.children:
-        passive_object = child.dep_ == "nsubjpass"
-        if child.dep_ in CLAUSE_DEPS and not passive_object:
+    start = max(0, trigger.i - PATTERN_REACH)
+    for index in range(start, min(len(columns.head), trigger.i + PATTERN_REACH + 1)):
+        child = child_toward(columns.head, trigger.i, index)
+        if child is None or (deps[child] in CLAUSE_DEPS and deps[child] != "nsubjpass"):
             continue
-        for token in child.subtree:
-            distance = abs(token.i - trigger.i)
-            if distance <= PATTERN_REACH:
-                words = after if token.i > trigger.i or passive_object else before
-                for word in (token.lower_, token.lemma_.lower()):
-                    words[word] = min(distance, words.get(word, distance))
+        distance = abs(index - trigger.i)
+        words = after if index > trigger.i or deps[child] == "nsubjpass" else before
+        for word in (columns.lower[index], columns.lemma[index]):
+            words[word] = min(distance, words.get(word, distance))
     return before, after
 
 
@@ -116,12 +121,15 @@ def pattern_distance(pattern: Pattern, before: Words, after: Words) -> int | Non
 
 def best_pattern(patterns: list[Pattern], before: Words, after: Words) -> Pattern | None:
     """Return the most specific matching pattern, the one nearest the trigger among equals."""
-    ranked = [
-        (-pattern.size, distance, index, pattern)
-        for index, pattern in enumerate(patterns)
-        if (distance := pattern_distance(pattern, before, after)) is not None
-    ]
-    return min(ranked)[3] if ranked else None
+    best: tuple[int, int] | None = None
+    found = None
+    for pattern in patterns:  # most specific first: stop below the size of a match
+        if best is not None and pattern.size < best[0]:
+            break
+        distance = pattern_distance(pattern, before, after)
+        if distance is not None and (best is None or distance < best[1]):
+            best, found = (pattern.size, distance), pattern
+    return found
 
 
 def code_verb(verb: Token) -> Coding | None:

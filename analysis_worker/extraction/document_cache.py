@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 CACHE_KEY = "newsflow_extraction"
 """Key of our cache in Doc.user_data (released after analysis, so a Doc stays serialisable)."""
@@ -24,3 +24,13 @@ def cached(doc: Doc, name: str, build: Callable[[Doc], Value]) -> Value:
 def release(doc: Doc) -> None:
     """Drop the document's cached values."""
     doc.user_data.pop(CACHE_KEY, None)
+
+
+def document_text(doc: Doc) -> str:
+    """Return the document's text (Doc.text joins every token each time it is read)."""
+    return cached(doc, "text", lambda doc: doc.text)
+
+
+def span_text(span: Span) -> str:
+    """Return a span's text, sliced from the document's text."""
+    return document_text(span.doc)[span.start_char : span.end_char]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from spacy.tokens import Token
 
@@ -39,15 +41,14 @@ def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
     """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
     coding = recoded(trigger, coding)
     sources = coded(source_phrases(trigger), article)
-    targets = first_coded(target_phrases(trigger), article)
     own_deed = claimed_deed(trigger)
     if own_deed is not None:
         coding = CLAIM_OF_RESPONSIBILITY
-        targets = first_coded(target_phrases(own_deed), article)
+    if not sources:
+        return unattributed(coding, trigger, article)
+    targets = first_coded(target_phrases(trigger if own_deed is None else own_deed), article)
     if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
         return mutual(str(coding.code), sources)
-    if not sources:
-        return unattributed(coding, first_coded(target_phrases(trigger)[:1], article))
     targets = usable_targets(targets, sources, coding, article)
     if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
         return []
@@ -120,14 +121,14 @@ VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 """Roots whose victims make an event even when the perpetrator is unknown."""
 
 
-def unattributed(coding: Coding, targets: list[Actor]) -> list[Dyad]:
+def unattributed(coding: Coding, trigger: Token, article: Article) -> list[Dyad]:
     """Return violent events whose perpetrator is unknown ('three soldiers were killed')."""
     code = coding.code or ""
     if code[:2] not in VIOLENT_ROOTS:
         return []
     return [
         Dyad(code, None, target)
-        for target in targets
+        for target in first_coded(islice(target_phrases(trigger), 1), article)
         if not target.code.startswith(UNKNOWN_COUNTRY)
     ]
 
@@ -145,10 +146,11 @@ def source_phrases(trigger: Token) -> list[Token]:
     return [found for noun in nouns for found in resolve_pronoun(noun, trigger)]
 
 
-def target_phrases(trigger: Token) -> list[list[Token]]:
-    """Return the candidate target phrases of a trigger, best first."""
+def target_phrases(trigger: Token) -> Iterator[list[Token]]:
+    """Yield the candidate target phrases of a trigger, best first (read as far as needed)."""
     found = nominal_targets(trigger) if trigger.pos_ == "NOUN" else target_nouns(trigger)
-    return [[one for noun in nouns for one in resolve_pronoun(noun, trigger)] for nouns in found]
+    for nouns in found:
+        yield [one for noun in nouns for one in resolve_pronoun(noun, trigger)]
 
 
 def coded(nouns: list[Token], article: Article) -> list[Actor]:
@@ -176,7 +178,7 @@ def is_incident(noun: Token) -> bool:
     return lemma in INCIDENTS or lemma in load_lexicon().nouns
 
 
-def first_coded(candidates: list[list[Token]], article: Article) -> list[Actor]:
+def first_coded(candidates: Iterable[list[Token]], article: Article) -> list[Actor]:
     """Return the actors of the first phrase naming a country or body, else a bare role."""
     fallback: list[Actor] = []
     for nouns in candidates:

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.boilerplate import boilerplate_mask
-from analysis_worker.extraction.document_cache import cached
+from analysis_worker.extraction.document_cache import cached, document_text, span_text
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.mentions import document_mentions
 from analysis_worker.extraction.places import load_gazetteer, plain
@@ -88,7 +88,7 @@ def known_full_names() -> dict[str, str]:
 
 def person_keys(spans: list[Span]) -> dict[str, str]:
     """Give every variant of a person's name in one article its fullest form's key."""
-    names = {"-".join(person_words(span.text)) for span in spans}
+    names = {"-".join(person_words(span_text(span))) for span in spans}
     by_length = sorted(names, key=len, reverse=True)
     keys = {}
     for name in names:
@@ -109,18 +109,17 @@ def actor_code_of(text: str) -> str | None:
     return max(periods, key=lambda period: period[1])[0] if periods else None
 
 
-def canonical_key(span: Span, persons: dict[str, str], code: str | None) -> str:
-    """Return the key shared by every name of the same entity."""
-    if span.label_ == "PERSON":
-        return persons["-".join(person_words(span.text))]
-    if "-".join(person_words(span.text)) in persons:
-        return persons["-".join(person_words(span.text))]
+def canonical_key(label: str, text: str, persons: dict[str, str], code: str | None) -> str:
+    """Return the key shared by every name of the same entity (label and text of a mention)."""
+    person = "-".join(person_words(text))
+    if label == "PERSON" or person in persons:
+        return persons[person]
     canonical = load_lexicon().canonical
     if code in canonical:
         return canonical[code]
-    if span.label_ == "GPE" and code is not None and len(code) == 3 and not is_city(span.text):
-        return f"gpe:{slug(country_name(code) or span.text)}"
-    return entity_key(span.label_, span.text)
+    if label == "GPE" and code is not None and len(code) == 3 and not is_city(text):
+        return f"gpe:{slug(country_name(code) or text)}"
+    return entity_key(label, text)
 
 
 @lru_cache(maxsize=NAME_CACHE_SIZE)
@@ -147,7 +146,7 @@ def kept_spans(doc: Doc) -> list[Span]:
         span
         for span in document_mentions(doc)
         if span.label_ in ENTITY_LABELS
-        and any(ch.isalpha() for ch in span.text)
+        and any(ch.isalpha() for ch in span_text(span))
         and not mask.covers(span.start_char)
         and not is_title_word(span)
     ]
@@ -157,7 +156,7 @@ def is_title_word(span: Span) -> bool:
     """Tell whether a one-word span starts a role title ('Defense' in 'Defense Secretary')."""
     if len(span) != 1 or span.end >= len(span.doc):
         return False
-    title = f"{span.text.lower()} {span.doc[span.end].lemma_.lower()}"
+    title = f"{span_text(span).lower()} {span.doc[span.end].lemma_.lower()}"
     return title in load_lexicon().agents
 
 
@@ -165,9 +164,11 @@ def alias_spans(doc: Doc, taken: set[int]) -> list[Span]:
     """Return mentions of aliases spaCy did not tag ('the Alliance')."""
     aliases = load_lexicon().aliases
     mask = boilerplate_mask(doc)
-    found = (doc.char_span(m.start(), m.end()) for m in alias_pattern().finditer(doc.text))
+    found = (
+        doc.char_span(m.start(), m.end()) for m in alias_pattern().finditer(document_text(doc))
+    )
     return [
-        Span(doc, span.start, span.end, label=aliases[span.text]["label"])
+        Span(doc, span.start, span.end, label=aliases[span_text(span)]["label"])
         for span in found
         if span is not None and span.start not in taken and not mask.covers(span.start_char)
     ]
@@ -201,11 +202,12 @@ def build_index(doc: Doc) -> dict[int, Entity]:
 
 def to_entity(span: Span, persons: dict[str, str]) -> Entity:
     """Build the entity of one span."""
-    code = actor_code_of(span.text)
-    key = canonical_key(span, persons, code)
+    text, label = span_text(span), span.label_
+    code = actor_code_of(text)
+    key = canonical_key(label, text, persons, code)
     return Entity(
-        text=span.text,
-        label="PERSON" if key.startswith("person:") else span.label_,
+        text=text,
+        label="PERSON" if key.startswith("person:") else label,
         start=span.start_char,
         end=span.end_char,
         key=key,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from spacy.tokens import Doc, Span, Token
 
@@ -10,14 +11,16 @@ from analysis_worker.extraction.actors import Actor, code_actor
 from analysis_worker.extraction.arguments import speaker_of
 from analysis_worker.extraction.article import Article, read_article
 from analysis_worker.extraction.coding import Coding
+from analysis_worker.extraction.columns import columns_of
 from analysis_worker.extraction.dates import date_of
+from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.dyads import Dyad, dyads
 from analysis_worker.extraction.entities import entities_by_token
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
-from analysis_worker.extraction.triggers import code_trigger, is_own_event
-from newsflow.models import Entity, Event, EventActor, Trigger
+from analysis_worker.extraction.triggers import code_trigger, is_own_event, trigger_candidates
+from newsflow.models import Entity, Event, EventActor, Location, Modality, Trigger
 
 
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:
@@ -33,15 +36,55 @@ def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event
 
 def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
     """Return the events of one sentence."""
-    codings = {token.i: coding for token in sent if (coding := code_trigger(token)) is not None}
-    events = []
+    codings = {
+        token.i: coding
+        for token in trigger_candidates(sent)
+        if (coding := code_trigger(token)) is not None
+    }
+    events: list[Event] = []
     for position, coding in codings.items():
         trigger = article.doc[position]
         if position in article.dateline or not is_own_event(trigger, codings):
             continue
-        for dyad in dyads(trigger, coding, article):
-            events.append(build_event(trigger, sent, dyad, coding, index, article))
+        found = dyads(trigger, coding, article)
+        if found:
+            evidence = read_evidence(trigger, sent, index, article)
+            events.extend(build_event(dyad, coding, evidence, article) for dyad in found)
     return drop_partial(events)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What every event of one trigger shares: its words, sentence, date, place and modality."""
+
+    trigger: Trigger
+    sentence: int
+    sentence_text: str
+    date: date | None
+    date_text: str | None
+    location: Location | None
+    modality: Modality
+    attributed_to: EventActor | None
+
+
+def read_evidence(trigger: Token, sent: Span, index: int, article: Article) -> Evidence:
+    """Read the evidence of a trigger once, for all its dyads."""
+    found_date, date_text = date_of(trigger, sent, article.published)
+    return Evidence(
+        trigger=Trigger(
+            text=trigger.text,
+            start=trigger.idx,
+            end=trigger.idx + len(trigger),
+            lemma=trigger.lemma_,
+        ),
+        sentence=index,
+        sentence_text=span_text(sent),
+        date=found_date,
+        date_text=date_text,
+        location=place_of(trigger, sent),
+        modality=modality_of(trigger if trigger.pos_ == "VERB" else trigger.head),
+        attributed_to=attribution(trigger, sent, article.day),
+    )
 
 
 def drop_partial(events: list[Event]) -> list[Event]:
@@ -60,13 +103,9 @@ def code_of(actor: EventActor | None) -> str | None:
     return actor.actor_code if actor else None
 
 
-def build_event(
-    trigger: Token, sent: Span, dyad: Dyad, coding: Coding, index: int, article: Article
-) -> Event:
-    """Assemble the event record of one dyad with its evidence."""
+def build_event(dyad: Dyad, coding: Coding, evidence: Evidence, article: Article) -> Event:
+    """Assemble the event record of one dyad with its trigger's evidence."""
     row = load_lexicon().cameo.get(dyad.code) or load_lexicon().cameo[dyad.code[:2]]
-    found_date, date_text = date_of(trigger, sent, article.published)
-    modality = modality_of(trigger if trigger.pos_ == "VERB" else trigger.head)
     return Event(
         code=dyad.code,
         root_code=row.root,
@@ -76,20 +115,15 @@ def build_event(
         plover=row.plover,
         source=event_actor(article.doc, dyad.source),
         target=event_actor(article.doc, dyad.target),
-        trigger=Trigger(
-            text=trigger.text,
-            start=trigger.idx,
-            end=trigger.idx + len(trigger),
-            lemma=trigger.lemma_,
-        ),
-        sentence=index,
-        sentence_text=sent.text,
-        date=found_date,
-        date_text=date_text,
-        location=place_of(trigger, sent),
-        modality=modality,
-        attributed_to=attribution(trigger, sent, article.day),
-        confidence=confidence(coding, dyad, modality),
+        trigger=evidence.trigger,
+        sentence=evidence.sentence,
+        sentence_text=evidence.sentence_text,
+        date=evidence.date,
+        date_text=evidence.date_text,
+        location=evidence.location,
+        modality=evidence.modality,
+        attributed_to=evidence.attributed_to,
+        confidence=confidence(coding, dyad, evidence.modality),
     )
 
 
@@ -100,7 +134,7 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
     span = doc[actor.first : actor.last + 1]
     entity = entity_of(doc, actor, span)
     return EventActor(
-        text=span.text,
+        text=span_text(span),
         start=span.start_char,
         end=span.end_char,
         actor_code=actor.code,
@@ -129,9 +163,10 @@ def attribution(trigger: Token, sent: Span, day: int) -> EventActor | None:
 
 def according_to(sent: Span) -> Token | None:
     """Return the source named by 'according to ...' in a sentence, if any."""
-    for token in sent:
-        if token.lower_ == "according":
-            for prep in token.children:
+    lower = columns_of(sent.doc).lower
+    for index in range(sent.start, sent.end):
+        if lower[index] == "according":
+            for prep in sent.doc[index].children:
                 pobj = next((child for child in prep.children if child.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.symbols import NOUN, VERB
-from spacy.tokens import Token
+from spacy.tokens import Doc, Span, Token
 
 from analysis_worker.extraction.arguments import ALLEGING_VERBS, REPORTING_VERBS
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
+from analysis_worker.extraction.columns import columns_of
+from analysis_worker.extraction.document_cache import cached
 from analysis_worker.extraction.intents import (
     INTENT_VERBS,
     REFUSING_VERBS,
@@ -14,6 +18,7 @@ from analysis_worker.extraction.intents import (
     WISH_VERBS,
     is_wish_on_other,
 )
+from analysis_worker.extraction.lexicon import load_lexicon
 
 OBLIGATION_AUX = frozenset({"must", "should"})
 """Modals that make a reported clause a demand ('X said China must drop barriers')."""
@@ -23,6 +28,15 @@ DEMAND_ROOTS = frozenset({"02", "08", "10", "17"})
 
 STANDALONE = INTENT_VERBS | THREAT_VERBS | REFUSING_VERBS
 """Control verbs that are events themselves when the verb they govern is not ('refused to')."""
+
+SPECULATIVE_AUX = frozenset({"might", "may", "could"})
+"""Modals that make a wish the writer's guess, not an appeal anyone made ('might want')."""
+
+LATER_MARKS = frozenset({"before", "until"})
+"""Conjunctions whose present-tense clause is still to come ('a day before X heads to Y')."""
+
+PRESENT_TAGS = frozenset({"VBZ", "VBP"})
+"""Tags of present-tense verbs."""
 
 DEMAND = Coding("100", None, matched=True)
 """The coding of a reported obligation: a demand."""
@@ -43,6 +57,26 @@ def code_trigger(token: Token) -> Coding | None:
     return coding
 
 
+def trigger_candidates(sent: Span) -> list[Token]:
+    """Return the sentence's tokens that may be triggers: coded verbs and nouns by lemma."""
+    doc = sent.doc
+    candidates = cached(doc, "trigger_candidates", find_candidates)
+    first, stop = bisect_left(candidates, sent.start), bisect_left(candidates, sent.end)
+    return [doc[index] for index in candidates[first:stop]]
+
+
+def find_candidates(doc: Doc) -> list[int]:
+    """Return the indices of the document's verbs and nouns whose lemma the lexicon codes."""
+    columns = columns_of(doc)
+    lexicon = load_lexicon()
+    verbs = lexicon.verb_heads | REPORTING_VERBS
+    return [
+        index
+        for index, (pos, lemma) in enumerate(zip(columns.pos, columns.lemma, strict=True))
+        if (pos == VERB and lemma in verbs) or (pos == NOUN and lemma in lexicon.nouns)
+    ]
+
+
 def reports_obligation(verb: Token) -> bool:
     """Tell whether a reporting verb reports what someone must do."""
     return any(
@@ -61,7 +95,23 @@ def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
         or is_controlled(trigger, codings)
         or is_demanded(trigger, codings)
         or is_alleged(trigger)
+        or is_speculative_wish(trigger)
+        or is_yet_to_come(trigger)
         or (trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.i in codings)
+    )
+
+
+def is_speculative_wish(trigger: Token) -> bool:
+    """Tell whether a wish is only guessed at ('X might want Y to leave')."""
+    return trigger.lemma_.lower() in WISH_VERBS and any(
+        child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX for child in trigger.children
+    )
+
+
+def is_yet_to_come(trigger: Token) -> bool:
+    """Tell whether the verb names what will happen later, which nobody has done or pledged."""
+    return trigger.tag_ in PRESENT_TAGS and any(
+        child.dep_ == "mark" and child.lower_ in LATER_MARKS for child in trigger.children
     )
 
 

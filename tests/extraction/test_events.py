@@ -113,6 +113,16 @@ def test_wanting_another_to_act_is_an_appeal(analyzer):
     ]
 
 
+def test_a_guessed_wish_is_no_appeal(analyzer):
+    events = analyzer.analyze("Russia might want Germany to withdraw its troops.", PUBLISHED).events
+    assert events == []
+
+
+def test_what_is_yet_to_come_is_no_event(analyzer):
+    text = "The summit opens a day before Putin visits China."
+    assert analyzer.analyze(text, PUBLISHED).events == []
+
+
 def test_threat_and_refusal(analyzer):
     threat = analyzer.analyze("Iran threatened to attack Israel.", PUBLISHED).events
     refusal = analyzer.analyze("Turkey refused to send troops to Iraq.", PUBLISHED).events
