@@ -78,7 +78,7 @@ def read_evidence(trigger: Token, sent: Span, index: int, article: Article) -> E
             lemma=trigger.lemma_,
         ),
         sentence=index,
-        sentence_text=span_text(sent),
+        sentence_text=span_text(sent).strip(),
         date=found_date,
         date_text=date_text,
         location=place_of(trigger, sent),
