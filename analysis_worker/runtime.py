@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from redis import Redis
 
 from analysis_worker.extraction import Analyzer, load_analyzer
-from newsflow.connection import connect_worker
 from newsflow.entity_index import EntityIndex
 from newsflow.keys import Keys
 from newsflow.settings import Settings
@@ -46,10 +45,13 @@ def install(runtime: Runtime) -> None:
     _current = runtime
 
 
+class NoRuntime(RuntimeError):
+    """A job ran in a process that never loaded the model (not started by analysis_worker)."""
+
+
 def current() -> Runtime:
-    """Return this process's runtime, building it from the environment on first use."""
+    """Return this process's runtime; the worker installs it before taking any job."""
     if _current is None:
-        settings = Settings()
-        install(build_runtime(settings, connect_worker(settings)))
-    assert _current is not None
+        # Loading here would load spaCy inside a job: per job under RQ's forking `rq worker`.
+        raise NoRuntime("run jobs with `python -m analysis_worker`, which loads the model first")
     return _current

@@ -90,3 +90,9 @@ def test_job_for_unknown_article_does_nothing(
         "skipped": "unknown article",
     }
     assert not redis_client.exists(keys.analysis("never-posted"))
+
+
+def test_job_outside_the_worker_refuses_to_load_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime, "_current", None)
+    with pytest.raises(runtime.NoRuntime, match="python -m analysis_worker"):
+        jobs.analyze_article("any")

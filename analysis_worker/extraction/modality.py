@@ -54,8 +54,6 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
 POSSIBLE_AUX = frozenset({"could", "might", "may", "can", "should"})
 """Modal auxiliaries of possibility."""
 
-NEGATION_WORDS = frozenset({"not", "n't", "never", "no"})
-"""Words that negate the verb they modify."""
 
 REVERSALS = (
     ("change", "mind"),
