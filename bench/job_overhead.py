@@ -1,0 +1,136 @@
+"""Where a worker's time goes per job: spaCy, our extractors, and the Redis work around them.
+
+Usage: python -m bench.job_overhead [--articles 60]
+
+Enqueues the bench corpus, then runs `run_worker(burst=True)` (the worker's own code) in a
+spawned process whose analyzer, store and RQ worker methods are wrapped with timers, once per
+Redis fsync policy. Prints milliseconds per job for each phase; "between analyses" is the wall
+time from the end of one analysis to the start of the next (storing, RQ bookkeeping, dequeue).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from bench.corpus import build_corpus
+from bench.processes import redis_command, running
+from newsflow.keys import Keys
+from newsflow.models import ArticleIn
+from newsflow.queue import AnalysisQueue
+from newsflow.settings import Settings
+from newsflow.stack import free_port, wait_for_port
+from newsflow.store import ArticleStore
+
+RQ_PHASES = (
+    "dequeue_job_and_maintain_ttl",
+    "heartbeat",
+    "set_state",
+    "prepare_job_execution",
+    "prepare_execution",
+    "handle_job_success",
+    "handle_execution_ended",
+)
+"""RQ worker methods timed (some nest: dequeue includes a heartbeat)."""
+
+
+def timed(totals: dict[str, float], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a function so its time adds up under name."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[name] = totals.get(name, 0.0) + time.perf_counter() - started
+
+    return wrapper
+
+
+def instrumented_worker(redis_url: str, out: str) -> None:
+    """Run the worker in burst mode with timers on each phase; write the totals as JSON."""
+    from rq.worker.base import BaseWorker
+
+    from analysis_worker.extraction import analyzer as analyzer_module
+    from analysis_worker.worker import run_worker
+    from newsflow.entity_index import EntityIndex
+
+    totals: dict[str, float] = {}
+    jobs: list[tuple[float, float]] = []
+    analyze_doc = analyzer_module.Analyzer.analyze_doc
+
+    def analyze(self: Any, text: str, published_at: Any = None) -> Any:
+        started = time.perf_counter()
+        doc = self.nlp(text)
+        parsed = time.perf_counter()
+        result = analyze_doc(self, doc, published_at)
+        jobs.append((started, time.perf_counter()))
+        totals["spacy"] = totals.get("spacy", 0.0) + parsed - started
+        totals["extractors"] = totals.get("extractors", 0.0) + jobs[-1][1] - parsed
+        return result
+
+    load = analyzer_module.load_analyzer
+
+    def load_then_time(model: str) -> Any:
+        analyzer = load(model)  # warm-up runs untimed
+        analyzer_module.Analyzer.analyze = analyze  # type: ignore[method-assign]
+        return analyzer
+
+    analyzer_module.load_analyzer = load_then_time
+    import analysis_worker.runtime as runtime_module
+
+    runtime_module.load_analyzer = load_then_time
+    EntityIndex.save_analysis = timed(totals, "store analysis", EntityIndex.save_analysis)  # type: ignore[method-assign]
+    ArticleStore.mark_processing = timed(totals, "mark processing", ArticleStore.mark_processing)  # type: ignore[method-assign]
+    for name in RQ_PHASES:
+        setattr(BaseWorker, name, timed(totals, f"rq {name}", getattr(BaseWorker, name)))
+    run_worker(Settings(redis_url=redis_url, log_level="WARNING"), burst=True)
+    gaps = [nxt[0] - prev[1] for prev, nxt in zip(jobs, jobs[1:], strict=False)]
+    totals["between analyses"] = sum(gaps) * len(jobs) / max(len(gaps), 1)
+    Path(out).write_text(json.dumps({"jobs": len(jobs), "totals": totals}))
+
+
+def measure(policy: str, articles: int) -> dict[str, Any]:
+    """Enqueue the corpus in a fresh Redis with this fsync policy and time one worker over it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port(6391)
+        with running(redis_command(port, Path(tmp), policy), {}, Path(tmp) / "redis.log"):
+            wait_for_port(port, 20)
+            url = f"redis://127.0.0.1:{port}/0"
+            client = redis.Redis.from_url(url)
+            store = ArticleStore(client, Keys(), AnalysisQueue(client, Settings(redis_url=url)))
+            for article in build_corpus(articles):
+                store.accept(ArticleIn.model_validate(article))
+            out = str(Path(tmp) / "totals.json")
+            child = multiprocessing.get_context("spawn").Process(
+                target=instrumented_worker, args=(url, out)
+            )
+            child.start()
+            child.join()
+            return json.loads(Path(out).read_text())
+
+
+def main() -> None:
+    """Print ms/job per phase for each fsync policy."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=60)
+    args = parser.parse_args()
+    assert shutil.which("redis-server"), "redis-server must be on PATH"
+    for policy in ("everysec", "always"):
+        result = measure(policy, args.articles)
+        print(f"\n== appendfsync {policy}: {result['jobs']} jobs, ms per job")
+        for name, seconds in sorted(result["totals"].items(), key=lambda kv: -kv[1]):
+            print(f"{name:<36} {seconds * 1000 / result['jobs']:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
