@@ -60,6 +60,8 @@ def instrumented_worker(redis_url: str, out: str) -> None:
     """Run the worker in burst mode with timers on each phase; write the totals as JSON."""
     from rq.worker.base import BaseWorker
 
+    import analysis_worker.runtime as runtime_module
+    from analysis_worker.extraction import Analyzer
     from analysis_worker.extraction import analyzer as analyzer_module
     from analysis_worker.worker import run_worker
     from newsflow.entity_index import EntityIndex
@@ -78,15 +80,12 @@ def instrumented_worker(redis_url: str, out: str) -> None:
         totals["extractors"] = totals.get("extractors", 0.0) + jobs[-1][1] - parsed
         return result
 
-    load = analyzer_module.load_analyzer
+    load = runtime_module.load_analyzer
 
-    def load_then_time(model: str) -> Any:
-        analyzer = load(model)  # warm-up runs untimed
+    def load_then_time(model_name: str) -> Analyzer:
+        analyzer = load(model_name)  # the warm-up runs untimed
         analyzer_module.Analyzer.analyze = analyze  # type: ignore[method-assign]
         return analyzer
-
-    analyzer_module.load_analyzer = load_then_time
-    import analysis_worker.runtime as runtime_module
 
     runtime_module.load_analyzer = load_then_time
     EntityIndex.save_analysis = timed(totals, "store analysis", EntityIndex.save_analysis)  # type: ignore[method-assign]
