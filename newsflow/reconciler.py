@@ -47,44 +47,65 @@ class Reconciler:
 
     def run_once(self) -> ReconcileReport:
         """Check every article that is due; return what was done."""
-        report = ReconcileReport()
         due = cast(
             "list[bytes]",
             self.redis.zrangebyscore(
                 self.keys.pending, "-inf", utcnow().timestamp(), start=0, num=BATCH
             ),
         )
-        for raw_id in due:
-            report.checked += 1
-            self._check(as_text(raw_id) or "", report)
+        ids = [as_text(raw) or "" for raw in due]
+        articles = self._article_states(ids)
+        lost = self._lost_jobs([job_id for _, job_id, _ in articles])
+        report = ReconcileReport(checked=len(ids))
+        waiting = []
+        for article_id, (status, job_id, attempts), job_lost in zip(
+            ids, articles, lost, strict=True
+        ):
+            if status is None or status in (ArticleStatus.DONE, ArticleStatus.FAILED):
+                self.redis.zrem(self.keys.pending, article_id)
+            elif not job_lost:
+                waiting.append(article_id)
+            else:
+                self._act_on_lost(article_id, job_id, int(attempts or 0), report)
+        self.store.recheck_later(waiting)
         return report
 
-    def _check(self, article_id: str, report: ReconcileReport) -> None:
-        status, job_id, attempts = (
-            as_text(v)
-            for v in self.redis.hmget(
-                self.keys.article(article_id), ["status", "job_id", "attempts"]
-            )
-        )
-        if status is None or status in (ArticleStatus.DONE, ArticleStatus.FAILED):
-            self.redis.zrem(self.keys.pending, article_id)
-        elif not self._job_is_lost(job_id):
-            self.store.recheck_later(article_id)
-        elif int(attempts or 0) >= self.max_attempts:
+    def _act_on_lost(
+        self, article_id: str, job_id: str | None, attempts: int, report: ReconcileReport
+    ) -> None:
+        if attempts >= self.max_attempts:
             self.store.mark_failed(article_id, f"gave up after {attempts} attempts")
             report.failed.append(article_id)
         elif self.store.redrive(article_id, job_id):
             log.warning("re-drove article %s (job %s was lost)", article_id, job_id)
             report.redriven.append(article_id)
 
-    def _job_is_lost(self, job_id: str | None) -> bool:
-        if job_id is None:
-            return True
-        state, worker = (
-            as_text(v) for v in self.redis.hmget(Job.key_for(job_id), ["status", "worker_name"])
-        )
-        if state in WAITING_STATES:
-            return False
-        if state == "started":
-            return not worker or not self.redis.exists(self.keys.worker_alive(worker))
-        return True  # gone, failed, stopped, canceled, or finished without saving
+    def _article_states(self, ids: list[str]) -> list[tuple[str | None, ...]]:
+        """Read (status, job_id, attempts) of each article in one round trip."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for article_id in ids:
+                pipe.hmget(self.keys.article(article_id), ["status", "job_id", "attempts"])
+            return [tuple(as_text(v) for v in row) for row in pipe.execute()]
+
+    def _lost_jobs(self, job_ids: list[str | None]) -> list[bool]:
+        """Tell, for each job, whether it will never run by itself (two round trips)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for job_id in job_ids:
+                pipe.hmget(Job.key_for(job_id or "-"), ["status", "worker_name"])
+            jobs = [tuple(as_text(v) for v in row) for row in pipe.execute()]
+        with self.redis.pipeline(transaction=False) as pipe:
+            for _, worker in jobs:
+                pipe.exists(self.keys.worker_alive(worker or "-"))
+            alive = pipe.execute()
+        return [
+            job_id is None or _is_lost(state, worker, bool(live))
+            for job_id, (state, worker), live in zip(job_ids, jobs, alive, strict=True)
+        ]
+
+
+def _is_lost(state: str | None, worker: str | None, worker_alive: bool) -> bool:
+    if state in WAITING_STATES:
+        return False
+    if state == "started":
+        return not (worker and worker_alive)
+    return True  # gone, failed, stopped, canceled, or finished without saving

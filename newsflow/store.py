@@ -160,11 +160,11 @@ class ArticleStore:
                 requeued.append(article_id)
         return requeued
 
-    def recheck_later(self, article_id: str) -> None:
-        """Look at this unfinished article again after the recheck delay."""
-        self.redis.zadd(
-            self.keys.pending, {article_id: utcnow().timestamp() + self.recheck_after}, xx=True
-        )
+    def recheck_later(self, article_ids: list[str]) -> None:
+        """Look at these unfinished articles again after the recheck delay."""
+        if article_ids:
+            later = utcnow().timestamp() + self.recheck_after
+            self.redis.zadd(self.keys.pending, dict.fromkeys(article_ids, later), xx=True)
 
     def _find_twin(self, pipe: Any, markers: list[str]) -> Accepted | None:
         twin_id = next((as_text(v) for v in pipe.mget(markers) if v is not None), None)
