@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import redis as redis_lib
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field, ValidationError
 from redis import Redis
@@ -67,7 +67,6 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
 
 
 def _add_article_routes(app: OpenAPI, settings: Settings, store: ArticleStore) -> None:
-    from flask import request
 
     @app.post(
         "/articles",

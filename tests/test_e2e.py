@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 import requests
 
-from tests.processes import RedisServer, Stack, wait_for
+from newsflow.keys import Keys
+from newsflow.models import ArticleIn
+from newsflow.queue import AnalysisQueue
+from newsflow.settings import Settings
+from newsflow.store import ArticleStore
+from tests.processes import RedisServer, Service, Stack, python_module, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -86,13 +91,6 @@ def test_batch_post_through_the_real_processes(stack: dict[str, str]) -> None:
 def test_worker_processes_option_runs_several_and_burst_exits(
     redis_server: RedisServer, redis_client: Any, tmp_path: Path
 ) -> None:
-    from newsflow.keys import Keys
-    from newsflow.models import ArticleIn
-    from newsflow.queue import AnalysisQueue
-    from newsflow.settings import Settings
-    from newsflow.store import ArticleStore
-    from tests.processes import Service, python_module
-
     settings = Settings(redis_url=redis_server.url)
     store = ArticleStore(redis_client, Keys(), AnalysisQueue(redis_client, settings))
     ids = [store.accept(ArticleIn(text=f"Lithuania hosted drill number {n}.")).id for n in range(6)]
