@@ -127,7 +127,9 @@ class ArticleStore:
         pipe.hset(self.keys.article(article_id), "job_id", job.id)
         pipe.zadd(self.keys.pending, {article_id: now.timestamp() + self.recheck_after})
 
-    def redrive(self, article_id: str, stale_job_id: str | None) -> bool:
+    def redrive(
+        self, article_id: str, stale_job_id: str | None, fresh_attempts: bool = False
+    ) -> bool:
         """Queue a new job for an article whose job is lost; False if someone acted first."""
         key = self.keys.article(article_id)
         with self.redis.pipeline() as pipe:
@@ -137,10 +139,9 @@ class ArticleStore:
                     return False
                 now = utcnow()
                 pipe.multi()
-                pipe.hset(
-                    key,
-                    mapping={"status": ArticleStatus.QUEUED.value, "updated_at": now.isoformat()},
-                )
+                fields = {"status": ArticleStatus.QUEUED.value, "updated_at": now.isoformat()}
+                pipe.hset(key, mapping={**fields, **({"attempts": 0} if fresh_attempts else {})})
+                pipe.srem(self.keys.failed, article_id)
                 self._enqueue(pipe, article_id, now)
                 pipe.execute()
             except WatchError:
@@ -152,11 +153,8 @@ class ArticleStore:
         requeued = []
         for raw_id in self.redis.smembers(self.keys.failed):
             article_id = as_text(raw_id) or ""
-            key = self.keys.article(article_id)
-            job_id = as_text(self.redis.hget(key, "job_id"))
-            self.redis.hset(key, "attempts", 0)
-            if self.redrive(article_id, job_id):
-                self.redis.srem(self.keys.failed, article_id)
+            job_id = as_text(self.redis.hget(self.keys.article(article_id), "job_id"))
+            if self.redrive(article_id, job_id, fresh_attempts=True):
                 requeued.append(article_id)
         return requeued
 
