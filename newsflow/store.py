@@ -139,8 +139,13 @@ class ArticleStore:
                     return False
                 now = utcnow()
                 pipe.multi()
-                fields = {"status": ArticleStatus.QUEUED.value, "updated_at": now.isoformat()}
-                pipe.hset(key, mapping={**fields, **({"attempts": 0} if fresh_attempts else {})})
+                fields: dict[str, str] = {
+                    "status": ArticleStatus.QUEUED.value,
+                    "updated_at": now.isoformat(),
+                }
+                if fresh_attempts:
+                    fields["attempts"] = "0"
+                pipe.hset(key, mapping=fields)
                 pipe.srem(self.keys.failed, article_id)
                 self._enqueue(pipe, article_id, now)
                 pipe.execute()
