@@ -12,6 +12,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis, WatchError
+from redis.typing import EncodableT, FieldT
 
 from newsflow.keys import Keys
 from newsflow.models import (
@@ -139,7 +140,7 @@ class ArticleStore:
                     return False
                 now = utcnow()
                 pipe.multi()
-                fields: dict[str, str] = {
+                fields: dict[FieldT, EncodableT] = {
                     "status": ArticleStatus.QUEUED.value,
                     "updated_at": now.isoformat(),
                 }
