@@ -72,7 +72,7 @@ def instrumented_worker(redis_url: str, out: str) -> None:
 
     def analyze(self: Any, text: str, published_at: Any = None) -> Any:
         started = time.perf_counter()
-        doc = self.nlp(text)
+        doc = self.parse(text)
         parsed = time.perf_counter()
         result = analyze_doc(self, doc, published_at)
         jobs.append((started, time.perf_counter()))

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from analysis_worker.extraction.document_cache import release
+from analysis_worker.extraction.document_cache import release, remember_text
 from analysis_worker.extraction.entities import extract_entities
 from analysis_worker.extraction.events import extract_events
 from newsflow.models import Analysis
@@ -23,21 +23,27 @@ class Analyzer:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-
-    @property
-    def model_name(self) -> str:
+        meta = nlp.meta  # spaCy rebuilds the meta (labels included) on every read
+        self.model_name = f"{meta.get('lang', 'xx')}_{meta['name']}-{meta['version']}"
         """Name and version of the spaCy pipeline, as stored with each analysis."""
-        return (
-            f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta['name']}-{self.nlp.meta['version']}"
-        )
+
+    def parse(self, text: str) -> Doc:
+        """Run spaCy over one text."""
+        doc = self.nlp(text)
+        remember_text(doc, text)
+        return doc
 
     def analyze(self, text: str, published_at: datetime | None = None) -> Analysis:
         """Analyse one text."""
-        return self.analyze_doc(self.nlp(text), published_at)
+        return self.analyze_doc(self.parse(text), published_at)
 
     def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> Iterator[Analysis]:
         """Analyse several texts with nlp.pipe, yielding one analysis per text, in order."""
-        for doc, published_at in self.nlp.pipe(items, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
+        texts = ((text, (text, published_at)) for text, published_at in items)
+        for doc, (text, published_at) in self.nlp.pipe(
+            texts, as_tuples=True, batch_size=PIPE_BATCH_SIZE
+        ):
+            remember_text(doc, text)
             yield self.analyze_doc(doc, published_at)
 
     def analyze_doc(self, doc: Doc, published_at: datetime | None = None) -> Analysis:
@@ -53,7 +59,7 @@ class Analyzer:
 
 WARM_UP_TEXT = (
     "NATO defence ministers met in Brussels on Wednesday. Germany sent four jets to Poland, "
-    "and Russian MiG-31 jets violated Estonian airspace, the alliance said."
+    "and Russian MiG-31 jets violated Estonian airspace, the alliance said. Rutte said so."
 )
 """Analysed once at load, so lexicons and gazetteers are in memory before the first job."""
 

@@ -26,6 +26,11 @@ def release(doc: Doc) -> None:
     doc.user_data.pop(CACHE_KEY, None)
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Record the text a document was parsed from (spaCy's tokenizer keeps every character)."""
+    doc.user_data.setdefault(CACHE_KEY, {})["text"] = text
+
+
 def document_text(doc: Doc) -> str:
     """Return the document's text (Doc.text joins every token each time it is read)."""
     return cached(doc, "text", lambda doc: doc.text)
