@@ -12,7 +12,10 @@ from types import FrameType
 
 import redis
 from redis import Redis
-from rq import SimpleWorker
+from redis.client import Pipeline
+from rq import Queue, SimpleWorker
+from rq.job import Job
+from rq.utils import now
 
 from analysis_worker import runtime
 from analysis_worker.housekeeping import Housekeeper
@@ -29,6 +32,9 @@ RECONNECT_FIRST_PAUSE_SECONDS = 1.0
 RECONNECT_MAX_PAUSE_SECONDS = 30.0
 """Longest pause between reconnection attempts."""
 
+HEARTBEAT_MIN_INTERVAL_SECONDS = 1.0
+"""Shortest time between two of RQ's loop heartbeats (the worker key lives for minutes)."""
+
 SUPERVISOR_POLL_SECONDS = 0.5
 """How often the supervisor of several worker processes checks on them."""
 
@@ -39,6 +45,39 @@ class AnalysisWorker(SimpleWorker):
     RQ's default worker forks a work horse per job (~10 ms each, more as memory grows); next to
     ~65 ms of spaCy per article that is too dear, and the model is loaded once here instead.
     """
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Pipeline | None = None) -> None:
+        """Send RQ's heartbeat in one round trip, and at most once a second between jobs.
+
+        RQ's loop heartbeats three times per job (each an HSET and an EXPIRE, and with
+        `appendfsync always` each waits for an fsync) to keep a key whose TTL is minutes.
+        Heartbeats RQ puts in its own pipelines, with a job's timeout, always go out.
+        """
+        if pipeline is not None:
+            super().heartbeat(timeout, pipeline)
+            return
+        if (
+            timeout is None
+            and self.last_heartbeat is not None
+            and (now() - self.last_heartbeat).total_seconds() < HEARTBEAT_MIN_INTERVAL_SECONDS
+        ):
+            return
+        with self.connection.pipeline(transaction=False) as batch:
+            super().heartbeat(timeout, batch)
+            batch.execute()
+
+    def set_state(self, state: str, pipeline: Pipeline | None = None) -> None:
+        """Write the worker's state only when it changes (RQ writes `idle` twice per job)."""
+        if pipeline is None and state == self._state:
+            return
+        super().set_state(state, pipeline)
+
+    def handle_execution_ended(self, job: Job, queue: Queue, heartbeat_ttl: int) -> None:
+        """Note the end of a job; its heartbeat only matters while a callback still runs."""
+        if job.success_callback is None and job.failure_callback is None:
+            job.ended_at = now()
+            return
+        super().handle_execution_ended(job, queue, heartbeat_ttl)
 
     @property
     def shutdown_requested(self) -> bool:

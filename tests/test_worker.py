@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,9 +11,12 @@ import redis
 
 from analysis_worker import jobs, runtime
 from analysis_worker.extraction import Analyzer
+from analysis_worker.worker import AnalysisWorker
 from newsflow.entity_index import EntityIndex
 from newsflow.keys import Keys
 from newsflow.models import ArticleIn
+from newsflow.queue import AnalysisQueue
+from newsflow.settings import Settings
 from newsflow.store import ArticleStore
 
 
@@ -96,3 +100,43 @@ def test_job_outside_the_worker_refuses_to_load_the_model(monkeypatch: pytest.Mo
     monkeypatch.setattr(runtime, "_current", None)
     with pytest.raises(runtime.NoRuntime, match="python -m analysis_worker"):
         jobs.analyze_article("any")
+
+
+class WatchedAnalyzer(Analyzer):
+    """An analyzer that records what RQ's monitoring says about its worker mid-job."""
+
+    def __init__(self, analyzer: Analyzer, client: redis.Redis) -> None:
+        super().__init__(analyzer.nlp)
+        self.client = client
+        self.seen: list[dict[bytes, bytes]] = []
+
+    def analyze(self, text: str, published_at: Any = None) -> Any:
+        (worker_key,) = self.client.smembers("rq:workers")
+        self.seen.append(self.client.hgetall(worker_key))
+        return super().analyze(text, published_at)
+
+
+def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
+    store: ArticleStore,
+    redis_client: redis.Redis,
+    analyzer: Analyzer,
+    settings: Settings,
+    seeds: list[dict[str, Any]],
+) -> None:
+    ids = [store.accept(ArticleIn.model_validate(seed)).id for seed in seeds]
+    watched = WatchedAnalyzer(analyzer, redis_client)
+    keys = Keys()
+    runtime.install(
+        runtime.Runtime(watched, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys))
+    )
+    queue = AnalysisQueue(redis_client, settings).queue
+    started = datetime.now(UTC)
+    AnalysisWorker([queue], connection=redis_client).work(burst=True, logging_level="WARNING")
+    assert [seen[b"state"] for seen in watched.seen] == [b"busy"] * len(ids)
+    assert len({seen[b"current_job"] for seen in watched.seen}) == len(ids)
+    for seen in watched.seen:
+        heartbeat = datetime.fromisoformat(seen[b"last_heartbeat"].decode())
+        assert heartbeat.replace(tzinfo=UTC) >= started - timedelta(seconds=1)
+    assert queue.count == 0
+    assert queue.started_job_registry.count == 0
+    assert all(store.get(article_id).status == "done" for article_id in ids)  # type: ignore[union-attr]
