@@ -16,6 +16,7 @@ from redis.client import Pipeline
 from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.utils import now
+from rq.worker import WorkerStatus
 
 from analysis_worker import runtime
 from analysis_worker.housekeeping import Housekeeper
@@ -47,20 +48,20 @@ class AnalysisWorker(SimpleWorker):
     """
 
     def heartbeat(self, timeout: int | None = None, pipeline: Pipeline | None = None) -> None:
-        """Send RQ's heartbeat in one round trip, and at most once a second between jobs.
+        """Send RQ's loop heartbeat at most once a second, in one round trip.
 
-        RQ's loop heartbeats three times per job (each an HSET and an EXPIRE, and with
-        `appendfsync always` each waits for an fsync) to keep a key whose TTL is minutes.
-        Heartbeats RQ puts in its own pipelines, with a job's timeout, always go out.
+        RQ's loop heartbeats four times per job (each an HSET and an EXPIRE, and with
+        `appendfsync always` each write waits for an fsync) to keep a key whose TTL is minutes.
+        Heartbeats with a job's timeout (before each job) always go out.
         """
-        if pipeline is not None:
-            super().heartbeat(timeout, pipeline)
-            return
         if (
             timeout is None
             and self.last_heartbeat is not None
             and (now() - self.last_heartbeat).total_seconds() < HEARTBEAT_MIN_INTERVAL_SECONDS
         ):
+            return
+        if pipeline is not None:
+            super().heartbeat(timeout, pipeline)
             return
         with self.connection.pipeline(transaction=False) as batch:
             super().heartbeat(timeout, batch)
@@ -71,6 +72,11 @@ class AnalysisWorker(SimpleWorker):
         if pipeline is None and state == self._state:
             return
         super().set_state(state, pipeline)
+
+    def cleanup_execution(self, job: Job, pipeline: Pipeline) -> None:
+        """End a job's execution and go idle in the transaction that records its outcome."""
+        super().cleanup_execution(job, pipeline)
+        self.set_state(WorkerStatus.IDLE, pipeline)
 
     def handle_execution_ended(self, job: Job, queue: Queue, heartbeat_ttl: int) -> None:
         """Note the end of a job; its heartbeat only matters while a callback still runs."""
