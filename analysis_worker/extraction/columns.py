@@ -1,24 +1,67 @@
-"""Token attributes of a document as plain lists: spaCy's Token access is slow from Python."""
+"""Token attributes of a document as plain lists: spaCy's Token access is slow from Python.
+
+The extractors walk the parse by token index over these columns; every `doc[i]`, `.children`
+or `.dep_` would build a Token or decode a string again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import HEAD, LEMMA, LOWER, POS
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.tokens import Doc
 
 from analysis_worker.extraction.document_cache import cached
 
+ATTRIBUTES = [LOWER, LEMMA, HEAD, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IDX]
+"""What one array export reads, in the order read_columns unpacks it."""
+
+ENT_IOB_BEGIN = 3
+"""spaCy's ENT_IOB value of a token that starts an entity ('B')."""
+
 
 @dataclass(frozen=True)
 class Columns:
-    """Per token: its lower-cased form and lemma, its head's index and its part of speech."""
+    """Per token: forms, tags, entity, offsets, and its head and children in the parse."""
 
     lower: list[str]
     lemma: list[str]
+    """Lemma, lower-cased."""
     head: list[int]
-    pos: list[int]
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    ent_type: list[str]
+    ent_start: list[bool]
+    """Whether the token begins an entity (spaCy's ent_iob_ 'B')."""
+    idx: list[int]
+    """Character offset of the token in the document's text."""
+    children: list[list[int]]
+    """Indices of the token's children, in text order (spaCy's Token.children)."""
+
+    def lefts(self, index: int) -> list[int]:
+        """Return the children before the token (spaCy's Token.lefts)."""
+        return [child for child in self.children[index] if child < index]
+
+    def rights(self, index: int) -> list[int]:
+        """Return the children after the token (spaCy's Token.rights)."""
+        return [child for child in self.children[index] if child > index]
+
+    def subtree(self, index: int) -> list[int]:
+        """Return the token and its descendants in spaCy's Token.subtree order."""
+        found: list[int] = []
+        for child in self.lefts(index):
+            found.extend(self.subtree(child))
+        found.append(index)
+        for child in self.rights(index):
+            found.extend(self.subtree(child))
+        return found
+
+    def child_with(self, index: int, deps: frozenset[str] | set[str]) -> int | None:
+        """Return the token's first child with one of the dependencies (None: there is none)."""
+        dep = self.dep
+        return next((child for child in self.children[index] if dep[child] in deps), None)
 
 
 def columns_of(doc: Doc) -> Columns:
@@ -28,17 +71,42 @@ def columns_of(doc: Doc) -> Columns:
 
 def read_columns(doc: Doc) -> Columns:
     """Read the columns from one array export of the document."""
-    strings = doc.vocab.strings
-    array = doc.to_array([LOWER, LEMMA, HEAD, POS])
-    # HEAD holds signed offsets in an unsigned array: reinterpret, then make them absolute
-    heads = array[:, 2].view(numpy.int64) + numpy.arange(len(doc))
-    lemmas = {key: strings[key].lower() for key in set(array[:, 1].tolist())}
-    return Columns(
-        lower=[strings[key] for key in array[:, 0].tolist()],
-        lemma=[lemmas[key] for key in array[:, 1].tolist()],
-        head=heads.tolist(),
-        pos=array[:, 3].tolist(),
+    array = doc.to_array(ATTRIBUTES)
+    lower, lemma, _, pos, tag, dep, ent_type, ent_iob, idx = (
+        array[:, column].tolist() for column in range(len(ATTRIBUTES))
     )
+    # HEAD holds signed offsets in an unsigned array: reinterpret, then make them absolute
+    heads = (array[:, 2].view(numpy.int64) + numpy.arange(len(doc))).tolist()
+    strings = doc.vocab.strings
+    lemmas = {key: strings[key].lower() for key in set(lemma)}
+    return Columns(
+        lower=list(map(strings.__getitem__, lower)),
+        lemma=list(map(lemmas.__getitem__, lemma)),
+        head=heads,
+        pos=labels(doc, pos),
+        tag=labels(doc, tag),
+        dep=labels(doc, dep),
+        ent_type=labels(doc, ent_type),
+        ent_start=list(map(ENT_IOB_BEGIN.__eq__, ent_iob)),
+        idx=idx,
+        children=children_of(heads),
+    )
+
+
+def labels(doc: Doc, keys: list[int]) -> list[str]:
+    """Return the strings of a column with few distinct values, each decoded once."""
+    strings = doc.vocab.strings
+    names = {key: strings[key] for key in set(keys)}
+    return list(map(names.__getitem__, keys))
+
+
+def children_of(heads: list[int]) -> list[list[int]]:
+    """Return every token's children, in text order, from the head column."""
+    children: list[list[int]] = [[] for _ in heads]
+    for index, head in enumerate(heads):
+        if head != index:
+            children[head].append(index)
+    return children
 
 
 def child_toward(heads: list[int], ancestor: int, index: int) -> int | None:

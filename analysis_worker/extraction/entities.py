@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.boilerplate import boilerplate_mask
+from analysis_worker.extraction.columns import columns_of
 from analysis_worker.extraction.document_cache import cached, document_text, span_text
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.mentions import document_mentions
@@ -156,7 +157,7 @@ def is_title_word(span: Span) -> bool:
     """Tell whether a one-word span starts a role title ('Defense' in 'Defense Secretary')."""
     if len(span) != 1 or span.end >= len(span.doc):
         return False
-    title = f"{span_text(span).lower()} {span.doc[span.end].lemma_.lower()}"
+    title = f"{span_text(span).lower()} {columns_of(span.doc).lemma[span.end]}"
     return title in load_lexicon().agents
 
 
@@ -194,7 +195,7 @@ def entity_index(doc: Doc) -> dict[int, Entity]:
 def build_index(doc: Doc) -> dict[int, Entity]:
     """Build the entities of a document, keyed and coded."""
     spans = kept_spans(doc)
-    taken = {token.i for span in spans for token in span}
+    taken = {index for span in spans for index in range(span.start, span.end)}
     spans = sorted([*spans, *alias_spans(doc, taken)], key=lambda span: span.start)
     persons = person_keys([span for span in spans if span.label_ == "PERSON"])
     return {span.start: to_entity(span, persons) for span in spans}
@@ -231,7 +232,8 @@ def index_tokens(doc: Doc) -> dict[int, Entity]:
 
 def token_range(doc: Doc, start: int, end_char: int) -> range:
     """Return the indices of the tokens from start up to a character offset."""
+    idx = columns_of(doc).idx
     stop = start + 1
-    while stop < len(doc) and doc[stop].idx < end_char:
+    while stop < len(idx) and idx[stop] < end_char:
         stop += 1
     return range(start, stop)
