@@ -76,15 +76,15 @@ def read_actor(doc: Doc, head: int, day: int) -> Actor | None:
     lexicon = load_lexicon()
     columns = columns_of(doc)
     tokens = phrase_tokens(columns, head)
-    named = find_names(doc, tokens, lexicon, day)
+    named = find_names(doc, columns, tokens, lexicon, day)
     role = (
-        find_role(columns, [*tokens, *of_phrase(doc, head)], lexicon)
+        find_role(columns, [*tokens, *of_phrase(doc, columns, head)], lexicon)
         or find_role(columns, tokens, lexicon)
         or title_role(columns, tokens, head, lexicon)
     )
     first = min(tokens)
     if not named:
-        owner = owner_of(doc, head, day)
+        owner = owner_of(doc, columns, head, day)
         if owner is not None:
             code = owner.code if len(owner.code) > 3 or role is None else owner.code + role
             return Actor(code, first, owner.last, head)
@@ -104,22 +104,21 @@ def code_actors(doc: Doc, head: int, day: int = NO_DATE) -> list[Actor]:
         main,
         *(
             Actor(code + role, main.first, main.last, head)
-            for code in conjoined_countries(doc, head, day)
+            for code in conjoined_countries(doc, columns_of(doc), head, day)
         ),
     ]
 
 
-def conjoined_countries(doc: Doc, head: int, day: int) -> list[str]:
+def conjoined_countries(doc: Doc, columns: Columns, head: int, day: int) -> list[str]:
     """Return the countries named by conjuncts of the head's modifiers."""
     lexicon = load_lexicon()
-    columns = columns_of(doc)
     return [
         names[0].code[:3]
         for child in columns.lefts(head)
         if columns.dep[child] in MODIFIER_DEPS
         for conj in columns.children[child]
         if columns.dep[conj] == "conj"
-        and (names := find_names(doc, sorted(columns.subtree(conj)), lexicon, day))
+        and (names := find_names(doc, columns, sorted(columns.subtree(conj)), lexicon, day))
     ]
 
 
@@ -149,9 +148,8 @@ def owner_preps(columns: Columns, head: int) -> list[int]:
     ]
 
 
-def owner_of(doc: Doc, head: int, day: int) -> Actor | None:
+def owner_of(doc: Doc, columns: Columns, head: int, day: int) -> Actor | None:
     """Look through 'of'/'in'/'from' ('the Secretary General of the Alliance') for an owner."""
-    columns = columns_of(doc)
     for child in owner_preps(columns, head):
         owner = columns.child_with(child, {"pobj"})
         if owner is not None and owner - head <= OWNER_REACH:
@@ -161,9 +159,10 @@ def owner_of(doc: Doc, head: int, day: int) -> Actor | None:
     return None
 
 
-def find_names(doc: Doc, tokens: list[int], lexicon: Lexicon, day: int) -> list[Match]:
+def find_names(
+    doc: Doc, columns: Columns, tokens: list[int], lexicon: Lexicon, day: int
+) -> list[Match]:
     """Find the longest actor-dictionary names among the tokens, left to right."""
-    columns = columns_of(doc)
     matches: list[Match] = []
     position = 0
     while position < len(tokens):
@@ -216,9 +215,8 @@ def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
     return max(periods, key=lambda period: period[1])[0]
 
 
-def of_phrase(doc: Doc, head: int) -> list[int]:
+def of_phrase(doc: Doc, columns: Columns, head: int) -> list[int]:
     """Return a short common-noun 'of' phrase after the head ('secretary of state')."""
-    columns = columns_of(doc)
     for child in columns.rights(head):
         if columns.dep[child] == "prep" and columns.lower[child] == "of":
             tokens = sorted(columns.subtree(child))

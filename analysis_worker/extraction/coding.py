@@ -86,34 +86,50 @@ Words = dict[str, int]
 
 def context_words(columns: Columns, trigger: int) -> tuple[Words, Words]:
     """Return the words of the trigger's own phrase before and after it, with distances."""
-    heads, deps = columns.head, columns.dep
+    heads, deps, lower, lemma = columns.head, columns.dep, columns.lower, columns.lemma
     before: Words = {}
     after: Words = {}
     start = max(0, trigger - PATTERN_REACH)
     for index in range(start, min(len(heads), trigger + PATTERN_REACH + 1)):
         child = child_toward(heads, trigger, index)
-        if child is None or (deps[child] in CLAUSE_DEPS and deps[child] != "nsubjpass"):
+        if child is None:
+            continue
+        dep = deps[child]
+        if dep in CLAUSE_DEPS and dep != "nsubjpass":
             continue
         distance = abs(index - trigger)
-        words = after if index > trigger or deps[child] == "nsubjpass" else before
-        for word in (columns.lower[index], columns.lemma[index]):
-            words[word] = min(distance, words.get(word, distance))
+        words = after if index > trigger or dep == "nsubjpass" else before
+        for word in (lower[index], lemma[index]):
+            if word not in words or distance < words[word]:
+                words[word] = distance
     return before, after
 
 
 def slot_distance(slot: Slot, words: Words) -> int | None:
     """Return how far the nearest complete alternative of a slot lies (None: absent)."""
-    found = [
-        max(words[word] for word in phrase) for phrase in slot if all(w in words for w in phrase)
-    ]
-    return min(found) if found else None
+    nearest = None
+    for phrase in slot:
+        if len(phrase) == 1:  # most alternatives are one word: no generators for them
+            distance = words.get(phrase[0])
+        elif all(word in words for word in phrase):
+            distance = max(words[word] for word in phrase)
+        else:
+            continue
+        if distance is not None and (nearest is None or distance < nearest):
+            nearest = distance
+    return nearest
 
 
 def pattern_distance(pattern: Pattern, before: Words, after: Words) -> int | None:
     """Return how far the farthest slot of a matching pattern lies (None: no match)."""
-    distances = [slot_distance(slot, before) for slot in pattern.before]
-    distances += [slot_distance(slot, after) for slot in pattern.after]
-    return None if None in distances else max(d for d in distances if d is not None)
+    farthest = 0
+    for slots, words in ((pattern.before, before), (pattern.after, after)):
+        for slot in slots:
+            distance = slot_distance(slot, words)
+            if distance is None:  # one missing slot fails the pattern: skip the others
+                return None
+            farthest = max(farthest, distance)
+    return farthest
 
 
 def best_pattern(patterns: list[Pattern], before: Words, after: Words) -> Pattern | None:
@@ -136,7 +152,7 @@ def code_verb(columns: Columns, verb: int) -> Coding | None:
         return None
     _, entry = found
     before, after = context_words(columns, verb)
-    pattern = best_pattern(entry.block.candidates(set(before) | set(after)), before, after)
+    pattern = best_pattern(entry.block.candidates(before.keys() | after.keys()), before, after)
     if pattern is not None:
         return Coding(pattern.code, pattern.reverse, matched=True)
     return object_coding(columns, verb) or Coding(entry.code, entry.reverse, matched=False)

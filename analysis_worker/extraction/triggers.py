@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
@@ -67,12 +68,18 @@ def find_candidates(doc: Doc) -> list[int]:
     """Return the indices of the document's verbs and nouns whose lemma the lexicon codes."""
     columns = columns_of(doc)
     lexicon = load_lexicon()
-    verbs = lexicon.verb_heads | REPORTING_VERBS
+    verbs = candidate_verbs()
     return [
         index
         for index, (pos, lemma) in enumerate(zip(columns.pos, columns.lemma, strict=True))
         if (pos == "VERB" and lemma in verbs) or (pos == "NOUN" and lemma in lexicon.nouns)
     ]
+
+
+@cache
+def candidate_verbs() -> frozenset[str]:
+    """Return the lemmas of verbs that may trigger an event or report one (built once)."""
+    return load_lexicon().verb_heads | REPORTING_VERBS
 
 
 def reports_obligation(columns: Columns, verb: int) -> bool:
