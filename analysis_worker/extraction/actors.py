@@ -76,9 +76,9 @@ def read_actor(doc: Doc, head: int, day: int) -> Actor | None:
     lexicon = load_lexicon()
     columns = columns_of(doc)
     tokens = phrase_tokens(columns, head)
-    named = find_names(doc, columns, tokens, lexicon, day)
+    named = find_names(columns, tokens, lexicon, day)
     role = (
-        find_role(columns, [*tokens, *of_phrase(doc, columns, head)], lexicon)
+        find_role(columns, [*tokens, *of_phrase(columns, head)], lexicon)
         or find_role(columns, tokens, lexicon)
         or title_role(columns, tokens, head, lexicon)
     )
@@ -104,12 +104,12 @@ def code_actors(doc: Doc, head: int, day: int = NO_DATE) -> list[Actor]:
         main,
         *(
             Actor(code + role, main.first, main.last, head)
-            for code in conjoined_countries(doc, columns_of(doc), head, day)
+            for code in conjoined_countries(columns_of(doc), head, day)
         ),
     ]
 
 
-def conjoined_countries(doc: Doc, columns: Columns, head: int, day: int) -> list[str]:
+def conjoined_countries(columns: Columns, head: int, day: int) -> list[str]:
     """Return the countries named by conjuncts of the head's modifiers."""
     lexicon = load_lexicon()
     return [
@@ -118,7 +118,7 @@ def conjoined_countries(doc: Doc, columns: Columns, head: int, day: int) -> list
         if columns.dep[child] in MODIFIER_DEPS
         for conj in columns.children[child]
         if columns.dep[conj] == "conj"
-        and (names := find_names(doc, columns, sorted(columns.subtree(conj)), lexicon, day))
+        and (names := find_names(columns, sorted(columns.subtree(conj)), lexicon, day))
     ]
 
 
@@ -159,14 +159,12 @@ def owner_of(doc: Doc, columns: Columns, head: int, day: int) -> Actor | None:
     return None
 
 
-def find_names(
-    doc: Doc, columns: Columns, tokens: list[int], lexicon: Lexicon, day: int
-) -> list[Match]:
+def find_names(columns: Columns, tokens: list[int], lexicon: Lexicon, day: int) -> list[Match]:
     """Find the longest actor-dictionary names among the tokens, left to right."""
     matches: list[Match] = []
     position = 0
     while position < len(tokens):
-        match = _name_at(doc, columns, tokens, position, lexicon, day)
+        match = _name_at(columns, tokens, position, lexicon, day)
         if match is None:
             position += 1
             continue
@@ -176,10 +174,10 @@ def find_names(
 
 
 def _name_at(
-    doc: Doc, columns: Columns, tokens: list[int], position: int, lexicon: Lexicon, day: int
+    columns: Columns, tokens: list[int], position: int, lexicon: Lexicon, day: int
 ) -> Match | None:
     first = tokens[position]
-    text = doc[first].text
+    text = columns.text[first]
     if text in lexicon.aliases:
         return Match(first, first, lexicon.aliases[text]["code"], _is_possessor(columns, first))
     if not (text[:1].isupper() or columns.pos[first] == "PROPN"):
@@ -215,12 +213,12 @@ def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
     return max(periods, key=lambda period: period[1])[0]
 
 
-def of_phrase(doc: Doc, columns: Columns, head: int) -> list[int]:
+def of_phrase(columns: Columns, head: int) -> list[int]:
     """Return a short common-noun 'of' phrase after the head ('secretary of state')."""
     for child in columns.rights(head):
         if columns.dep[child] == "prep" and columns.lower[child] == "of":
             tokens = sorted(columns.subtree(child))
-            if len(tokens) <= 4 and all(doc[token].is_lower for token in tokens):
+            if len(tokens) <= 4 and all(columns.text[token].islower() for token in tokens):
                 return tokens
     return []
 

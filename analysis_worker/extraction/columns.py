@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, POS, TAG
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, POS, TAG
 from spacy.tokens import Doc
 
-from analysis_worker.extraction.document_cache import cached
+from analysis_worker.extraction.document_cache import cached, document_text
 
-ATTRIBUTES = [LOWER, LEMMA, HEAD, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IDX]
+ATTRIBUTES = [LEMMA, HEAD, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IDX, LENGTH]
 """What one array export reads, in the order read_columns unpacks it."""
 
 ENT_IOB_BEGIN = 3
@@ -37,6 +37,7 @@ class Columns:
     """Whether the token begins an entity (spaCy's ent_iob_ 'B')."""
     idx: list[int]
     """Character offset of the token in the document's text."""
+    text: list[str]
     children: list[list[int]]
     """Indices of the token's children, in text order (spaCy's Token.children)."""
 
@@ -72,15 +73,18 @@ def columns_of(doc: Doc) -> Columns:
 def read_columns(doc: Doc) -> Columns:
     """Read the columns from one array export of the document."""
     array = doc.to_array(ATTRIBUTES)
-    lower, lemma, _, pos, tag, dep, ent_type, ent_iob, idx = (
+    lemma, _, pos, tag, dep, ent_type, ent_iob, idx, length = (
         array[:, column].tolist() for column in range(len(ATTRIBUTES))
     )
     # HEAD holds signed offsets in an unsigned array: reinterpret, then make them absolute
-    heads = (array[:, 2].view(numpy.int64) + numpy.arange(len(doc))).tolist()
+    heads = (array[:, 1].view(numpy.int64) + numpy.arange(len(doc))).tolist()
+    # slicing the text is cheaper than decoding every form from the StringStore
+    text = document_text(doc)
+    texts = [text[start : start + size] for start, size in zip(idx, length, strict=True)]
     strings = doc.vocab.strings
     lemmas = {key: strings[key].lower() for key in set(lemma)}
     return Columns(
-        lower=list(map(strings.__getitem__, lower)),
+        lower=[form.lower() for form in texts],  # spaCy's LOWER is str.lower of the form
         lemma=list(map(lemmas.__getitem__, lemma)),
         head=heads,
         pos=labels(doc, pos),
@@ -89,15 +93,23 @@ def read_columns(doc: Doc) -> Columns:
         ent_type=labels(doc, ent_type),
         ent_start=list(map(ENT_IOB_BEGIN.__eq__, ent_iob)),
         idx=idx,
+        text=texts,
         children=children_of(heads),
     )
 
 
+_LABELS: dict[int, str] = {}
+# Tag, dependency and entity labels by key: a pipeline has a few hundred, so this stays small.
+
+
 def labels(doc: Doc, keys: list[int]) -> list[str]:
-    """Return the strings of a column with few distinct values, each decoded once."""
-    strings = doc.vocab.strings
-    names = {key: strings[key] for key in set(keys)}
-    return list(map(names.__getitem__, keys))
+    """Return the label of every key, decoding each label once per process."""
+    try:
+        return list(map(_LABELS.__getitem__, keys))
+    except KeyError:
+        strings = doc.vocab.strings
+        _LABELS.update((key, strings[key]) for key in set(keys) if key not in _LABELS)
+        return list(map(_LABELS.__getitem__, keys))
 
 
 def children_of(heads: list[int]) -> list[list[int]]:
