@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, POS, TAG
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, LOWER, POS, TAG
 from spacy.tokens import Doc
 
 from analysis_worker.extraction.document_cache import cached, document_text
 
-ATTRIBUTES = [LEMMA, HEAD, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IDX, LENGTH]
+ATTRIBUTES = [LEMMA, LOWER, HEAD, POS, TAG, DEP, ENT_TYPE, ENT_IOB, IDX, LENGTH]
 """What one array export reads, in the order read_columns unpacks it."""
 
 ENT_IOB_BEGIN = 3
@@ -73,19 +73,18 @@ def columns_of(doc: Doc) -> Columns:
 def read_columns(doc: Doc) -> Columns:
     """Read the columns from one array export of the document."""
     array = doc.to_array(ATTRIBUTES)
-    lemma, _, pos, tag, dep, ent_type, ent_iob, idx, length = (
-        array[:, column].tolist() for column in range(len(ATTRIBUTES))
+    pos, tag, dep, ent_type, ent_iob, idx, length = (
+        array[:, column].tolist() for column in range(3, len(ATTRIBUTES))
     )
     # HEAD holds signed offsets in an unsigned array: reinterpret, then make them absolute
-    heads = (array[:, 1].view(numpy.int64) + numpy.arange(len(doc))).tolist()
+    heads = (array[:, 2].view(numpy.int64) + numpy.arange(len(doc))).tolist()
     # slicing the text is cheaper than decoding every form from the StringStore
     text = document_text(doc)
     texts = [text[start : start + size] for start, size in zip(idx, length, strict=True)]
-    strings = doc.vocab.strings
-    lemmas = {key: strings[key].lower() for key in set(lemma)}
+    lower = [form.lower() for form in texts]  # spaCy's LOWER is str.lower of the form
     return Columns(
-        lower=[form.lower() for form in texts],  # spaCy's LOWER is str.lower of the form
-        lemma=list(map(lemmas.__getitem__, lemma)),
+        lower=lower,
+        lemma=lemmas_of(doc, array[:, 0], array[:, 1], lower),
         head=heads,
         pos=labels(doc, pos),
         tag=labels(doc, tag),
@@ -96,6 +95,21 @@ def read_columns(doc: Doc) -> Columns:
         text=texts,
         children=children_of(heads),
     )
+
+
+def lemmas_of(
+    doc: Doc, lemma_keys: numpy.ndarray, lower_keys: numpy.ndarray, lower: list[str]
+) -> list[str]:
+    """Return the lower-cased lemmas, decoding only those that differ from the lower form."""
+    lemmas = lower.copy()  # str.lower is idempotent: a lemma equal to the lower form stays it
+    others = numpy.flatnonzero(lemma_keys != lower_keys)
+    strings = doc.vocab.strings
+    decoded: dict[int, str] = {}
+    for index, key in zip(others.tolist(), lemma_keys[others].tolist(), strict=True):
+        if key not in decoded:
+            decoded[key] = strings[key].lower()
+        lemmas[index] = decoded[key]
+    return lemmas
 
 
 _LABELS: dict[int, str] = {}
