@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import takewhile
 
-from spacy.tokens import Token
+from spacy.tokens import Doc
 
+from analysis_worker.extraction.columns import Columns, columns_of
 from analysis_worker.extraction.document_cache import cached
 from analysis_worker.extraction.lexicon import Lexicon, load_lexicon
 
@@ -48,74 +49,76 @@ class Actor:
         )
 
 
-def phrase_tokens(head: Token) -> list[Token]:
+def phrase_tokens(columns: Columns, head: int) -> list[int]:
     """Return the head and the left modifiers that name it, in text order."""
+    dep = columns.dep
     tokens = [
         token
-        for child in head.lefts
-        if child.dep_ in MODIFIER_DEPS
-        for token in child.subtree
-        if token.dep_ not in {"cc", "conj", "punct"} or token.head.i != child.i
+        for child in columns.lefts(head)
+        if dep[child] in MODIFIER_DEPS
+        for token in columns.subtree(child)
+        if dep[token] not in {"cc", "conj", "punct"} or columns.head[token] != child
     ]
-    return sorted({*tokens, head}, key=lambda token: token.i)
+    return sorted({*tokens, head})
 
 
-def code_actor(head: Token, day: int = NO_DATE) -> Actor | None:
+def code_actor(doc: Doc, head: int, day: int = NO_DATE) -> Actor | None:
     """Return the actor a noun phrase names, or None if it names none (once per document)."""
-    known: dict[tuple[int, int], Actor | None] = cached(head.doc, "actors", lambda doc: {})
-    key = (head.i, day)
+    known: dict[tuple[int, int], Actor | None] = cached(doc, "actors", lambda doc: {})
+    key = (head, day)
     if key not in known:
-        known[key] = read_actor(head, day)
+        known[key] = read_actor(doc, head, day)
     return known[key]
 
 
-def read_actor(head: Token, day: int) -> Actor | None:
+def read_actor(doc: Doc, head: int, day: int) -> Actor | None:
     """Code the noun phrase a head names."""
     lexicon = load_lexicon()
-    tokens = phrase_tokens(head)
-    named = find_names(tokens, lexicon, day)
+    columns = columns_of(doc)
+    tokens = phrase_tokens(columns, head)
+    named = find_names(columns, tokens, lexicon, day)
     role = (
-        find_role([*tokens, *of_phrase(head)], lexicon)
-        or find_role(tokens, lexicon)
-        or title_role(tokens, head, lexicon)
+        find_role(columns, [*tokens, *of_phrase(columns, head)], lexicon)
+        or find_role(columns, tokens, lexicon)
+        or title_role(columns, tokens, head, lexicon)
     )
-    first = min(token.i for token in tokens)
+    first = min(tokens)
     if not named:
-        owner = owner_of(head, day)
+        owner = owner_of(doc, columns, head, day)
         if owner is not None:
             code = owner.code if len(owner.code) > 3 or role is None else owner.code + role
-            return Actor(code, first, owner.last, head.i)
+            return Actor(code, first, owner.last, head)
         if role is None:
             return None
-    code = compose_code(choose_name(named, head.i), role)
-    return Actor(code=code, first=first, last=head.i, head=head.i)
+    code = compose_code(choose_name(named, head), role)
+    return Actor(code=code, first=first, last=head, head=head)
 
 
-def code_actors(head: Token, day: int = NO_DATE) -> list[Actor]:
+def code_actors(doc: Doc, head: int, day: int = NO_DATE) -> list[Actor]:
     """Return the actor a phrase names, one per conjoined modifier ('US and British activists')."""
-    main = code_actor(head, day)
+    main = code_actor(doc, head, day)
     if main is None or main.country is None:
         return [main] if main else []
     role = main.code[3:]
     return [
         main,
         *(
-            Actor(code + role, main.first, main.last, head.i)
-            for code in conjoined_countries(head, day)
+            Actor(code + role, main.first, main.last, head)
+            for code in conjoined_countries(columns_of(doc), head, day)
         ),
     ]
 
 
-def conjoined_countries(head: Token, day: int) -> list[str]:
+def conjoined_countries(columns: Columns, head: int, day: int) -> list[str]:
     """Return the countries named by conjuncts of the head's modifiers."""
     lexicon = load_lexicon()
     return [
         names[0].code[:3]
-        for child in head.lefts
-        if child.dep_ in MODIFIER_DEPS
-        for conj in child.children
-        if conj.dep_ == "conj"
-        and (names := find_names(sorted(conj.subtree, key=lambda t: t.i), lexicon, day))
+        for child in columns.lefts(head)
+        if columns.dep[child] in MODIFIER_DEPS
+        for conj in columns.children[child]
+        if columns.dep[conj] == "conj"
+        and (names := find_names(columns, sorted(columns.subtree(conj)), lexicon, day))
     ]
 
 
@@ -126,37 +129,42 @@ OWNER_PREPS = frozenset({"of", "in", "from"})
 """Prepositions that name who a role belongs to ('a court in Guyana', 'leaders of Egypt')."""
 
 
-def owner_preps(head: Token) -> list[Token]:
+def owner_preps(columns: Columns, head: int) -> list[int]:
     """Return the owner prepositions of the head and of a participle after it ('released in')."""
+    dep = columns.dep
     holders = [
         head,
-        *(child for child in head.rights if child.dep_ == "acl" and child.tag_ == "VBN"),
+        *(
+            child
+            for child in columns.rights(head)
+            if dep[child] == "acl" and columns.tag[child] == "VBN"
+        ),
     ]
     return [
         child
         for holder in holders
-        for child in holder.rights
-        if child.dep_ == "prep" and child.lower_ in OWNER_PREPS
+        for child in columns.rights(holder)
+        if dep[child] == "prep" and columns.lower[child] in OWNER_PREPS
     ]
 
 
-def owner_of(head: Token, day: int) -> Actor | None:
+def owner_of(doc: Doc, columns: Columns, head: int, day: int) -> Actor | None:
     """Look through 'of'/'in'/'from' ('the Secretary General of the Alliance') for an owner."""
-    for child in owner_preps(head):
-        owner = next((t for t in child.children if t.dep_ == "pobj"), None)
-        if owner is not None and owner.i - head.i <= OWNER_REACH:
-            found = code_actor(owner, day)
+    for child in owner_preps(columns, head):
+        owner = columns.child_with(child, {"pobj"})
+        if owner is not None and owner - head <= OWNER_REACH:
+            found = code_actor(doc, owner, day)
             if found is not None and not found.code.startswith(UNKNOWN_COUNTRY):
                 return found
     return None
 
 
-def find_names(tokens: list[Token], lexicon: Lexicon, day: int) -> list[Match]:
+def find_names(columns: Columns, tokens: list[int], lexicon: Lexicon, day: int) -> list[Match]:
     """Find the longest actor-dictionary names among the tokens, left to right."""
     matches: list[Match] = []
     position = 0
     while position < len(tokens):
-        match = _name_at(tokens, position, lexicon, day)
+        match = _name_at(columns, tokens, position, lexicon, day)
         if match is None:
             position += 1
             continue
@@ -165,18 +173,21 @@ def find_names(tokens: list[Token], lexicon: Lexicon, day: int) -> list[Match]:
     return matches
 
 
-def _name_at(tokens: list[Token], position: int, lexicon: Lexicon, day: int) -> Match | None:
+def _name_at(
+    columns: Columns, tokens: list[int], position: int, lexicon: Lexicon, day: int
+) -> Match | None:
     first = tokens[position]
-    if first.text in lexicon.aliases:
-        return Match(first.i, first.i, lexicon.aliases[first.text]["code"], _is_possessor(first))
-    if not (first.text[:1].isupper() or first.pos_ == "PROPN"):
+    text = columns.text[first]
+    if text in lexicon.aliases:
+        return Match(first, first, lexicon.aliases[text]["code"], _is_possessor(columns, first))
+    if not (text[:1].isupper() or columns.pos[first] == "PROPN"):
         return None
     for size in range(min(lexicon.longest_actor, len(tokens) - position), 0, -1):
         window = tokens[position : position + size]
-        periods = lookup_name([token.lower_ for token in window], lexicon)
+        periods = lookup_name([columns.lower[token] for token in window], lexicon)
         if periods:
             code = code_on(periods, day)
-            return Match(first.i, window[-1].i, code, _is_possessor(window[-1]))
+            return Match(first, window[-1], code, _is_possessor(columns, window[-1]))
     return None
 
 
@@ -188,8 +199,10 @@ def lookup_name(words: list[str], lexicon: Lexicon) -> list[tuple[str, int, int]
     return found
 
 
-def _is_possessor(token: Token) -> bool:
-    return token.dep_ == "poss" or any(child.dep_ == "case" for child in token.children)
+def _is_possessor(columns: Columns, token: int) -> bool:
+    return columns.dep[token] == "poss" or any(
+        columns.dep[child] == "case" for child in columns.children[token]
+    )
 
 
 def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
@@ -200,31 +213,31 @@ def code_on(periods: list[tuple[str, int, int]], day: int) -> str:
     return max(periods, key=lambda period: period[1])[0]
 
 
-def of_phrase(head: Token) -> list[Token]:
+def of_phrase(columns: Columns, head: int) -> list[int]:
     """Return a short common-noun 'of' phrase after the head ('secretary of state')."""
-    for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            tokens = sorted(child.subtree, key=lambda token: token.i)
-            if len(tokens) <= 4 and all(token.is_lower for token in tokens):
+    for child in columns.rights(head):
+        if columns.dep[child] == "prep" and columns.lower[child] == "of":
+            tokens = sorted(columns.subtree(child))
+            if len(tokens) <= 4 and all(columns.text[token].islower() for token in tokens):
                 return tokens
     return []
 
 
-def title_role(tokens: list[Token], head: Token, lexicon: Lexicon) -> str | None:
+def title_role(columns: Columns, tokens: list[int], head: int, lexicon: Lexicon) -> str | None:
     """Return the role of a title before a person's name ('Archbishop Desmond Tutu')."""
-    if head.ent_type_ != "PERSON":
+    if columns.ent_type[head] != "PERSON":
         return None
-    titles = list(takewhile(lambda token: token.ent_type_ != "PERSON", tokens))
+    titles = list(takewhile(lambda token: columns.ent_type[token] != "PERSON", tokens))
     for end in range(len(titles), 0, -1):
-        role = find_role(titles[:end], lexicon)
+        role = find_role(columns, titles[:end], lexicon)
         if role is not None:
             return role
     return None
 
 
-def find_role(tokens: list[Token], lexicon: Lexicon) -> str | None:
+def find_role(columns: Columns, tokens: list[int], lexicon: Lexicon) -> str | None:
     """Return the role the phrase's head names, e.g. 'defense ministers' -> GOVMIL."""
-    lemmas = [token.lemma_.lower() for token in tokens]
+    lemmas = [columns.lemma[token] for token in tokens]
     end = len(lemmas)
     for start in range(max(0, end - lexicon.longest_agent), end):
         role = lexicon.agents.get(" ".join(lemmas[start:end]))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Token
-
+from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.lexicon import load_lexicon
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -92,192 +91,215 @@ SPEAKING_VERBS = REPORTING_VERBS | ALLEGING_VERBS
 """Verbs whose subject is the speaker of the clause they govern."""
 
 
-def expand_conjuncts(token: Token) -> list[Token]:
+def expand_conjuncts(columns: Columns, token: int) -> list[int]:
     """Return a noun and the nouns conjoined with it ('France and Germany')."""
     found = [token]
-    for child in token.children:
+    for child in columns.children[token]:
+        dep = columns.dep[child]
         if (
-            child.dep_ in {"conj", "appos"}
-            and child.pos_ in {"PROPN", "NOUN", "PRON"}
-            and (child.dep_ == "conj" or child.ent_type_ in NAMED_PLACE_LABELS)
+            dep in {"conj", "appos"}
+            and columns.pos[child] in {"PROPN", "NOUN", "PRON"}
+            and (dep == "conj" or columns.ent_type[child] in NAMED_PLACE_LABELS)
         ):
-            found.extend(expand_conjuncts(child))
+            found.extend(expand_conjuncts(columns, child))
     return found
 
 
-def children_with(token: Token, deps: frozenset[str] | set[str]) -> list[Token]:
+def children_with(columns: Columns, token: int, deps: frozenset[str] | set[str]) -> list[int]:
     """Return a token's children with one of the dependencies, conjuncts expanded."""
     return [
-        noun for child in token.children if child.dep_ in deps for noun in expand_conjuncts(child)
+        noun
+        for child in columns.children[token]
+        if columns.dep[child] in deps
+        for noun in expand_conjuncts(columns, child)
     ]
 
 
-def is_passive(verb: Token) -> bool:
+PASSIVE_MARKS = PASSIVE_SUBJECT_DEPS | {"auxpass"}
+"""Dependencies of a child that make its verb passive."""
+
+
+def is_passive(columns: Columns, verb: int) -> bool:
     """Tell whether a verb is in the passive voice."""
-    return any(child.dep_ in PASSIVE_SUBJECT_DEPS | {"auxpass"} for child in verb.children) or (
-        verb.dep_ == "acl" and verb.tag_ == "VBN"
+    return any(columns.dep[child] in PASSIVE_MARKS for child in columns.children[verb]) or (
+        columns.dep[verb] == "acl" and columns.tag[verb] == "VBN"
     )
 
 
-def agent_nouns(verb: Token) -> list[Token]:
+def agent_nouns(columns: Columns, verb: int) -> list[int]:
     """Return the 'by' agents of a passive verb."""
     return [
         noun
-        for child in verb.children
-        if child.dep_ == "agent"
-        for pobj in child.children
-        if pobj.dep_ == "pobj"
-        for noun in expand_conjuncts(pobj)
+        for child in columns.children[verb]
+        if columns.dep[child] == "agent"
+        for pobj in columns.children[child]
+        if columns.dep[pobj] == "pobj"
+        for noun in expand_conjuncts(columns, pobj)
     ]
 
 
-def source_nouns(verb: Token) -> list[Token]:
+def source_nouns(columns: Columns, verb: int) -> list[int]:
     """Return the heads of the noun phrases doing the action."""
-    if is_passive(verb):
-        return agent_nouns(verb)
-    own = children_with(verb, SUBJECT_DEPS)
-    return own or inherited_subjects(verb)
+    if is_passive(columns, verb):
+        return agent_nouns(columns, verb)
+    own = children_with(columns, verb, SUBJECT_DEPS)
+    return own or inherited_subjects(columns, verb)
 
 
-def inherited_subjects(verb: Token) -> list[Token]:
+def inherited_subjects(columns: Columns, verb: int) -> list[int]:
     """Return the subject a verb shares with the verb it depends on ('X plans to launch')."""
-    head = verb.head
-    if verb.dep_ == "xcomp" and head.dep_ == "acomp":
-        return source_nouns(head.head)
-    if verb.dep_ == "xcomp":
-        raised = children_with(head, PASSIVE_SUBJECT_DEPS)
-        return children_with(head, {"dobj"}) or raised or source_nouns(head)
-    if verb.dep_ in {"conj", "advcl"} and head.pos_ in {"VERB", "AUX"}:
-        return source_nouns(head)
-    if verb.dep_ == "pcomp" and head.lower_ in TEMPORAL_PREPS and head.head.pos_ in {"VERB", "AUX"}:
-        return source_nouns(head.head)
-    if verb.dep_ == "relcl":
+    head, dep = columns.head[verb], columns.dep[verb]
+    if dep == "xcomp" and columns.dep[head] == "acomp":
+        return source_nouns(columns, columns.head[head])
+    if dep == "xcomp":
+        raised = children_with(columns, head, PASSIVE_SUBJECT_DEPS)
+        return children_with(columns, head, {"dobj"}) or raised or source_nouns(columns, head)
+    if dep in {"conj", "advcl"} and columns.pos[head] in {"VERB", "AUX"}:
+        return source_nouns(columns, head)
+    if (
+        dep == "pcomp"
+        and columns.lower[head] in TEMPORAL_PREPS
+        and columns.pos[columns.head[head]] in {"VERB", "AUX"}
+    ):
+        return source_nouns(columns, columns.head[head])
+    if dep == "relcl":
         return [head]
     return []
 
 
-def target_nouns(verb: Token) -> Iterator[list[Token]]:
+def target_nouns(columns: Columns, verb: int) -> Iterator[list[int]]:
     """Yield candidate target phrases, best first: passive subject, object, prepositions."""
-    if verb.dep_ == "acl" and is_passive(verb):
-        yield [verb.head]
+    if columns.dep[verb] == "acl" and is_passive(columns, verb):
+        yield [columns.head[verb]]
         return
-    objects = children_with(verb, {"dobj", "dative", "attr"})
-    if is_passive(verb):
-        objects = children_with(verb, PASSIVE_SUBJECT_DEPS)
+    objects = children_with(columns, verb, {"dobj", "dative", "attr"})
+    if is_passive(columns, verb):
+        objects = children_with(columns, verb, PASSIVE_SUBJECT_DEPS)
     for obj in objects:
         yield [obj]
-        yield from nested_objects(obj, OBJECT_PREPS)
-        yield from place_objects(obj)
-    yield from nested_objects(verb, preferred_preps(verb))
-    yield from place_objects(verb)
-    for clause in verb.children:
-        if clause.dep_ == "ccomp":
-            yield children_with(clause, SUBJECT_DEPS)
+        yield from nested_objects(columns, obj, OBJECT_PREPS)
+        yield from place_objects(columns, obj)
+    yield from nested_objects(columns, verb, preferred_preps(columns, verb))
+    yield from place_objects(columns, verb)
+    for clause in columns.children[verb]:
+        if columns.dep[clause] == "ccomp":
+            yield children_with(columns, clause, SUBJECT_DEPS)
 
 
 DEPARTURE_VERBS = frozenset({"withdraw", "retreat", "pull", "evacuate", "flee", "leave"})
 """Verbs whose 'from' object is what they act on ('withdrew from the Syrian sector')."""
 
 
-def preferred_preps(verb: Token) -> tuple[str, ...]:
+def preferred_preps(columns: Columns, verb: int) -> tuple[str, ...]:
     """Return the target prepositions of a verb, 'from' first for verbs of departure."""
-    if verb.lemma_.lower() in DEPARTURE_VERBS:
+    if columns.lemma[verb] in DEPARTURE_VERBS:
         return ("from", *(prep for prep in TARGET_PREPS if prep != "from"))
     return TARGET_PREPS
 
 
-def nested_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]]:
+def nested_objects(columns: Columns, token: int, preps: tuple[str, ...]) -> Iterator[list[int]]:
     """Yield a token's prepositional objects, each followed by its own ('travel to Tunisia')."""
-    for nouns in preposition_objects(token, preps):
+    for nouns in preposition_objects(columns, token, preps):
         yield nouns
         for noun in nouns:
-            yield from preposition_objects(noun, TARGET_PREPS)
-            yield from place_objects(noun)
+            yield from preposition_objects(columns, noun, TARGET_PREPS)
+            yield from place_objects(columns, noun)
 
 
-def place_objects(token: Token) -> Iterator[list[Token]]:
+def place_objects(columns: Columns, token: int) -> Iterator[list[int]]:
     """Yield named places or roles after locative prepositions ('in Zurich', 'at the army')."""
-    for nouns in preposition_objects(token, tuple(PLACE_PREPS)):
-        yield [noun for noun in nouns if noun.ent_type_ in NAMED_PLACE_LABELS or is_role(noun)]
-
-
-def is_role(noun: Token) -> bool:
-    """Tell whether a noun names a role by itself ('government', 'troops')."""
-    return noun.lemma_.lower() in load_lexicon().agents
-
-
-def preposition_objects(token: Token, preps: tuple[str, ...]) -> Iterator[list[Token]]:
-    """Yield the objects of a token's prepositions, in the order of preps."""
-    found = {
-        child.lower_: [
+    for nouns in preposition_objects(columns, token, tuple(PLACE_PREPS)):
+        yield [
             noun
-            for pobj in child.children
-            if pobj.dep_ == "pobj"
-            for noun in expand_conjuncts(pobj)
+            for noun in nouns
+            if columns.ent_type[noun] in NAMED_PLACE_LABELS or is_role(columns, noun)
         ]
-        for child in token.children
-        if child.dep_ in {"prep", "dative"} and child.lower_ in preps
+
+
+def is_role(columns: Columns, noun: int) -> bool:
+    """Tell whether a noun names a role by itself ('government', 'troops')."""
+    return columns.lemma[noun] in load_lexicon().agents
+
+
+def preposition_objects(
+    columns: Columns, token: int, preps: tuple[str, ...]
+) -> Iterator[list[int]]:
+    """Yield the objects of a token's prepositions, in the order of preps."""
+    dep, lower = columns.dep, columns.lower
+    found = {
+        lower[child]: [
+            noun
+            for pobj in columns.children[child]
+            if dep[pobj] == "pobj"
+            for noun in expand_conjuncts(columns, pobj)
+        ]
+        for child in columns.children[token]
+        if dep[child] in {"prep", "dative"} and lower[child] in preps
     }
     for prep in preps:
         if found.get(prep):
             yield found[prep]
 
 
-def nominal_anchor(noun: Token) -> Token:
+def nominal_anchor(columns: Columns, noun: int) -> int:
     """Return the noun that carries a nominal trigger's phrase ('mediation effort')."""
-    return noun.head if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" else noun
+    head = columns.head[noun]
+    return head if columns.dep[noun] == "compound" and columns.pos[head] == "NOUN" else noun
 
 
-def nominal_sources(noun: Token) -> list[Token]:
+def nominal_sources(columns: Columns, noun: int) -> list[int]:
     """Return who performs a nominal event: 'by'/'of' objects, the first of 'between', an owner."""
-    noun = nominal_anchor(noun)
-    for prep in preposition_objects(noun, ("between",)):
+    noun = nominal_anchor(columns, noun)
+    for prep in preposition_objects(columns, noun, ("between",)):
         return prep[:1]
-    for prep in preposition_objects(noun, ("by", "of", "from")):
+    for prep in preposition_objects(columns, noun, ("by", "of", "from")):
         return prep
-    if noun.dep_ == "dobj":
-        return source_nouns(noun.head)
-    return [child for child in noun.children if child.dep_ in {"poss", "compound", "amod"}][:1]
+    if columns.dep[noun] == "dobj":
+        return source_nouns(columns, columns.head[noun])
+    owners = {"poss", "compound", "amod"}
+    return [child for child in columns.children[noun] if columns.dep[child] in owners][:1]
 
 
-def nominal_targets(noun: Token) -> Iterator[list[Token]]:
+def nominal_targets(columns: Columns, noun: int) -> Iterator[list[int]]:
     """Yield candidate targets of a nominal event ('incursions ... into Polish airspace')."""
-    noun = nominal_anchor(noun)
-    for prep in preposition_objects(noun, ("between",)):
+    noun = nominal_anchor(columns, noun)
+    for prep in preposition_objects(columns, noun, ("between",)):
         yield prep[1:]
-    if noun.dep_ == "dobj":
-        yield from nested_objects(noun.head, TARGET_PREPS)
-        yield from place_objects(noun.head)
-    yield from preposition_objects(noun, ("against", "on", "into", "with", "to", "over"))
+    if columns.dep[noun] == "dobj":
+        yield from nested_objects(columns, columns.head[noun], TARGET_PREPS)
+        yield from place_objects(columns, columns.head[noun])
+    yield from preposition_objects(columns, noun, ("against", "on", "into", "with", "to", "over"))
 
 
 CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "conj", "advcl", "parataxis", "acomp"})
 """Dependencies that lead from a clause up to the clause that governs it."""
 
 
-def speakers_of(verb: Token) -> list[Token]:
+def speakers_of(columns: Columns, verb: int) -> list[int]:
     """Return the subjects of the reporting verb whose clause holds the verb, if any."""
     token = verb
-    while token.dep_ in CLAUSE_LINKS and token.head is not token:
-        if token.head.lemma_.lower() in SPEAKING_VERBS and token.dep_ in {"ccomp", "parataxis"}:
-            return children_with(token.head, SUBJECT_DEPS)
-        token = token.head
+    while columns.dep[token] in CLAUSE_LINKS and columns.head[token] != token:
+        head = columns.head[token]
+        if columns.lemma[head] in SPEAKING_VERBS and columns.dep[token] in {"ccomp", "parataxis"}:
+            return children_with(columns, head, SUBJECT_DEPS)
+        token = head
     return []
 
 
-def speaker_of(verb: Token) -> Token | None:
+def speaker_of(columns: Columns, verb: int) -> int | None:
     """Return the (first) speaker of the reported clause holding the verb."""
-    speakers = speakers_of(verb)
+    speakers = speakers_of(columns, verb)
     return speakers[0] if speakers else None
 
 
-def resolve_pronoun(noun: Token, verb: Token) -> list[Token]:
+def resolve_pronoun(columns: Columns, noun: int, verb: int) -> list[int]:
     """Replace a pronoun by the speakers who use it ('Obama said he would ...')."""
-    if noun.lower_ in REFLEXIVES:
-        return children_with(verb, SUBJECT_DEPS)[:1] or [noun]
-    if noun.lower_ not in PRONOUNS:
+    word = columns.lower[noun]
+    if word in REFLEXIVES:
+        return children_with(columns, verb, SUBJECT_DEPS)[:1] or [noun]
+    if word not in PRONOUNS:
         return [noun]
-    speakers = speakers_of(verb)
-    if noun.lower_ in PLURAL_PRONOUNS:
+    speakers = speakers_of(columns, verb)
+    if word in PLURAL_PRONOUNS:
         return speakers or [noun]
     return speakers[:1] or [noun]

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.actors import NO_DATE
 from analysis_worker.extraction.boilerplate import BoilerplateMask, boilerplate_mask
-from analysis_worker.extraction.columns import columns_of
+from analysis_worker.extraction.columns import Columns, columns_of
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Article:
     """What every sentence of one document needs: the doc, its date as YYYYMMDD and as a date."""
 
     doc: Doc
+    columns: Columns
     day: int
     published: date | None
     dateline: frozenset[int]
@@ -29,12 +30,16 @@ def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list
     """Return the document's context and its sentences without boilerplate (None: all of it)."""
     published = published_at.date() if published_at else None
     mask = boilerplate_mask(doc)
-    parts = [article_part(sent, mask) for sent in sentences_of(doc)]
+    columns = columns_of(doc)
+    parts = [article_part(sent, columns, mask) for sent in sentences_of(doc)]
     article = Article(
         doc,
+        columns,
         int(published.strftime("%Y%m%d")) if published else NO_DATE,
         published,
-        frozenset(index for sent in parts if sent is not None for index in dateline_tokens(sent)),
+        frozenset(
+            index for sent in parts if sent is not None for index in dateline_tokens(columns, sent)
+        ),
         mask,
     )
     return article, parts
@@ -47,17 +52,17 @@ def sentences_of(doc: Doc) -> list[Span]:
     return [doc[start:end] for start, end in zip(bounds, bounds[1:], strict=False) if end > start]
 
 
-def article_part(sent: Span, mask: BoilerplateMask) -> Span | None:
+def article_part(sent: Span, columns: Columns, mask: BoilerplateMask) -> Span | None:
     """Return the sentence without boilerplate at its edges (a caption the parser glued on)."""
     if not mask.covers(sent.start_char) and not mask.covers(sent.end_char - 1):
         return sent
-    kept = [token.i for token in sent if not mask.covers(token.idx)]
+    kept = [index for index in range(sent.start, sent.end) if not mask.covers(columns.idx[index])]
     return sent.doc[kept[0] : kept[-1] + 1] if kept else None
 
 
-def dateline_tokens(sent: Span) -> range:
+def dateline_tokens(columns: Columns, sent: Span) -> range:
     """Return the token indices of a sentence's dateline ('Brussels, Belgium – ...')."""
-    lower = columns_of(sent.doc).lower
+    lower = columns.lower
     stop = min(sent.start + DATELINE_REACH, sent.end)
     dash = next((i for i in range(sent.start, stop) if lower[i] in DATELINE_MARKS), None)
     return range(sent.start, dash) if dash is not None else range(0)

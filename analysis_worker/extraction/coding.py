@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Token
-
-from analysis_worker.extraction.columns import child_toward, columns_of
+from analysis_worker.extraction.columns import Columns, child_toward
 from analysis_worker.extraction.lexicon import Lexicon, Pattern, Slot, VerbEntry, load_lexicon
 
 CLAUSE_DEPS = frozenset(
@@ -68,16 +66,16 @@ class Coding:
     matched: bool
 
 
-def verb_entry(verb: Token, lexicon: Lexicon) -> tuple[str, VerbEntry] | None:
+def verb_entry(columns: Columns, verb: int, lexicon: Lexicon) -> tuple[str, VerbEntry] | None:
     """Return the lexicon entry of a verb, preferring 'verb + particle/preposition' forms."""
-    lemma = verb.lemma_.lower()
+    lemma = columns.lemma[verb]
     if lemma not in lexicon.verb_heads:
         return None
-    for child in verb.children:
-        if child.dep_ in {"prt", "prep"} and child.i > verb.i:
-            entry = lexicon.verbs.get(f"{lemma} {child.lower_}")
+    for child in columns.children[verb]:
+        if columns.dep[child] in {"prt", "prep"} and child > verb:
+            entry = lexicon.verbs.get(f"{lemma} {columns.lower[child]}")
             if entry is not None:
-                return f"{lemma} {child.lower_}", entry
+                return f"{lemma} {columns.lower[child]}", entry
     entry = lexicon.verbs.get(lemma)
     return (lemma, entry) if entry is not None else None
 
@@ -86,37 +84,52 @@ Words = dict[str, int]
 """Words of a trigger's phrase (forms and lemmas) with their distance from the trigger."""
 
 
-def context_words(trigger: Token) -> tuple[Words, Words]:
+def context_words(columns: Columns, trigger: int) -> tuple[Words, Words]:
     """Return the words of the trigger's own phrase before and after it, with distances."""
-    columns = columns_of(trigger.doc)
-    deps = {child.i: child.dep_ for child in trigger.children}
+    heads, deps, lower, lemma = columns.head, columns.dep, columns.lower, columns.lemma
     before: Words = {}
     after: Words = {}
-    start = max(0, trigger.i - PATTERN_REACH)
-    for index in range(start, min(len(columns.head), trigger.i + PATTERN_REACH + 1)):
-        child = child_toward(columns.head, trigger.i, index)
-        if child is None or (deps[child] in CLAUSE_DEPS and deps[child] != "nsubjpass"):
+    start = max(0, trigger - PATTERN_REACH)
+    for index in range(start, min(len(heads), trigger + PATTERN_REACH + 1)):
+        child = child_toward(heads, trigger, index)
+        if child is None:
             continue
-        distance = abs(index - trigger.i)
-        words = after if index > trigger.i or deps[child] == "nsubjpass" else before
-        for word in (columns.lower[index], columns.lemma[index]):
-            words[word] = min(distance, words.get(word, distance))
+        dep = deps[child]
+        if dep in CLAUSE_DEPS and dep != "nsubjpass":
+            continue
+        distance = abs(index - trigger)
+        words = after if index > trigger or dep == "nsubjpass" else before
+        for word in (lower[index], lemma[index]):
+            if word not in words or distance < words[word]:
+                words[word] = distance
     return before, after
 
 
 def slot_distance(slot: Slot, words: Words) -> int | None:
     """Return how far the nearest complete alternative of a slot lies (None: absent)."""
-    found = [
-        max(words[word] for word in phrase) for phrase in slot if all(w in words for w in phrase)
-    ]
-    return min(found) if found else None
+    nearest = None
+    for phrase in slot:
+        if len(phrase) == 1:  # most alternatives are one word: no generators for them
+            distance = words.get(phrase[0])
+        elif all(word in words for word in phrase):
+            distance = max(words[word] for word in phrase)
+        else:
+            continue
+        if distance is not None and (nearest is None or distance < nearest):
+            nearest = distance
+    return nearest
 
 
 def pattern_distance(pattern: Pattern, before: Words, after: Words) -> int | None:
     """Return how far the farthest slot of a matching pattern lies (None: no match)."""
-    distances = [slot_distance(slot, before) for slot in pattern.before]
-    distances += [slot_distance(slot, after) for slot in pattern.after]
-    return None if None in distances else max(d for d in distances if d is not None)
+    farthest = 0
+    for slots, words in ((pattern.before, before), (pattern.after, after)):
+        for slot in slots:
+            distance = slot_distance(slot, words)
+            if distance is None:  # one missing slot fails the pattern: skip the others
+                return None
+            farthest = max(farthest, distance)
+    return farthest
 
 
 def best_pattern(patterns: list[Pattern], before: Words, after: Words) -> Pattern | None:
@@ -132,37 +145,37 @@ def best_pattern(patterns: list[Pattern], before: Words, after: Words) -> Patter
     return found
 
 
-def code_verb(verb: Token) -> Coding | None:
+def code_verb(columns: Columns, verb: int) -> Coding | None:
     """Return the coding of a verb, or None when it is not an event verb."""
-    found = verb_entry(verb, load_lexicon())
+    found = verb_entry(columns, verb, load_lexicon())
     if found is None:
         return None
     _, entry = found
-    before, after = context_words(verb)
-    pattern = best_pattern(entry.block.candidates(set(before) | set(after)), before, after)
+    before, after = context_words(columns, verb)
+    pattern = best_pattern(entry.block.candidates(before.keys() | after.keys()), before, after)
     if pattern is not None:
         return Coding(pattern.code, pattern.reverse, matched=True)
-    return object_coding(verb) or Coding(entry.code, entry.reverse, matched=False)
+    return object_coding(columns, verb) or Coding(entry.code, entry.reverse, matched=False)
 
 
-def object_coding(verb: Token) -> Coding | None:
+def object_coding(columns: Columns, verb: int) -> Coding | None:
     """Return the coding of a nominal event a light verb only carries ('issued an ultimatum')."""
-    if verb.lemma_.lower() not in LIGHT_VERBS:
+    if columns.lemma[verb] not in LIGHT_VERBS:
         return None
-    for child in verb.children:
-        if child.dep_ == "dobj":
-            coding = code_noun(child)
+    for child in columns.children[verb]:
+        if columns.dep[child] == "dobj":
+            coding = code_noun(columns, child)
             if coding is not None and coding.code is not None:
                 return Coding(coding.code, coding.reverse, matched=True)
     return None
 
 
-def code_noun(noun: Token) -> Coding | None:
+def code_noun(columns: Columns, noun: int) -> Coding | None:
     """Return the coding of a nominal event ('a meeting of ministers', 'airspace violations')."""
-    entry = load_lexicon().nouns.get(noun.lemma_.lower())
+    entry = load_lexicon().nouns.get(columns.lemma[noun])
     if entry is None:
         return None
-    before, after = context_words(noun)
+    before, after = context_words(columns, noun)
     for word, code in entry.get("with", {}).items():
         if word in before or word in after:
             return Coding(code, None, matched=True)

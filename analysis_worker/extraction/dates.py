@@ -6,8 +6,10 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
+from analysis_worker.extraction.columns import Columns
+from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.mentions import sentence_mentions
 
 WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
@@ -95,37 +97,52 @@ PAST_TAGS = frozenset({"VBD"})
 """Penn tags of a verb (or its auxiliary) in the past tense."""
 
 
-def date_of(trigger: Token, sent: Span, published: date | None) -> tuple[date | None, str | None]:
+def date_of(
+    columns: Columns, trigger: int, sent: Span, published: date | None
+) -> tuple[date | None, str | None]:
     """Return the date of the trigger's own date expression, resolved, with its text."""
-    span = date_span(trigger, sent)
+    span = date_span(columns, trigger, sent)
     if span is None:
         return None, None
+    text = span_text(span)
     if published is None:
-        return None, span.text
-    return resolve_date(span.text, published, is_past(trigger)), span.text
+        return None, text
+    return resolve_date(text, published, is_past(columns, trigger)), text
 
 
-def date_span(trigger: Token, sent: Span) -> Span | None:
+def date_span(columns: Columns, trigger: int, sent: Span) -> Span | None:
     """Return the DATE entity that depends on the trigger (or on its governing verb)."""
-    anchors = [trigger, trigger.head] if trigger.pos_ == "NOUN" else [trigger]
+    anchors = [trigger, columns.head[trigger]] if columns.pos[trigger] == "NOUN" else [trigger]
     for anchor in anchors:
         for ent in sentence_mentions(sent):
-            if ent.label_ == "DATE" and _depends_on(ent.root, anchor):
+            if ent.label_ == "DATE" and _depends_on(columns, ent.root.i, anchor):
                 return ent
     return None
 
 
-def _depends_on(token: Token, anchor: Token) -> bool:
+CLAUSE_BOUNDARIES = frozenset({"ccomp", "advcl", "relcl", "conj", "ROOT"})
+"""Dependencies a date phrase may not cross on its way up to the trigger."""
+
+
+def _depends_on(columns: Columns, token: int, anchor: int) -> bool:
     """Tell whether a token hangs from the anchor without crossing a clause boundary."""
-    while token.i != anchor.i:
-        if token.dep_ in {"ccomp", "advcl", "relcl", "conj", "ROOT"} or token.head is token:
+    while token != anchor:
+        head = columns.head[token]
+        if columns.dep[token] in CLAUSE_BOUNDARIES or head == token:
             return False
-        token = token.head
+        token = head
     return True
 
 
-def is_past(trigger: Token) -> bool:
+def is_past(columns: Columns, trigger: int) -> bool:
     """Tell whether the trigger's clause is in the past tense."""
-    verb = trigger if trigger.pos_ in {"VERB", "AUX"} else trigger.head
-    tags = {verb.tag_, *(child.tag_ for child in verb.children if child.dep_ in {"aux", "auxpass"})}
-    return bool(tags & PAST_TAGS) or (verb.tag_ == "VBN" and "VBZ" not in tags)
+    verb = trigger if columns.pos[trigger] in {"VERB", "AUX"} else columns.head[trigger]
+    tags = {
+        columns.tag[verb],
+        *(
+            columns.tag[child]
+            for child in columns.children[verb]
+            if columns.dep[child] in {"aux", "auxpass"}
+        ),
+    }
+    return bool(tags & PAST_TAGS) or (columns.tag[verb] == "VBN" and "VBZ" not in tags)

@@ -15,10 +15,13 @@ Value = TypeVar("Value")
 
 def cached(doc: Doc, name: str, build: Callable[[Doc], Value]) -> Value:
     """Return the document's value for name, building it on first use."""
-    cache: dict[str, object] = doc.user_data.setdefault(CACHE_KEY, {})
-    if name not in cache:
-        cache[name] = build(doc)
-    return cache[name]  # type: ignore[return-value]
+    cache: dict[str, object] | None = doc.user_data.get(CACHE_KEY)
+    if cache is None:  # no setdefault: it would build an empty dict on every call
+        cache = doc.user_data[CACHE_KEY] = {}
+    if name in cache:
+        return cache[name]  # type: ignore[return-value]
+    value = cache[name] = build(doc)
+    return value
 
 
 def release(doc: Doc) -> None:

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from spacy.tokens import Token
-
 from analysis_worker.extraction.actors import UNKNOWN_COUNTRY, Actor, code_actors
 from analysis_worker.extraction.arguments import (
     ALLEGING_VERBS,
@@ -20,6 +18,7 @@ from analysis_worker.extraction.arguments import (
 )
 from analysis_worker.extraction.article import Article
 from analysis_worker.extraction.coding import Coding
+from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.intents import recoded
 from analysis_worker.extraction.lexicon import load_lexicon
 
@@ -37,20 +36,23 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 """Roots whose conjoined subjects act on each other ('the US, Russia and Switzerland met')."""
 
 
-def dyads(trigger: Token, coding: Coding, article: Article) -> list[Dyad]:
+def dyads(trigger: int, coding: Coding, article: Article) -> list[Dyad]:
     """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
-    coding = recoded(trigger, coding)
-    sources = coded(source_phrases(trigger), article)
-    own_deed = claimed_deed(trigger)
+    columns = article.columns
+    coding = recoded(columns, trigger, coding)
+    sources = coded(source_phrases(columns, trigger), article)
+    own_deed = claimed_deed(columns, trigger)
     if own_deed is not None:
         coding = CLAIM_OF_RESPONSIBILITY
     if not sources:
         return unattributed(coding, trigger, article)
-    targets = first_coded(target_phrases(trigger if own_deed is None else own_deed), article)
+    targets = first_coded(
+        target_phrases(columns, trigger if own_deed is None else own_deed), article
+    )
     if not targets and len(sources) > 1 and (coding.code or "")[:2] in SYMMETRIC_ROOTS:
         return mutual(str(coding.code), sources)
     targets = usable_targets(targets, sources, coding, article)
-    if not targets and (trigger.dep_ == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
+    if not targets and (columns.dep[trigger] == "acl" or (coding.code or "")[:2] in DIRECTED_ROOTS):
         return []
     return [
         dyad
@@ -70,7 +72,7 @@ def usable_targets(
     return [
         target
         for target in targets
-        if target.head not in heads and not (cooperative and opposed(article.doc[target.head]))
+        if target.head not in heads and not (cooperative and opposed(article.columns, target.head))
     ]
 
 
@@ -78,13 +80,15 @@ CLAIM_OF_RESPONSIBILITY = Coding("015", None, matched=True)
 """What claiming one's own act is in CAMEO ('the US claimed that they had attacked Iraq')."""
 
 
-def claimed_deed(trigger: Token) -> Token | None:
+def claimed_deed(columns: Columns, trigger: int) -> int | None:
     """Return the act a speaker claims as their own ('claimed that they had attacked')."""
-    if trigger.lemma_.lower() not in ALLEGING_VERBS:
+    if columns.lemma[trigger] not in ALLEGING_VERBS:
         return None
-    for clause in trigger.children:
-        subjects = [child for child in clause.children if child.dep_ in {"nsubj", "nsubjpass"}]
-        if clause.dep_ == "ccomp" and subjects and subjects[0].lower_ in PRONOUNS:
+    for clause in columns.children[trigger]:
+        if columns.dep[clause] != "ccomp":
+            continue
+        subject = columns.child_with(clause, {"nsubj", "nsubjpass"})
+        if subject is not None and columns.lower[subject] in PRONOUNS:
             return clause
     return None
 
@@ -97,9 +101,9 @@ COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 """Roots of cooperation, whose partner is never the object of 'against'."""
 
 
-def opposed(noun: Token) -> bool:
+def opposed(columns: Columns, noun: int) -> bool:
     """Tell whether a noun is the object of 'against' ('its campaign against the group')."""
-    return noun.dep_ == "pobj" and noun.head.lower_ == "against"
+    return columns.dep[noun] == "pobj" and columns.lower[columns.head[noun]] == "against"
 
 
 def mutual(code: str, actors: list[Actor]) -> list[Dyad]:
@@ -121,14 +125,14 @@ VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 """Roots whose victims make an event even when the perpetrator is unknown."""
 
 
-def unattributed(coding: Coding, trigger: Token, article: Article) -> list[Dyad]:
+def unattributed(coding: Coding, trigger: int, article: Article) -> list[Dyad]:
     """Return violent events whose perpetrator is unknown ('three soldiers were killed')."""
     code = coding.code or ""
     if code[:2] not in VIOLENT_ROOTS:
         return []
     return [
         Dyad(code, None, target)
-        for target in first_coded(islice(target_phrases(trigger), 1), article)
+        for target in first_coded(islice(target_phrases(article.columns, trigger), 1), article)
         if not target.code.startswith(UNKNOWN_COUNTRY)
     ]
 
@@ -140,26 +144,37 @@ def is_political(source: Actor, target: Actor | None) -> bool:
     )
 
 
-def source_phrases(trigger: Token) -> list[Token]:
+def source_phrases(columns: Columns, trigger: int) -> list[int]:
     """Return the source noun heads of a trigger, pronouns resolved."""
-    nouns = nominal_sources(trigger) if trigger.pos_ == "NOUN" else source_nouns(trigger)
-    return [found for noun in nouns for found in resolve_pronoun(noun, trigger)]
+    if columns.pos[trigger] == "NOUN":
+        nouns = nominal_sources(columns, trigger)
+    else:
+        nouns = source_nouns(columns, trigger)
+    return [found for noun in nouns for found in resolve_pronoun(columns, noun, trigger)]
 
 
-def target_phrases(trigger: Token) -> Iterator[list[Token]]:
+def target_phrases(columns: Columns, trigger: int) -> Iterator[list[int]]:
     """Yield the candidate target phrases of a trigger, best first (read as far as needed)."""
-    found = nominal_targets(trigger) if trigger.pos_ == "NOUN" else target_nouns(trigger)
+    if columns.pos[trigger] == "NOUN":
+        found = nominal_targets(columns, trigger)
+    else:
+        found = target_nouns(columns, trigger)
     for nouns in found:
-        yield [one for noun in nouns for one in resolve_pronoun(noun, trigger)]
+        yield [one for noun in nouns for one in resolve_pronoun(columns, noun, trigger)]
 
 
-def coded(nouns: list[Token], article: Article) -> list[Actor]:
+def coded(nouns: list[int], article: Article) -> list[Actor]:
     """Code noun heads as actors; a conjunct without a country borrows its neighbour's."""
     actors: list[Actor] = []
+    columns = article.columns
     for noun in nouns:
-        if noun.i in article.dateline or article.mask.covers(noun.idx) or is_incident(noun):
+        if (
+            noun in article.dateline
+            or article.mask.covers(columns.idx[noun])
+            or is_incident(columns, noun)
+        ):
             continue
-        for actor in code_actors(noun, article.day):
+        for actor in code_actors(article.doc, noun, article.day):
             if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
                 actor = Actor(
                     actors[-1].country + actor.code[3:], actor.first, actor.last, actor.head
@@ -172,13 +187,13 @@ INCIDENTS = frozenset({"crash", "explosion", "blast", "accident", "bomb", "fire"
 """Nouns of incidents and devices: what happened, never who acted ('killed by a crash')."""
 
 
-def is_incident(noun: Token) -> bool:
+def is_incident(columns: Columns, noun: int) -> bool:
     """Tell whether a noun names an incident or an event rather than an actor."""
-    lemma = noun.lemma_.lower()
+    lemma = columns.lemma[noun]
     return lemma in INCIDENTS or lemma in load_lexicon().nouns
 
 
-def first_coded(candidates: Iterable[list[Token]], article: Article) -> list[Actor]:
+def first_coded(candidates: Iterable[list[int]], article: Article) -> list[Actor]:
     """Return the actors of the first phrase naming a country or body, else a bare role."""
     fallback: list[Actor] = []
     for nouns in candidates:

@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.boilerplate import boilerplate_mask
+from analysis_worker.extraction.columns import columns_of
 from analysis_worker.extraction.document_cache import cached, document_text, span_text
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.mentions import document_mentions
@@ -75,6 +76,12 @@ def person_words(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def person_name(text: str) -> str:
+    """Return a mention as a person's name key without titles ('donald-trump')."""
+    return "-".join(person_words(text))
+
+
 @cache
 def known_full_names() -> dict[str, str]:
     """Map a surname to the one full name the actor dictionary knows for it ('rutte')."""
@@ -88,7 +95,7 @@ def known_full_names() -> dict[str, str]:
 
 def person_keys(spans: list[Span]) -> dict[str, str]:
     """Give every variant of a person's name in one article its fullest form's key."""
-    names = {"-".join(person_words(span_text(span))) for span in spans}
+    names = {person_name(span_text(span)) for span in spans}
     by_length = sorted(names, key=len, reverse=True)
     keys = {}
     for name in names:
@@ -111,7 +118,7 @@ def actor_code_of(text: str) -> str | None:
 
 def canonical_key(label: str, text: str, persons: dict[str, str], code: str | None) -> str:
     """Return the key shared by every name of the same entity (label and text of a mention)."""
-    person = "-".join(person_words(text))
+    person = person_name(text)
     if label == "PERSON" or person in persons:
         return persons[person]
     canonical = load_lexicon().canonical
@@ -142,21 +149,22 @@ def country_names() -> dict[str, str]:
 def kept_spans(doc: Doc) -> list[Span]:
     """Return the entity spans worth keeping: right labels, some letters, not boilerplate."""
     mask = boilerplate_mask(doc)
+    lemma = columns_of(doc).lemma
     return [
         span
         for span in document_mentions(doc)
         if span.label_ in ENTITY_LABELS
         and any(ch.isalpha() for ch in span_text(span))
         and not mask.covers(span.start_char)
-        and not is_title_word(span)
+        and not is_title_word(span, lemma)
     ]
 
 
-def is_title_word(span: Span) -> bool:
+def is_title_word(span: Span, lemma: list[str]) -> bool:
     """Tell whether a one-word span starts a role title ('Defense' in 'Defense Secretary')."""
-    if len(span) != 1 or span.end >= len(span.doc):
+    if len(span) != 1 or span.end >= len(lemma):
         return False
-    title = f"{span_text(span).lower()} {span.doc[span.end].lemma_.lower()}"
+    title = f"{span_text(span).lower()} {lemma[span.end]}"
     return title in load_lexicon().agents
 
 
@@ -194,7 +202,7 @@ def entity_index(doc: Doc) -> dict[int, Entity]:
 def build_index(doc: Doc) -> dict[int, Entity]:
     """Build the entities of a document, keyed and coded."""
     spans = kept_spans(doc)
-    taken = {token.i for span in spans for token in span}
+    taken = {index for span in spans for index in range(span.start, span.end)}
     spans = sorted([*spans, *alias_spans(doc, taken)], key=lambda span: span.start)
     persons = person_keys([span for span in spans if span.label_ == "PERSON"])
     return {span.start: to_entity(span, persons) for span in spans}
@@ -222,16 +230,17 @@ def entities_by_token(doc: Doc) -> dict[int, Entity]:
 
 def index_tokens(doc: Doc) -> dict[int, Entity]:
     """Map every token inside an entity to that entity."""
+    idx = columns_of(doc).idx
     return {
         index: entity
         for start, entity in entity_index(doc).items()
-        for index in token_range(doc, start, entity.end)
+        for index in token_range(idx, start, entity.end)
     }
 
 
-def token_range(doc: Doc, start: int, end_char: int) -> range:
+def token_range(idx: list[int], start: int, end_char: int) -> range:
     """Return the indices of the tokens from start up to a character offset."""
     stop = start + 1
-    while stop < len(doc) and doc[stop].idx < end_char:
+    while stop < len(idx) and idx[stop] < end_char:
         stop += 1
     return range(start, stop)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.actors import Actor, code_actor
 from analysis_worker.extraction.arguments import speaker_of
 from analysis_worker.extraction.article import Article, read_article
 from analysis_worker.extraction.coding import Coding
-from analysis_worker.extraction.columns import columns_of
+from analysis_worker.extraction.columns import Columns, columns_of
 from analysis_worker.extraction.dates import date_of
 from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.dyads import Dyad, dyads
@@ -36,15 +36,15 @@ def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event
 
 def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
     """Return the events of one sentence."""
+    columns = article.columns
     codings = {
-        token.i: coding
+        token: coding
         for token in trigger_candidates(sent)
-        if (coding := code_trigger(token)) is not None
+        if (coding := code_trigger(columns, token)) is not None
     }
     events: list[Event] = []
-    for position, coding in codings.items():
-        trigger = article.doc[position]
-        if position in article.dateline or not is_own_event(trigger, codings):
+    for trigger, coding in codings.items():
+        if trigger in article.dateline or not is_own_event(columns, trigger, codings):
             continue
         found = dyads(trigger, coding, article)
         if found:
@@ -67,23 +67,26 @@ class Evidence:
     attributed_to: EventActor | None
 
 
-def read_evidence(trigger: Token, sent: Span, index: int, article: Article) -> Evidence:
+def read_evidence(trigger: int, sent: Span, index: int, article: Article) -> Evidence:
     """Read the evidence of a trigger once, for all its dyads."""
-    found_date, date_text = date_of(trigger, sent, article.published)
+    columns = article.columns
+    token = article.doc[trigger]
+    found_date, date_text = date_of(columns, trigger, sent, article.published)
+    verb = trigger if columns.pos[trigger] == "VERB" else columns.head[trigger]
     return Evidence(
         trigger=Trigger(
-            text=trigger.text,
-            start=trigger.idx,
-            end=trigger.idx + len(trigger),
-            lemma=trigger.lemma_,
+            text=token.text,
+            start=token.idx,
+            end=token.idx + len(token),
+            lemma=token.lemma_,
         ),
         sentence=index,
         sentence_text=span_text(sent).strip(),
         date=found_date,
         date_text=date_text,
-        location=place_of(trigger, sent),
-        modality=modality_of(trigger if trigger.pos_ == "VERB" else trigger.head),
-        attributed_to=attribution(trigger, sent, article.day),
+        location=place_of(columns, trigger, sent),
+        modality=modality_of(columns, verb),
+        attributed_to=attribution(article, trigger, sent),
     )
 
 
@@ -146,28 +149,34 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
 def entity_of(doc: Doc, actor: Actor, span: Span) -> Entity | None:
     """Return the entity an actor is: its head, a name in apposition, else one in its phrase."""
     by_token = entities_by_token(doc)
-    head = doc[actor.head]
-    candidates = [head, *(child for child in head.children if child.dep_ == "appos"), *span]
-    return next((by_token[token.i] for token in candidates if token.i in by_token), None)
+    columns = columns_of(doc)
+    head = actor.head
+    appositions = (child for child in columns.children[head] if columns.dep[child] == "appos")
+    candidates = [head, *appositions, *range(span.start, span.end)]
+    return next((by_token[token] for token in candidates if token in by_token), None)
 
 
-def attribution(trigger: Token, sent: Span, day: int) -> EventActor | None:
+def attribution(article: Article, trigger: int, sent: Span) -> EventActor | None:
     """Return who the sentence attributes the event to ('..., a senior officer said')."""
-    speaker = speaker_of(trigger) or according_to(sent)
+    speaker = speaker_of(article.columns, trigger)
+    if speaker is None:
+        speaker = according_to(article.columns, sent)
     if speaker is None:
         return None
-    actor = code_actor(speaker, day) or Actor("", speaker.left_edge.i, speaker.i, speaker.i)
-    record = event_actor(trigger.doc, actor)
+    doc = article.doc
+    actor = code_actor(doc, speaker, article.day)
+    if actor is None:
+        actor = Actor("", doc[speaker].left_edge.i, speaker, speaker)
+    record = event_actor(doc, actor)
     return record.model_copy(update={"actor_code": actor.code or None}) if record else None
 
 
-def according_to(sent: Span) -> Token | None:
+def according_to(columns: Columns, sent: Span) -> int | None:
     """Return the source named by 'according to ...' in a sentence, if any."""
-    lower = columns_of(sent.doc).lower
     for index in range(sent.start, sent.end):
-        if lower[index] == "according":
-            for prep in sent.doc[index].children:
-                pobj = next((child for child in prep.children if child.dep_ == "pobj"), None)
+        if columns.lower[index] == "according":
+            for prep in columns.children[index]:
+                pobj = columns.child_with(prep, {"pobj"})
                 if pobj is not None:
                     return pobj
     return None

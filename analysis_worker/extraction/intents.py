@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Token
-
 from analysis_worker.extraction.coding import Coding, code_verb
+from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.modality import FUTURE_AUX, governing_chain, is_negated
 
 INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
@@ -74,53 +73,56 @@ CONDITIONS = frozenset({"unless", "if"})
 """Markers of a condition that makes a future action a threat ('... unless X withdraws')."""
 
 
-def recoded(trigger: Token, coding: Coding) -> Coding:
+def recoded(columns: Columns, trigger: int, coding: Coding) -> Coding:
     """Return the coding of a trigger once its intent or the action it asks for is read."""
-    coding = intended(trigger, coding)
+    coding = intended(columns, trigger, coding)
     if (coding.code or "")[:2] in REQUEST_CODES:
-        return requested(trigger, coding, asked_action(trigger))
+        return requested(coding, asked_action(columns, trigger))
     return coding
 
 
-def asked_action(trigger: Token) -> Coding | None:
+def asked_action(columns: Columns, trigger: int) -> Coding | None:
     """Return the coding of the action an appeal or demand asks for ('asked X to help')."""
-    for clause in trigger.children:
-        if clause.dep_ in {"xcomp", "ccomp"} and clause.pos_ == "VERB":
-            return code_verb(clause)
+    for clause in columns.children[trigger]:
+        if columns.dep[clause] in {"xcomp", "ccomp"} and columns.pos[clause] == "VERB":
+            return code_verb(columns, clause)
     return None
 
 
-def intended(trigger: Token, coding: Coding) -> Coding:
+def intended(columns: Columns, trigger: int, coding: Coding) -> Coding:
     """Recode an action its actor only threatens, pledges or will do."""
     root = (coding.code or "")[:2]
     code: str | None
-    if is_wish_on_other(trigger):
+    if is_wish_on_other(columns, trigger):
         return APPEAL
-    if is_refused(trigger):
+    if is_refused(columns, trigger):
         code = REFUSAL_CODES.get(root)
-    elif is_threat(trigger) and root not in {"13", "03"}:
+    elif is_threat(columns, trigger) and root not in {"13", "03"}:
         code = THREAT_CODES.get(root, "138" if root == "20" else "130")
-    elif is_intent(trigger):
-        code = intent_of(coding.code or "") or (threat_of(root) if is_aggressive(trigger) else None)
+    elif is_intent(columns, trigger):
+        code = intent_of(coding.code or "")
+        if code is None and is_aggressive(columns, trigger):
+            code = threat_of(root)
     else:
         return coding
     return Coding(code, None, coding.matched) if code else coding
 
 
-def is_wish_on_other(trigger: Token) -> bool:
+def is_wish_on_other(columns: Columns, trigger: int) -> bool:
     """Tell whether the actor wants someone else to act ('Obama wants Putin to attack')."""
-    if trigger.lemma_.lower() not in WISH_VERBS:
+    if columns.lemma[trigger] not in WISH_VERBS:
         return False
-    deps = {child.dep_ for child in trigger.children}
+    children = columns.children[trigger]
+    deps = {columns.dep[child] for child in children}
     return {"dobj", "xcomp"} <= deps or any(
-        is_infinitive_clause(child) for child in trigger.children
+        is_infinitive_clause(columns, child) for child in children
     )
 
 
-def is_infinitive_clause(token: Token) -> bool:
+def is_infinitive_clause(columns: Columns, token: int) -> bool:
     """Tell whether a token heads a 'someone to do' clause ('Putin to attack')."""
-    deps = {child.dep_: child.lower_ for child in token.children}
-    return token.dep_ == "ccomp" and "nsubj" in deps and deps.get("aux") == "to"
+    deps = {columns.dep[child]: columns.lower[child] for child in columns.children[token]}
+    return columns.dep[token] == "ccomp" and "nsubj" in deps and deps.get("aux") == "to"
 
 
 def intent_of(code: str) -> str | None:
@@ -128,7 +130,7 @@ def intent_of(code: str) -> str | None:
     return INTENT_SUBCODES.get(code[:3]) or INTENT_CODES.get(code[:2])
 
 
-def requested(trigger: Token, coding: Coding, asked: Coding | None) -> Coding:
+def requested(coding: Coding, asked: Coding | None) -> Coding:
     """Refine an appeal or demand by the action it asks for ('asks X to help' -> 023)."""
     by_root = REQUEST_CODES.get((coding.code or "")[:2], {})
     code = by_root.get((asked.code or "")[:2]) if asked else None
@@ -140,41 +142,45 @@ def threat_of(root: str) -> str | None:
     return THREAT_CODES.get(root) or ("138" if root == "20" else None)
 
 
-def is_aggressive(trigger: Token) -> bool:
+def is_aggressive(columns: Columns, trigger: int) -> bool:
     """Tell whether the actor itself wants or plans the action (not pledged to others)."""
-    return not any(token.lemma_.lower() in PLEDGE_VERBS for token in governing_chain(trigger)[1:])
+    chain = governing_chain(columns, trigger)
+    return not any(columns.lemma[token] in PLEDGE_VERBS for token in chain[1:])
 
 
-def is_refused(trigger: Token) -> bool:
+def is_refused(columns: Columns, trigger: int) -> bool:
     """Tell whether the actor refuses the action ('would not provide', 'refused to deploy')."""
-    chain = governing_chain(trigger)
-    return any(is_negated(token) for token in chain) or any(
-        token.lemma_.lower() in REFUSING_VERBS for token in chain[1:]
+    chain = governing_chain(columns, trigger)
+    return any(is_negated(columns, token) for token in chain) or any(
+        columns.lemma[token] in REFUSING_VERBS for token in chain[1:]
     )
 
 
-def is_threat(trigger: Token) -> bool:
+def is_threat(columns: Columns, trigger: int) -> bool:
     """Tell whether an action is threatened ('threatened to cut', 'will withdraw unless')."""
-    chain = governing_chain(trigger)
-    if any(token.lemma_.lower() in THREAT_VERBS for token in chain[1:]):
+    chain = governing_chain(columns, trigger)
+    if any(columns.lemma[token] in THREAT_VERBS for token in chain[1:]):
         return True
-    return is_intent(trigger) and any(
-        grandchild.lower_ in CONDITIONS
-        for child in trigger.children
-        if child.dep_ == "advcl"
-        for grandchild in child.children
-        if grandchild.dep_ == "mark"
+    return is_intent(columns, trigger) and any(
+        columns.lower[grandchild] in CONDITIONS
+        for child in columns.children[trigger]
+        if columns.dep[child] == "advcl"
+        for grandchild in columns.children[child]
+        if columns.dep[grandchild] == "mark"
     )
 
 
-def is_intent(trigger: Token) -> bool:
+def is_intent(columns: Columns, trigger: int) -> bool:
     """Tell whether an action is only pledged or announced ('wants to', 'agreed to', 'will')."""
-    chain = governing_chain(trigger)
-    if any(token.lemma_.lower() in INTENT_VERBS for token in chain[1:]):
+    chain = governing_chain(columns, trigger)
+    if any(columns.lemma[token] in INTENT_VERBS for token in chain[1:]):
         return True
-    if trigger.lemma_.lower() in INTENT_VERBS:
-        return any(child.dep_ in {"xcomp", "ccomp"} for child in trigger.children)
+    if columns.lemma[trigger] in INTENT_VERBS:
+        return any(columns.dep[child] in {"xcomp", "ccomp"} for child in columns.children[trigger])
     auxiliaries = {
-        child.lower_ for token in chain for child in token.children if child.dep_ == "aux"
+        columns.lower[child]
+        for token in chain
+        for child in columns.children[token]
+        if columns.dep[child] == "aux"
     }
     return bool(auxiliaries & FUTURE_AUX)

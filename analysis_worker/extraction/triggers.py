@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import cache
 
-from spacy.symbols import NOUN, VERB
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.arguments import ALLEGING_VERBS, REPORTING_VERBS
 from analysis_worker.extraction.coding import Coding, code_noun, code_verb
-from analysis_worker.extraction.columns import columns_of
+from analysis_worker.extraction.columns import Columns, columns_of
 from analysis_worker.extraction.document_cache import cached
 from analysis_worker.extraction.intents import (
     INTENT_VERBS,
@@ -42,14 +42,14 @@ DEMAND = Coding("100", None, matched=True)
 """The coding of a reported obligation: a demand."""
 
 
-def code_trigger(token: Token) -> Coding | None:
+def code_trigger(columns: Columns, token: int) -> Coding | None:
     """Return the coding of a verb or nominal trigger that names an event."""
-    if token.pos == VERB:
-        if token.lemma_.lower() in REPORTING_VERBS:
-            return DEMAND if reports_obligation(token) else None
-        coding = code_verb(token)
-    elif token.pos == NOUN:
-        coding = code_noun(token)
+    if columns.pos[token] == "VERB":
+        if columns.lemma[token] in REPORTING_VERBS:
+            return DEMAND if reports_obligation(columns, token) else None
+        coding = code_verb(columns, token)
+    elif columns.pos[token] == "NOUN":
+        coding = code_noun(columns, token)
     else:
         return None
     if coding is None or (coding.code is None and coding.reverse is None):
@@ -57,110 +57,126 @@ def code_trigger(token: Token) -> Coding | None:
     return coding
 
 
-def trigger_candidates(sent: Span) -> list[Token]:
-    """Return the sentence's tokens that may be triggers: coded verbs and nouns by lemma."""
-    doc = sent.doc
-    candidates = cached(doc, "trigger_candidates", find_candidates)
+def trigger_candidates(sent: Span) -> list[int]:
+    """Return the indices of the sentence's possible triggers: coded verbs and nouns by lemma."""
+    candidates = cached(sent.doc, "trigger_candidates", find_candidates)
     first, stop = bisect_left(candidates, sent.start), bisect_left(candidates, sent.end)
-    return [doc[index] for index in candidates[first:stop]]
+    return candidates[first:stop]
 
 
 def find_candidates(doc: Doc) -> list[int]:
     """Return the indices of the document's verbs and nouns whose lemma the lexicon codes."""
     columns = columns_of(doc)
     lexicon = load_lexicon()
-    verbs = lexicon.verb_heads | REPORTING_VERBS
+    verbs = candidate_verbs()
     return [
         index
         for index, (pos, lemma) in enumerate(zip(columns.pos, columns.lemma, strict=True))
-        if (pos == VERB and lemma in verbs) or (pos == NOUN and lemma in lexicon.nouns)
+        if (pos == "VERB" and lemma in verbs) or (pos == "NOUN" and lemma in lexicon.nouns)
     ]
 
 
-def reports_obligation(verb: Token) -> bool:
+@cache
+def candidate_verbs() -> frozenset[str]:
+    """Return the lemmas of verbs that may trigger an event or report one (built once)."""
+    return load_lexicon().verb_heads | REPORTING_VERBS
+
+
+def reports_obligation(columns: Columns, verb: int) -> bool:
     """Tell whether a reporting verb reports what someone must do."""
+    dep, lower = columns.dep, columns.lower
     return any(
-        aux.dep_ == "aux" and aux.lower_ in OBLIGATION_AUX
-        for clause in verb.children
-        if clause.dep_ == "ccomp"
-        for aux in clause.children
+        dep[aux] == "aux" and lower[aux] in OBLIGATION_AUX
+        for clause in columns.children[verb]
+        if dep[clause] == "ccomp"
+        for aux in columns.children[clause]
     )
 
 
-def is_own_event(trigger: Token, codings: dict[int, Coding]) -> bool:
+def is_own_event(columns: Columns, trigger: int, codings: dict[int, Coding]) -> bool:
     """Drop control verbs, demanded clauses and nouns their verb already codes."""
     return not (
-        trigger.lower_ == "according"
-        or is_control_verb(trigger, codings)
-        or is_controlled(trigger, codings)
-        or is_demanded(trigger, codings)
-        or is_alleged(trigger)
-        or is_speculative_wish(trigger)
-        or is_yet_to_come(trigger)
-        or (trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.i in codings)
+        columns.lower[trigger] == "according"
+        or is_control_verb(columns, trigger, codings)
+        or is_controlled(columns, trigger, codings)
+        or is_demanded(columns, trigger, codings)
+        or is_alleged(columns, trigger)
+        or is_speculative_wish(columns, trigger)
+        or is_yet_to_come(columns, trigger)
+        or (
+            columns.pos[trigger] == "NOUN"
+            and columns.dep[trigger] == "dobj"
+            and columns.head[trigger] in codings
+        )
     )
 
 
-def is_speculative_wish(trigger: Token) -> bool:
+def is_speculative_wish(columns: Columns, trigger: int) -> bool:
     """Tell whether a wish is only guessed at ('X might want Y to leave')."""
-    return trigger.lemma_.lower() in WISH_VERBS and any(
-        child.dep_ == "aux" and child.lower_ in SPECULATIVE_AUX for child in trigger.children
+    return columns.lemma[trigger] in WISH_VERBS and any(
+        columns.dep[child] == "aux" and columns.lower[child] in SPECULATIVE_AUX
+        for child in columns.children[trigger]
     )
 
 
-def is_yet_to_come(trigger: Token) -> bool:
+def is_yet_to_come(columns: Columns, trigger: int) -> bool:
     """Tell whether the verb names what will happen later, which nobody has done or pledged."""
-    return trigger.tag_ in PRESENT_TAGS and any(
-        child.dep_ == "mark" and child.lower_ in LATER_MARKS for child in trigger.children
+    return columns.tag[trigger] in PRESENT_TAGS and any(
+        columns.dep[child] == "mark" and columns.lower[child] in LATER_MARKS
+        for child in columns.children[trigger]
     )
 
 
-def has_object(token: Token) -> bool:
+def has_object(columns: Columns, token: int) -> bool:
     """Tell whether a verb has a direct object."""
-    return any(child.dep_ == "dobj" for child in token.children)
+    return any(columns.dep[child] == "dobj" for child in columns.children[token])
 
 
-def is_control_verb(trigger: Token, codings: dict[int, Coding]) -> bool:
+def is_control_verb(columns: Columns, trigger: int, codings: dict[int, Coding]) -> bool:
     """Tell whether the verb only governs another ('plans to launch'), unless it has an object."""
-    xcomps = [child for child in trigger.children if child.dep_ == "xcomp"]
-    if not xcomps or has_object(trigger):
+    xcomps = [child for child in columns.children[trigger] if columns.dep[child] == "xcomp"]
+    if not xcomps or has_object(columns, trigger):
         return False
-    return any(child.i in codings for child in xcomps) or trigger.lemma_.lower() not in STANDALONE
+    return any(child in codings for child in xcomps) or columns.lemma[trigger] not in STANDALONE
 
 
-def is_controlled(trigger: Token, codings: dict[int, Coding]) -> bool:
+def is_controlled(columns: Columns, trigger: int, codings: dict[int, Coding]) -> bool:
     """Tell whether the verb is what a coded verb asks of its object ('asks Obama to help')."""
-    return trigger.dep_ == "xcomp" and trigger.head.i in codings and has_object(trigger.head)
+    head = columns.head[trigger]
+    return columns.dep[trigger] == "xcomp" and head in codings and has_object(columns, head)
 
 
-def is_demanded(trigger: Token, codings: dict[int, Coding]) -> bool:
+def is_demanded(columns: Columns, trigger: int, codings: dict[int, Coding]) -> bool:
     """Tell whether the verb is what a demand asks or an allegation claims ('demanded that')."""
-    while trigger.dep_ == "conj" and trigger.head is not trigger:
-        trigger = trigger.head
-    head = trigger.head
-    if head.i not in codings or not is_complement(trigger):
+    while columns.dep[trigger] == "conj" and columns.head[trigger] != trigger:
+        trigger = columns.head[trigger]
+    head = columns.head[trigger]
+    if head not in codings or not is_complement(columns, trigger):
         return False
-    if head.lemma_.lower() in WISH_VERBS:
-        return is_wish_on_other(head)
-    if head.lemma_.lower() in ALLEGING_VERBS:
-        return trigger.dep_ == "ccomp"
-    return (codings[head.i].code or "")[:2] in DEMAND_ROOTS
+    if columns.lemma[head] in WISH_VERBS:
+        return is_wish_on_other(columns, head)
+    if columns.lemma[head] in ALLEGING_VERBS:
+        return columns.dep[trigger] == "ccomp"
+    return (codings[head].code or "")[:2] in DEMAND_ROOTS
 
 
-def is_alleged(trigger: Token) -> bool:
+def is_alleged(columns: Columns, trigger: int) -> bool:
     """Tell whether the verb sits in a clause someone alleges ('alleged that ... and that ...')."""
     token = trigger
-    while token.dep_ in {"conj", "xcomp", "ccomp", "advcl"} and token.head is not token:
-        if token.dep_ == "ccomp" and token.head.lemma_.lower() in ALLEGING_VERBS:
+    while columns.dep[token] in {"conj", "xcomp", "ccomp", "advcl"} and (
+        columns.head[token] != token
+    ):
+        if columns.dep[token] == "ccomp" and columns.lemma[columns.head[token]] in ALLEGING_VERBS:
             return True
-        token = token.head
+        token = columns.head[token]
     return False
 
 
-def is_complement(trigger: Token) -> bool:
+def is_complement(columns: Columns, trigger: int) -> bool:
     """Tell whether a verb is the clause another verb governs ('that X ...', 'X to ...')."""
-    if trigger.dep_ == "ccomp":
+    if columns.dep[trigger] == "ccomp":
         return True
-    return trigger.dep_ in {"xcomp", "advcl"} and any(
-        child.dep_ == "aux" and child.lower_ == "to" for child in trigger.children
+    return columns.dep[trigger] in {"xcomp", "advcl"} and any(
+        columns.dep[child] == "aux" and columns.lower[child] == "to"
+        for child in columns.children[trigger]
     )
