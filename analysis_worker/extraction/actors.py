@@ -182,12 +182,13 @@ def _name_at(
         return Match(first, first, lexicon.aliases[text]["code"], _is_possessor(columns, first))
     if not (text[:1].isupper() or columns.pos[first] == "PROPN"):
         return None
-    for size in range(min(lexicon.longest_actor, len(tokens) - position), 0, -1):
-        window = tokens[position : position + size]
-        periods = lookup_name([columns.lower[token] for token in window], lexicon)
+    window = tokens[position : position + lexicon.longest_actor]
+    words = [columns.lower[token] for token in window]
+    for size in range(len(window), 0, -1):
+        periods = lookup_name(words[:size], lexicon)
         if periods:
-            code = code_on(periods, day)
-            return Match(first, window[-1], code, _is_possessor(columns, window[-1]))
+            last = window[size - 1]
+            return Match(first, last, code_on(periods, day), _is_possessor(columns, last))
     return None
 
 

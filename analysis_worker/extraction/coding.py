@@ -151,10 +151,12 @@ def code_verb(columns: Columns, verb: int) -> Coding | None:
     if found is None:
         return None
     _, entry = found
-    before, after = context_words(columns, verb)
-    pattern = best_pattern(entry.block.candidates(before.keys() | after.keys()), before, after)
-    if pattern is not None:
-        return Coding(pattern.code, pattern.reverse, matched=True)
+    if entry.block.patterns:  # a verb without patterns needs no context words
+        before, after = context_words(columns, verb)
+        candidates = entry.block.candidates(before.keys() | after.keys())
+        pattern = best_pattern(candidates, before, after)
+        if pattern is not None:
+            return Coding(pattern.code, pattern.reverse, matched=True)
     return object_coding(columns, verb) or Coding(entry.code, entry.reverse, matched=False)
 
 
@@ -175,8 +177,10 @@ def code_noun(columns: Columns, noun: int) -> Coding | None:
     entry = load_lexicon().nouns.get(columns.lemma[noun])
     if entry is None:
         return None
-    before, after = context_words(columns, noun)
-    for word, code in entry.get("with", {}).items():
-        if word in before or word in after:
-            return Coding(code, None, matched=True)
+    qualifiers = entry.get("with", {})
+    if qualifiers:  # most nominal triggers have no qualifying words to look for
+        before, after = context_words(columns, noun)
+        for word, code in qualifiers.items():
+            if word in before or word in after:
+                return Coding(code, None, matched=True)
     return Coding(entry["code"], entry.get("reverse"), matched=False)

@@ -46,7 +46,8 @@ class PatternBlock:
 
     def candidates(self, words: set[str]) -> list[Pattern]:
         """Return the patterns that may match these words, most specific first."""
-        positions = {index for word in words for index in self.by_anchor.get(word, ())}
+        anchors = self.by_anchor
+        positions = {index for word in words & anchors.keys() for index in anchors[word]}
         return [self.patterns[index] for index in sorted(positions)]
 
 
