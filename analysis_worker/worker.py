@@ -111,16 +111,25 @@ class AnalysisWorker(SimpleWorker):
             super().heartbeat(timeout, batch)
             batch.execute()
 
+    _state_written: str | None = None
+
     def set_state(self, state: str, pipeline: Pipeline | None = None) -> None:
         """Write the worker's state only when it changes (RQ writes `idle` twice per job)."""
-        if pipeline is None and state == self._state:
+        if pipeline is None and state == self._state_written:
+            self._state = state
             return
         super().set_state(state, pipeline)
+        self._state_written = state
 
     def cleanup_execution(self, job: Job, pipeline: Pipeline) -> None:
-        """End a job's execution and go idle in the transaction that records its outcome."""
+        """End a job's execution; Redis sees the worker idle in the same transaction.
+
+        The worker itself stays busy until RQ is done with the job: a SIGTERM until then
+        waits for the job (RQ's warm shutdown) instead of interrupting its bookkeeping.
+        """
         super().cleanup_execution(job, pipeline)
-        self.set_state(WorkerStatus.IDLE, pipeline)
+        pipeline.hset(self.key, "state", WorkerStatus.IDLE)
+        self._state_written = WorkerStatus.IDLE
 
     def handle_execution_ended(self, job: Job, queue: Queue, heartbeat_ttl: int) -> None:
         """Note the end of a job; its heartbeat only matters while a callback still runs."""

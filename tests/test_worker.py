@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -140,3 +142,38 @@ def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
     assert queue.count == 0
     assert queue.started_job_registry.count == 0
     assert all(store.get(article_id).status == "done" for article_id in ids)  # type: ignore[union-attr]
+
+
+class SignalledWorker(AnalysisWorker):
+    """A worker that receives SIGTERM while RQ records its first job's success."""
+
+    def handle_job_success(self, job: Any, queue: Any, started_job_registry: Any) -> None:
+        super().handle_job_success(job, queue, started_job_registry)
+        if not self._shutdown_requested_date:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
+    store: ArticleStore,
+    redis_client: redis.Redis,
+    analyzer: Analyzer,
+    settings: Settings,
+    seeds: list[dict[str, Any]],
+) -> None:
+    first, second = (store.accept(ArticleIn.model_validate(seed)).id for seed in seeds[:2])
+    keys = Keys()
+    runtime.install(
+        runtime.Runtime(analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys))
+    )
+    queue = AnalysisQueue(redis_client, settings).queue
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        worker = SignalledWorker([queue], connection=redis_client)
+        worker.work(burst=True, logging_level="WARNING")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert worker.shutdown_requested
+    assert store.get(first).status == "done"  # type: ignore[union-attr]
+    assert queue.failed_job_registry.count == 0
+    assert store.get(second).status == "queued"  # type: ignore[union-attr]
+    assert queue.count == 1
