@@ -75,18 +75,31 @@ def analyzer() -> Analyzer:
 
 
 @pytest.fixture
-def run_worker(
-    settings: Settings, redis_client: redis.Redis, analyzer: Analyzer
-) -> Callable[[], bool]:
-    """Run a burst worker in this process until the queue is empty."""
+def install_runtime(settings: Settings, redis_client: redis.Redis) -> Callable[[Analyzer], None]:
+    """Install a worker runtime around an analyzer, with stores on the test Redis."""
 
-    def work() -> bool:
+    def install(analyzer: Analyzer) -> None:
         keys = Keys(settings.key_prefix)
         runtime.install(
             runtime.Runtime(
                 analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys)
             )
         )
+
+    return install
+
+
+@pytest.fixture
+def run_worker(
+    settings: Settings,
+    redis_client: redis.Redis,
+    analyzer: Analyzer,
+    install_runtime: Callable[[Analyzer], None],
+) -> Callable[[], bool]:
+    """Run a burst worker in this process until the queue is empty."""
+
+    def work() -> bool:
+        install_runtime(analyzer)
         worker = AnalysisWorker(
             [AnalysisQueue(redis_client, settings).queue], connection=redis_client
         )

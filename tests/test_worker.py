@@ -63,17 +63,10 @@ class BrokenAnalyzer(Analyzer):
 
 
 def test_failed_analysis_is_recorded_with_its_reason(
-    store: ArticleStore, redis_client: redis.Redis, analyzer: Analyzer
+    store: ArticleStore, analyzer: Analyzer, install_runtime: Callable[[Analyzer], None]
 ) -> None:
     accepted = store.accept(ArticleIn(text="Anything."))
-    keys = Keys()
-    runtime.install(
-        runtime.Runtime(
-            BrokenAnalyzer(analyzer.nlp),
-            ArticleStore(redis_client, keys),
-            EntityIndex(redis_client, keys),
-        )
-    )
+    install_runtime(BrokenAnalyzer(analyzer.nlp))
     with pytest.raises(ValueError):
         jobs.analyze_article(accepted.id)
     article = store.get(accepted.id)
@@ -82,20 +75,14 @@ def test_failed_analysis_is_recorded_with_its_reason(
 
 
 def test_job_for_unknown_article_does_nothing(
-    store: ArticleStore,
-    run_worker: Callable[[], bool],
-    redis_client: redis.Redis,
-    analyzer: Analyzer,
+    redis_client: redis.Redis, analyzer: Analyzer, install_runtime: Callable[[Analyzer], None]
 ) -> None:
-    keys = Keys()
-    runtime.install(
-        runtime.Runtime(analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys))
-    )
+    install_runtime(analyzer)
     assert jobs.analyze_article("never-posted") == {
         "article_id": "never-posted",
         "skipped": "unknown article",
     }
-    assert not redis_client.exists(keys.analysis("never-posted"))
+    assert not redis_client.exists(Keys().analysis("never-posted"))
 
 
 def test_job_outside_the_worker_refuses_to_load_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,13 +111,11 @@ def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
     analyzer: Analyzer,
     settings: Settings,
     seeds: list[dict[str, Any]],
+    install_runtime: Callable[[Analyzer], None],
 ) -> None:
     ids = [store.accept(ArticleIn.model_validate(seed)).id for seed in seeds]
     watched = WatchedAnalyzer(analyzer, redis_client)
-    keys = Keys()
-    runtime.install(
-        runtime.Runtime(watched, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys))
-    )
+    install_runtime(watched)
     queue = AnalysisQueue(redis_client, settings).queue
     started = datetime.now(UTC)
     AnalysisWorker([queue], connection=redis_client).work(burst=True, logging_level="WARNING")
@@ -159,12 +144,10 @@ def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
     analyzer: Analyzer,
     settings: Settings,
     seeds: list[dict[str, Any]],
+    install_runtime: Callable[[Analyzer], None],
 ) -> None:
     first, second = (store.accept(ArticleIn.model_validate(seed)).id for seed in seeds[:2])
-    keys = Keys()
-    runtime.install(
-        runtime.Runtime(analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys))
-    )
+    install_runtime(analyzer)
     queue = AnalysisQueue(redis_client, settings).queue
     previous = signal.getsignal(signal.SIGTERM)
     try:
