@@ -25,6 +25,12 @@ def job_id_of(redis_client: redis.Redis, article_id: str) -> str:
     return redis_client.hget(Keys().article(article_id), "job_id").decode()
 
 
+def started_by(redis_client: redis.Redis, article_id: str, worker_name: str) -> None:
+    """Make the article's job look started by the named worker."""
+    job_key = Job.key_for(job_id_of(redis_client, article_id))
+    redis_client.hset(job_key, mapping={"status": "started", "worker_name": worker_name})
+
+
 def test_article_whose_job_vanished_is_redriven(
     store: ArticleStore, redis_client: redis.Redis, settings: Settings
 ) -> None:
@@ -53,8 +59,7 @@ def test_job_started_by_a_dead_worker_is_redriven(
     store: ArticleStore, redis_client: redis.Redis, settings: Settings
 ) -> None:
     article_id = store.accept(ArticleIn(text="Kyiv asked for air defence.")).id
-    job_id = job_id_of(redis_client, article_id)
-    redis_client.hset(Job.key_for(job_id), mapping={"status": "started", "worker_name": "gone"})
+    started_by(redis_client, article_id, "gone")
     redis_client.hset(Keys().article(article_id), "status", "processing")
     overdue(redis_client, article_id)
     report = Reconciler(redis_client, store, settings.max_attempts).run_once()
@@ -65,8 +70,7 @@ def test_job_of_a_live_worker_is_left_alone(
     store: ArticleStore, redis_client: redis.Redis, settings: Settings
 ) -> None:
     article_id = store.accept(ArticleIn(text="Warsaw scrambled jets.")).id
-    job_id = job_id_of(redis_client, article_id)
-    redis_client.hset(Job.key_for(job_id), mapping={"status": "started", "worker_name": "busy"})
+    started_by(redis_client, article_id, "busy")
     redis_client.set(Keys().worker_alive("busy"), 1, ex=30)
     overdue(redis_client, article_id)
     assert Reconciler(redis_client, store, settings.max_attempts).run_once().redriven == []
