@@ -5,7 +5,9 @@ Usage: python -m bench.job_overhead [--articles 60]
 Enqueues the bench corpus, then runs `run_worker(burst=True)` (the worker's own code) in a
 spawned process whose analyzer, store and RQ worker methods are wrapped with timers, once per
 Redis fsync policy. Prints milliseconds per job for each phase; "between analyses" is the wall
-time from the end of one analysis to the start of the next (storing, RQ bookkeeping, dequeue).
+time from the end of one analysis to the start of the next (storing, RQ bookkeeping, dequeue);
+and the Redis round trips the job loop makes per job (each send of a command or a pipeline
+from the worker's main thread; the housekeeping thread is not counted).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import multiprocessing
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -56,17 +59,29 @@ def timed(totals: dict[str, float], name: str, function: Callable[..., Any]) -> 
     return wrapper
 
 
+def counted(counts: dict[str, int], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a function so its calls from the main thread add up under name."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            counts[name] = counts.get(name, 0) + 1
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
 def instrumented_worker(redis_url: str, out: str) -> None:
     """Run the worker in burst mode with timers on each phase; write the totals as JSON."""
-    from rq.worker.base import BaseWorker
+    from redis.connection import AbstractConnection
 
     import analysis_worker.runtime as runtime_module
     from analysis_worker.extraction import Analyzer
     from analysis_worker.extraction import analyzer as analyzer_module
-    from analysis_worker.worker import run_worker
+    from analysis_worker.worker import AnalysisWorker, run_worker
     from newsflow.entity_index import EntityIndex
 
     totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
     jobs: list[tuple[float, float]] = []
     analyze_doc = analyzer_module.Analyzer.analyze_doc
 
@@ -91,11 +106,14 @@ def instrumented_worker(redis_url: str, out: str) -> None:
     EntityIndex.save_analysis = timed(totals, "store analysis", EntityIndex.save_analysis)  # type: ignore[method-assign]
     ArticleStore.mark_processing = timed(totals, "mark processing", ArticleStore.mark_processing)  # type: ignore[method-assign]
     for name in RQ_PHASES:
-        setattr(BaseWorker, name, timed(totals, f"rq {name}", getattr(BaseWorker, name)))
+        setattr(AnalysisWorker, name, timed(totals, f"rq {name}", getattr(AnalysisWorker, name)))
+    AbstractConnection.send_packed_command = counted(  # type: ignore[method-assign]
+        counts, "redis round trips", AbstractConnection.send_packed_command
+    )
     run_worker(Settings(redis_url=redis_url, log_level="WARNING"), burst=True)
     gaps = [nxt[0] - prev[1] for prev, nxt in zip(jobs, jobs[1:], strict=False)]
     totals["between analyses"] = sum(gaps) * len(jobs) / max(len(gaps), 1)
-    Path(out).write_text(json.dumps({"jobs": len(jobs), "totals": totals}))
+    Path(out).write_text(json.dumps({"jobs": len(jobs), "totals": totals, "counts": counts}))
 
 
 def measure(policy: str, articles: int) -> dict[str, Any]:
@@ -129,6 +147,8 @@ def main() -> None:
         print(f"\n== appendfsync {policy}: {result['jobs']} jobs, ms per job")
         for name, seconds in sorted(result["totals"].items(), key=lambda kv: -kv[1]):
             print(f"{name:<36} {seconds * 1000 / result['jobs']:6.2f}")
+        for name, count in result["counts"].items():
+            print(f"{name + ' per job':<36} {count / result['jobs']:6.1f}")
 
 
 if __name__ == "__main__":
