@@ -61,7 +61,9 @@ WARM_UP_TEXT = (
     "NATO defence ministers met in Brussels on Wednesday. Germany sent four jets to Poland, "
     "and Russian MiG-31 jets violated Estonian airspace, the alliance said. Rutte said so."
 )
-"""Analysed once at load, so lexicons and gazetteers are in memory before the first job."""
+"""Analysed once at load, so lexicons and gazetteers are in memory before the first job (the bare
+surname builds the surname table; tests/extraction/test_warm_up.py checks that no table is left
+for a job to build)."""
 
 
 def load_analyzer(model_name: str) -> Analyzer:
