@@ -25,6 +25,7 @@ def analyze_article(article_id: str) -> dict[str, Any]:
         log.warning("article %s is not in the store; nothing to do", article_id)
         return {"article_id": article_id, "skipped": "unknown article"}
     try:
+        current.parse_ahead.before(article)
         analysis = current.analyzer.analyze(article.text, article.published_at)
     except Exception as exc:  # the job timeout (JobTimeoutException) arrives here too
         record_failure(article_id, exc)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from redis import Redis
 
 from analysis_worker.extraction import Analyzer, load_analyzer
+from analysis_worker.parse_ahead import ParseAhead
 from newsflow.entity_index import EntityIndex
 from newsflow.keys import Keys
 from newsflow.settings import Settings
@@ -18,11 +19,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Runtime:
-    """A worker process's analyzer and stores."""
+    """A worker process's analyzer, stores, and the parses it makes ahead of its jobs."""
 
     analyzer: Analyzer
     store: ArticleStore
     index: EntityIndex
+    parse_ahead: ParseAhead
 
 
 _current: Runtime | None = None
@@ -31,12 +33,13 @@ _current: Runtime | None = None
 def build_runtime(settings: Settings, connection: Redis) -> Runtime:
     """Load the spaCy pipeline and bind the stores to a connection."""
     log.info("loading spaCy pipeline %s", settings.spacy_model)
-    keys = Keys(settings.key_prefix)
-    return Runtime(
-        analyzer=load_analyzer(settings.spacy_model),
-        store=ArticleStore(connection, keys),
-        index=EntityIndex(connection, keys),
-    )
+    return assemble(load_analyzer(settings.spacy_model), connection, Keys(settings.key_prefix))
+
+
+def assemble(analyzer: Analyzer, connection: Redis, keys: Keys) -> Runtime:
+    """Bind a loaded analyzer and the stores to a connection."""
+    store = ArticleStore(connection, keys)
+    return Runtime(analyzer, store, EntityIndex(connection, keys), ParseAhead(analyzer, store))
 
 
 def install(runtime: Runtime) -> None:

@@ -7,8 +7,10 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from multiprocessing.process import BaseProcess
 from types import FrameType
+from typing import Any
 
 import redis
 from redis import Redis
@@ -16,14 +18,17 @@ from redis.client import Pipeline
 from rq import Queue, SimpleWorker
 from rq.executions import Execution
 from rq.job import Job
-from rq.utils import now
+from rq.suspension import is_suspended
+from rq.utils import as_text, now
 from rq.worker import WorkerStatus
+from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 
 from analysis_worker import runtime
+from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from analysis_worker.housekeeping import Housekeeper
 from newsflow.connection import connect_worker
 from newsflow.logs import configure_logging
-from newsflow.queue import AnalysisQueue
+from newsflow.queue import ANALYZE_JOB, CLAIMED_BY, AnalysisQueue
 from newsflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +45,32 @@ HEARTBEAT_MIN_INTERVAL_SECONDS = 1.0
 SUSPENSION_CHECK_INTERVAL_SECONDS = 1.0
 """Shortest time between two looks for `rq suspend` (RQ looks before every job)."""
 
+CLAIM_AT_MOST = PIPE_BATCH_SIZE - 1
+"""Jobs a worker claims besides the one RQ hands it, so their articles are parsed together."""
+
+# Moves waiting jobs to the intermediate queue, as RQ's own dequeue does with each job, but no
+# more than this worker's share of the backlog (other workers on the queue are not starved), and
+# marks each with its claimer, so the reconciler re-drives it if this worker dies.
+CLAIM_LUA = """
+local workers = math.max(redis.call('SCARD', KEYS[3]), 1)
+local count = math.min(tonumber(ARGV[1]), math.floor(redis.call('LLEN', KEYS[1]) / workers))
+local ids = {}
+for i = 1, count do
+  ids[i] = redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT')
+  redis.call('HSET', ARGV[3] .. ids[i], ARGV[4], ARGV[2])
+end
+return ids
+"""
+
+# Puts a claimed job back at the head of its queue, unless RQ's cleanup or the reconciler took
+# it meanwhile.
+UNCLAIM_LUA = """
+if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[3], ARGV[2])
+end
+"""
+
 SUPERVISOR_POLL_SECONDS = 0.5
 """How often the supervisor of several worker processes checks on them."""
 
@@ -54,11 +85,79 @@ class AnalysisWorker(SimpleWorker):
     _suspension_checked_at: float | None = None
     _preparation: Pipeline | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._claimed: deque[tuple[Job, Queue]] = deque()
+        self._claim = self.connection.register_script(CLAIM_LUA)
+        self._unclaim = self.connection.register_script(UNCLAIM_LUA)
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        """Work as RQ does; when stopping, put the jobs claimed and not started back."""
+        try:
+            return super().work(*args, **kwargs)
+        finally:
+            self.return_claimed()
+
+    def dequeue_job_and_maintain_ttl(
+        self, timeout: int | None, max_idle_time: int | None = None
+    ) -> tuple[Job, Queue] | None:
+        """Take the next claimed job; with none left, dequeue as RQ does and claim a batch."""
+        if self._claimed:
+            self.heartbeat()
+            return self._claimed.popleft()
+        result = super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
+        if result is not None:
+            self._claim_batch(result[1])
+        return result
+
+    def _claim_batch(self, queue: Queue) -> None:
+        """Claim this worker's share of the waiting jobs and have their articles parsed ahead."""
+        ids = [
+            as_text(job_id)
+            for job_id in self._claim(
+                keys=[queue.key, queue.intermediate_queue_key, WORKERS_BY_QUEUE_KEY % queue.name],
+                args=[CLAIM_AT_MOST, self.name, Job.redis_job_namespace_prefix, CLAIMED_BY],
+            )
+        ]
+        if not ids:
+            return
+        found = Job.fetch_many(ids, connection=self.connection, serializer=self.serializer)
+        for job_id, job in zip(ids, found, strict=True):
+            if job is None:  # deleted since it was queued: RQ's dequeue skips those too
+                self.connection.lrem(queue.intermediate_queue_key, 1, job_id)
+            else:
+                job.redis_server_version = self.get_redis_server_version()
+                self._claimed.append((job, queue))
+        runtime.current().parse_ahead.expect(
+            job.args[0] for job, _ in self._claimed if job.func_name == ANALYZE_JOB
+        )
+
+    def return_claimed(self) -> None:
+        """Put the claimed jobs not started back at the head of their queue, in order.
+
+        If Redis is gone, they stay in RQ's intermediate queue, which RQ's cleanup empties.
+        """
+        claimed, self._claimed = self._claimed, deque()
+        if not claimed:
+            return
+        runtime.current().parse_ahead.forget()
+        try:
+            for job, queue in reversed(claimed):
+                self._unclaim(
+                    keys=[queue.key, queue.intermediate_queue_key, job.key],
+                    args=[job.id, CLAIMED_BY],
+                )
+        except redis.RedisError as exc:
+            log.warning("could not return %d claimed jobs to the queue: %s", len(claimed), exc)
+
     def check_for_suspension(self, burst: bool) -> None:
-        """Look for `rq suspend` at most once a second, not before every job."""
+        """Look for `rq suspend` at most once a second, not before every job; a suspended
+        worker gives back the jobs it claimed, for other workers or for later."""
         checked = self._suspension_checked_at
         if checked is not None and time.monotonic() - checked < SUSPENSION_CHECK_INTERVAL_SECONDS:
             return
+        if self._claimed and is_suspended(self.connection, self):
+            self.return_claimed()
         super().check_for_suspension(burst)
         self._suspension_checked_at = time.monotonic()
 
@@ -73,7 +172,8 @@ class AnalysisWorker(SimpleWorker):
 
     def prepare_job_execution(self, job: Job, remove_from_intermediate_queue: bool = False) -> None:
         """RQ's preparation of a job (current job, heartbeats, started status), in the MULTI
-        that also records the execution: one round trip, one fsync, instead of two."""
+        that also records the execution: one round trip, one fsync, instead of two. A claimed
+        job is this worker's from here on as RQ sees it: the claim mark goes."""
         pipeline = (
             self._preparation if self._preparation is not None else self.connection.pipeline()
         )
@@ -85,6 +185,7 @@ class AnalysisWorker(SimpleWorker):
             self.heartbeat(heartbeat_ttl, pipeline=pipeline)
             job.heartbeat(now(), heartbeat_ttl, pipeline=pipeline)
             job.prepare_for_execution(self.name, pipeline=pipeline)
+            pipeline.hdel(job.key, CLAIMED_BY)
             if remove_from_intermediate_queue:
                 queue = Queue(job.origin, connection=self.connection)
                 pipeline.lrem(queue.intermediate_queue_key, 1, job.id)

@@ -6,6 +6,7 @@ Enqueues the bench corpus, then runs `run_worker(burst=True)` (the worker's own 
 spawned process whose analyzer, store and RQ worker methods are wrapped with timers, once per
 Redis fsync policy. Prints milliseconds per job for each phase; "between analyses" is the wall
 time from the end of one analysis to the start of the next (storing, RQ bookkeeping, dequeue);
+"garbage collection" is time in Python's collector, already counted in the phase it interrupted;
 and the Redis round trips the job loop makes per job (each send of a command or a pipeline
 from the worker's main thread; the housekeeping thread is not counted).
 """
@@ -13,6 +14,7 @@ from the worker's main thread; the housekeeping thread is not counted).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import shutil
@@ -84,13 +86,22 @@ def instrumented_worker(redis_url: str, out: str) -> None:
     counts: dict[str, int] = {}
     jobs: list[tuple[float, float]] = []
     analyze_doc = analyzer_module.Analyzer.analyze_doc
+    parse_ahead = analyzer_module.Analyzer.parse_ahead
+    batch_started: list[float] = []
+
+    def parse_batch(self: Any, texts: list[str]) -> None:
+        # The first job of a batch parses the batch: spaCy time, and where that job's work starts.
+        batch_started.append(time.perf_counter())
+        parse_ahead(self, texts)
+        totals["spacy"] = totals.get("spacy", 0.0) + time.perf_counter() - batch_started[-1]
+        counts["batches parsed ahead"] = counts.get("batches parsed ahead", 0) + 1
 
     def analyze(self: Any, text: str, published_at: Any = None) -> Any:
         started = time.perf_counter()
         doc = self.parse(text)
         parsed = time.perf_counter()
         result = analyze_doc(self, doc, published_at)
-        jobs.append((started, time.perf_counter()))
+        jobs.append((batch_started.pop() if batch_started else started, time.perf_counter()))
         totals["spacy"] = totals.get("spacy", 0.0) + parsed - started
         totals["extractors"] = totals.get("extractors", 0.0) + jobs[-1][1] - parsed
         return result
@@ -100,6 +111,7 @@ def instrumented_worker(redis_url: str, out: str) -> None:
     def load_then_time(model_name: str) -> Analyzer:
         analyzer = load(model_name)  # the warm-up runs untimed
         analyzer_module.Analyzer.analyze = analyze  # type: ignore[method-assign]
+        analyzer_module.Analyzer.parse_ahead = parse_batch  # type: ignore[method-assign]
         return analyzer
 
     runtime_module.load_analyzer = load_then_time
@@ -110,6 +122,19 @@ def instrumented_worker(redis_url: str, out: str) -> None:
     AbstractConnection.send_packed_command = counted(  # type: ignore[method-assign]
         counts, "redis round trips", AbstractConnection.send_packed_command
     )
+    collecting: list[float] = []
+
+    def time_collections(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting.append(time.perf_counter())
+        elif collecting:
+            started = collecting.pop()
+            if jobs:  # from the first job on: the load is not timed
+                totals["garbage collection"] = (
+                    totals.get("garbage collection", 0.0) + time.perf_counter() - started
+                )
+
+    gc.callbacks.append(time_collections)
     run_worker(Settings(redis_url=redis_url, log_level="WARNING"), burst=True)
     gaps = [nxt[0] - prev[1] for prev, nxt in zip(jobs, jobs[1:], strict=False)]
     totals["between analyses"] = sum(gaps) * len(jobs) / max(len(gaps), 1)

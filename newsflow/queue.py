@@ -17,6 +17,10 @@ JOB_RESULT_TTL = 60
 our own keys. Not 0: RQ deletes a job kept for 0 s with seven extra reads, each a round trip,
 where a TTL costs three EXPIREs inside the transaction it runs anyway."""
 
+CLAIMED_BY = "claimed_by"
+"""Field of a queued RQ job's hash naming the worker that claimed it to parse it in a batch;
+the reconciler re-drives the job if that worker dies before starting it."""
+
 JOB_FAILURE_TTL = 7 * 24 * 3600
 """Seconds RQ keeps a failed job record, for inspection with `rq info`."""
 
@@ -30,6 +34,11 @@ class AnalysisQueue:
         )
         self.retry = Retry(max=settings.job_retries, interval=settings.job_retry_intervals)
         self.timeout = settings.job_timeout_seconds
+
+    def forget_claim(self, job_id: str, pipeline: Pipeline) -> None:
+        """Take a lost job out of RQ's intermediate queue, where a dead worker's claim left it
+        (inside the caller's MULTI)."""
+        pipeline.lrem(self.queue.intermediate_queue_key, 1, job_id)
 
     def enqueue(self, article_id: str, pipeline: Pipeline | None = None) -> Job:
         """Enqueue the analysis of one article; with a pipeline, inside its MULTI."""

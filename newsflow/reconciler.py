@@ -16,6 +16,7 @@ from rq.job import Job
 
 from newsflow.keys import Keys
 from newsflow.models import ArticleStatus
+from newsflow.queue import CLAIMED_BY
 from newsflow.store import ArticleStore, as_text, utcnow
 
 log = logging.getLogger(__name__)
@@ -91,21 +92,29 @@ class Reconciler:
         """Tell, for each job, whether it will never run by itself (two round trips)."""
         with self.redis.pipeline(transaction=False) as pipe:
             for job_id in job_ids:
-                pipe.hmget(Job.key_for(job_id or "-"), ["status", "worker_name"])
+                pipe.hmget(Job.key_for(job_id or "-"), ["status", "worker_name", CLAIMED_BY])
             jobs = [tuple(as_text(v) for v in row) for row in pipe.execute()]
+        holders = [_holder(state, worker, claimer) for state, worker, claimer in jobs]
         with self.redis.pipeline(transaction=False) as pipe:
-            for _, worker in jobs:
-                pipe.exists(self.keys.worker_alive(worker or "-"))
+            for holder in holders:
+                pipe.exists(self.keys.worker_alive(holder or "-"))
             alive = pipe.execute()
         return [
-            job_id is None or _is_lost(state, worker, bool(live))
-            for job_id, (state, worker), live in zip(job_ids, jobs, alive, strict=True)
+            job_id is None or _is_lost(state, holder, bool(live))
+            for job_id, (state, _, _), holder, live in zip(
+                job_ids, jobs, holders, alive, strict=True
+            )
         ]
 
 
-def _is_lost(state: str | None, worker: str | None, worker_alive: bool) -> bool:
+def _holder(state: str | None, worker: str | None, claimer: str | None) -> str | None:
+    """The worker the job depends on: the one running it, or the one that claimed it queued."""
+    return worker if state == "started" else claimer if state == "queued" else None
+
+
+def _is_lost(state: str | None, holder: str | None, holder_alive: bool) -> bool:
     if state in WAITING_STATES:
-        return False
+        return holder is not None and not holder_alive  # claimed by a worker that died
     if state == "started":
-        return not (worker and worker_alive)
+        return not (holder and holder_alive)
     return True  # gone, failed, stopped, canceled, or finished without saving

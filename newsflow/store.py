@@ -148,6 +148,8 @@ class ArticleStore:
                     fields["attempts"] = "0"
                 pipe.hset(key, mapping=fields)
                 pipe.srem(self.keys.failed, article_id)
+                if stale_job_id is not None and self.queue is not None:
+                    self.queue.forget_claim(stale_job_id, pipe)
                 self._enqueue(pipe, article_id, now)
                 pipe.execute()
             except WatchError:
@@ -202,6 +204,13 @@ class ArticleStore:
         """Return one article, or None."""
         fields = self.redis.hgetall(self.keys.article(article_id))
         return Article.model_validate(_decode(fields)) if fields else None
+
+    def texts(self, article_ids: Iterable[str]) -> list[str | None]:
+        """Return the text of each article, in the same order (None for an unknown id)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for article_id in article_ids:
+                pipe.hget(self.keys.article(article_id), "text")
+            return [as_text(text) for text in pipe.execute()]
 
     def summaries(self, article_ids: Iterable[str]) -> list[ArticleSummary]:
         """Return the summaries of these articles, in the same order, skipping unknown ids."""

@@ -16,7 +16,6 @@ from analysis_worker.worker import AnalysisWorker
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
 from newsflow.connection import connect
-from newsflow.entity_index import EntityIndex
 from newsflow.keys import Keys
 from newsflow.queue import AnalysisQueue
 from newsflow.settings import Settings
@@ -79,12 +78,7 @@ def install_runtime(settings: Settings, redis_client: redis.Redis) -> Callable[[
     """Install a worker runtime around an analyzer, with stores on the test Redis."""
 
     def install(analyzer: Analyzer) -> None:
-        keys = Keys(settings.key_prefix)
-        runtime.install(
-            runtime.Runtime(
-                analyzer, ArticleStore(redis_client, keys), EntityIndex(redis_client, keys)
-            )
-        )
+        runtime.install(runtime.assemble(analyzer, redis_client, Keys(settings.key_prefix)))
 
     return install
 

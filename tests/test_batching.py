@@ -1,0 +1,170 @@
+"""A worker facing a backlog claims its share of it and parses those articles in one batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import redis
+
+from analysis_worker import runtime
+from analysis_worker.extraction import Analyzer
+from analysis_worker.worker import AnalysisWorker
+from newsflow.keys import Keys
+from newsflow.models import ArticleIn
+from newsflow.queue import AnalysisQueue
+from newsflow.reconciler import Reconciler
+from newsflow.settings import Settings
+from newsflow.store import ArticleStore
+
+
+class BatchRecorder(Analyzer):
+    """The real analyzer, noting how many texts each batch parsed ahead held."""
+
+    def __init__(self, analyzer: Analyzer, fail: bool = False) -> None:
+        super().__init__(analyzer.nlp)
+        self.batches: list[int] = []
+        self.fail = fail
+
+    def parse_ahead(self, texts: list[str]) -> None:
+        self.batches.append(len(texts))
+        if self.fail:
+            raise ValueError("the batch choked")
+        super().parse_ahead(texts)
+
+
+def articles(count: int) -> list[ArticleIn]:
+    sentences = [
+        "Russian MiG-31 jets violated Estonian airspace on Friday, the Estonian army said.",
+        "NATO defence ministers met in Brussels on Wednesday.",
+        "Germany sent four Eurofighter jets to Poland.",
+        "The United States imposed tariffs on its European allies.",
+    ]
+    return [
+        ArticleIn(
+            id=f"a{number}",
+            text=" ".join(sentences[number % 4 :] + sentences[: number % 4]) + f" Item {number}.",
+            published_at="2025-10-14T06:00:00Z",  # type: ignore[arg-type]
+        )
+        for number in range(count)
+    ]
+
+
+def analyses_match_one_by_one(store: ArticleStore, analyzer: Analyzer, ids: list[str]) -> None:
+    for article_id in ids:
+        article = store.get(article_id)
+        stored = store.get_analysis(article_id)
+        assert article is not None and article.status == "done" and stored is not None
+        alone = analyzer.analyze(article.text, article.published_at)
+        assert (stored.entities, stored.events) == (alone.entities, alone.events), article_id
+
+
+def test_a_backlog_is_parsed_in_one_batch_with_the_results_of_one_by_one(
+    store: ArticleStore,
+    analyzer: Analyzer,
+    redis_client: redis.Redis,
+    settings: Settings,
+    install_runtime: Callable[[Analyzer], None],
+) -> None:
+    ids = [store.accept(article).id for article in articles(6)]
+    recorder = BatchRecorder(analyzer)
+    install_runtime(recorder)
+    queue = AnalysisQueue(redis_client, settings).queue
+    AnalysisWorker([queue], connection=redis_client).work(burst=True, logging_level="WARNING")
+    assert recorder.batches == [6]  # the first job, with the five it claimed
+    analyses_match_one_by_one(store, analyzer, ids)
+    assert queue.count == 0 and redis_client.llen(queue.intermediate_queue_key) == 0
+
+
+def test_a_batch_that_fails_to_parse_leaves_each_job_to_parse_its_own(
+    store: ArticleStore,
+    analyzer: Analyzer,
+    redis_client: redis.Redis,
+    settings: Settings,
+    install_runtime: Callable[[Analyzer], None],
+) -> None:
+    ids = [store.accept(article).id for article in articles(4)]
+    recorder = BatchRecorder(analyzer, fail=True)
+    install_runtime(recorder)
+    queue = AnalysisQueue(redis_client, settings).queue
+    AnalysisWorker([queue], connection=redis_client).work(burst=True, logging_level="WARNING")
+    assert recorder.batches == [4]
+    analyses_match_one_by_one(store, analyzer, ids)
+    assert queue.failed_job_registry.count == 0
+
+
+def test_a_retried_article_is_parsed_alone(
+    store: ArticleStore, analyzer: Analyzer, install_runtime: Callable[[Analyzer], None]
+) -> None:
+    ids = [store.accept(article).id for article in articles(3)]
+    recorder = BatchRecorder(analyzer)
+    install_runtime(recorder)
+    for attempt in (1, 2):
+        article = store.mark_processing(ids[0])
+        assert article is not None and article.attempts == attempt
+        runtime.current().parse_ahead.expect(ids[1:])
+        runtime.current().parse_ahead.before(article)
+    assert recorder.batches == [3]  # the first attempt only
+
+
+def born_worker(queue: Any, connection: redis.Redis) -> AnalysisWorker:
+    worker = AnalysisWorker([queue], connection=connection)
+    worker.register_birth()
+    return worker
+
+
+def test_a_worker_claims_only_its_share_and_gives_the_claims_back_in_order(
+    store: ArticleStore,
+    analyzer: Analyzer,
+    redis_client: redis.Redis,
+    settings: Settings,
+    install_runtime: Callable[[Analyzer], None],
+) -> None:
+    for article in articles(10):
+        store.accept(article)
+    install_runtime(analyzer)
+    queue = AnalysisQueue(redis_client, settings).queue
+    waiting = queue.get_job_ids()
+    worker, *_others = [born_worker(queue, redis_client) for _ in range(3)]
+    dequeued = worker.dequeue_job_and_maintain_ttl(timeout=None)
+    assert dequeued is not None and dequeued[0].id == waiting[0]
+    # Nine left for three workers: this one claims three and leaves six to the others.
+    assert queue.get_job_ids() == waiting[4:]
+    assert redis_client.lrange(queue.intermediate_queue_key, 0, -1) == [
+        job_id.encode() for job_id in waiting[:4]
+    ]
+    assert worker.dequeue_job_and_maintain_ttl(timeout=None)[0].id == waiting[1]  # type: ignore[index]
+    worker.return_claimed()  # as when it stops: the two not started go back to the front
+    assert queue.get_job_ids() == waiting[2:]
+
+
+def test_jobs_claimed_by_a_worker_that_died_are_redriven_and_a_live_ones_are_not(
+    store: ArticleStore,
+    analyzer: Analyzer,
+    redis_client: redis.Redis,
+    settings: Settings,
+    install_runtime: Callable[[Analyzer], None],
+) -> None:
+    ids = [store.accept(article).id for article in articles(3)]
+    install_runtime(analyzer)
+    queue = AnalysisQueue(redis_client, settings).queue
+    worker = born_worker(queue, redis_client)
+    worker.dequeue_job_and_maintain_ttl(timeout=None)  # takes a1 and claims a2 and a3
+    claimed = {article_id: job_id_of(redis_client, article_id) for article_id in ids[1:]}
+    reconciler = Reconciler(redis_client, store, settings.max_attempts)
+    redis_client.set(Keys().worker_alive(worker.name), 1, ex=30)
+    for article_id in ids:
+        redis_client.zadd(Keys().pending, {article_id: 0})  # due for a check now
+    assert reconciler.run_once().redriven == []
+    redis_client.delete(Keys().worker_alive(worker.name))  # the worker died holding its claims
+    for article_id in ids:
+        redis_client.zadd(Keys().pending, {article_id: 0})
+    assert sorted(reconciler.run_once().redriven) == ids[1:]
+    assert queue.get_job_ids() == [job_id_of(redis_client, article_id) for article_id in ids[1:]]
+    assert not set(claimed.values()) & set(queue.get_job_ids())
+    held = redis_client.lrange(queue.intermediate_queue_key, 0, -1)
+    assert held == [job_id_of(redis_client, ids[0]).encode()]  # RQ's own cleanup covers that one
+
+
+def job_id_of(redis_client: redis.Redis, article_id: str) -> str:
+    return redis_client.hget(Keys().article(article_id), "job_id").decode()  # type: ignore[union-attr]
