@@ -1,8 +1,9 @@
 """Benchmark: raw spaCy nlp.pipe against the running pipeline (ingest -> RQ -> one worker).
 
-Prints, from one run on one machine: raw spaCy articles/s over the corpus, the same corpus
-through the real processes (first POST to last `done`), their ratio, ingest requests/s for
-single POSTs, and the worker's resident memory. Run with `make bench` or
+Prints, from one run on one machine: raw spaCy articles/s over the corpus (nlp.pipe with its
+default batch size, and with the worker's batch size), the same corpus through the real
+processes (first POST to last `done`), their ratios, ingest requests/s for single POSTs, and the
+worker's resident memory. Run with `make bench` or
 `python -m bench.pipeline`.
 """
 
@@ -14,7 +15,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -22,14 +25,16 @@ import requests
 import spacy
 from spacy.language import Language
 
+from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from bench.corpus import CORPUS_SIZE, build_corpus
 from bench.processes import redis_command, running, wait_for_worker
 from newsflow.keys import Keys
 from newsflow.settings import Settings
 from newsflow.stack import free_port, wait_for_port, wait_until_ready
 
-ROUNDS = 3
-"""Rounds of (raw spaCy, pipeline), interleaved, so machine noise hits both alike."""
+ROUNDS = 5
+"""Rounds of (raw spaCy, pipeline), interleaved, so machine noise hits both alike; odd rounds
+measure in the reverse order, so a drift in machine speed does not favour either."""
 
 INGEST_REQUESTS = 600
 """Single POSTs sent to measure ingest throughput."""
@@ -38,11 +43,12 @@ INGEST_CLIENTS = 8
 """Concurrent HTTP clients for the ingest measurement."""
 
 
-def measure_raw_spacy(nlp: Language, texts: list[str]) -> float:
-    """Return articles/s of spaCy's nlp.pipe over the texts (after a warm-up)."""
-    list(nlp.pipe(texts[:5]))
+def measure_raw_spacy(nlp: Language, texts: list[str], batch_size: int | None = None) -> float:
+    """Return articles/s of spaCy's nlp.pipe over the texts (after a warm-up); batch_size None
+    is spaCy's default."""
+    list(nlp.pipe(texts[:5], batch_size=batch_size))
     started = time.perf_counter()
-    for _ in nlp.pipe(texts):
+    for _ in nlp.pipe(texts, batch_size=batch_size):
         pass
     return len(texts) / (time.perf_counter() - started)
 
@@ -108,11 +114,39 @@ def main() -> None:
         report(policy, *measure_policy(policy, nlp, args))
 
 
+@dataclass(frozen=True)
+class Round:
+    """Articles/s of one round: spaCy alone (default batch and the worker's), and the pipeline."""
+
+    raw: float
+    raw_batched: float
+    pipeline: float
+
+
+def measure_round(
+    number: int,
+    nlp: Language,
+    corpus: list[dict[str, str]],
+    ingest_url: str,
+    client: redis.Redis,
+) -> Round:
+    """Measure raw spaCy (both batch sizes) and the pipeline on one corpus; odd rounds backwards."""
+    texts = [article["text"] for article in corpus]
+    steps: list[Callable[[], float]] = [
+        lambda: measure_raw_spacy(nlp, texts),
+        lambda: measure_raw_spacy(nlp, texts, PIPE_BATCH_SIZE),
+        lambda: measure_pipeline(corpus, ingest_url, client),
+    ]
+    order = range(3) if number % 2 == 0 else range(2, -1, -1)
+    figures = {step: steps[step]() for step in order}
+    return Round(figures[0], figures[1], figures[2])
+
+
 def measure_policy(
     policy: str, nlp: Language, args: argparse.Namespace
-) -> tuple[list[tuple[float, float]], float, float]:
+) -> tuple[list[Round], float, float]:
     """Start Redis (with this fsync policy), ingest and a worker; measure rounds and ingest."""
-    rounds: list[tuple[float, float]] = []
+    rounds: list[Round] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         redis_port, ingest_port = free_port(6390), free_port(18101)
@@ -137,30 +171,34 @@ def measure_policy(
                     wait_for_worker(client)
                     for number in range(args.rounds):
                         corpus = build_corpus(args.articles, seed=number)
-                        raw = measure_raw_spacy(nlp, [a["text"] for a in corpus])
-                        rounds.append((raw, measure_pipeline(corpus, ingest_url, client)))
+                        rounds.append(measure_round(number, nlp, corpus, ingest_url, client))
                     worker_rss = rss_mb(worker.pid)
                 ingest_rate = measure_ingest(ingest_url, INGEST_REQUESTS, INGEST_CLIENTS)
     return rounds, ingest_rate, worker_rss
 
 
-def report(
-    policy: str, rounds: list[tuple[float, float]], ingest_rate: float, worker_rss: float
-) -> None:
+def report(policy: str, rounds: list[Round], ingest_rate: float, worker_rss: float) -> None:
     """Print each round and the medians for one fsync policy."""
     print(f"\n== Redis appendonly yes, appendfsync {policy}")
-    for number, (raw, pipeline) in enumerate(rounds, 1):
-        print(
-            f"round {number}: raw spaCy nlp.pipe {raw:5.1f} articles/s | pipeline {pipeline:5.1f} "
-            f"articles/s (first POST to last done) | ratio {pipeline / raw:.2f}"
-        )
-    raw_median = statistics.median(r for r, _ in rounds)
-    pipeline_median = statistics.median(p for _, p in rounds)
-    ratio = statistics.median(p / r for r, p in rounds)
     print(
-        f"median: raw {raw_median:.1f} articles/s, pipeline {pipeline_median:.1f} articles/s, "
-        f"ratio {ratio:.2f} (goal >= 0.90)"
+        f"articles/s: raw = spaCy nlp.pipe (default batch size), raw {PIPE_BATCH_SIZE} = nlp.pipe "
+        f"with batch_size={PIPE_BATCH_SIZE} (the worker's), pipeline = first POST to last done"
     )
+    for number, r in enumerate(rounds, 1):
+        print(
+            f"round {number}: raw {r.raw:5.1f} | raw {PIPE_BATCH_SIZE} {r.raw_batched:5.1f} | "
+            f"pipeline {r.pipeline:5.1f} | ratio {r.pipeline / r.raw:.2f} | "
+            f"ratio to raw {PIPE_BATCH_SIZE} {r.pipeline / r.raw_batched:.2f}"
+        )
+    ratio = statistics.median(r.pipeline / r.raw for r in rounds)
+    ratio_batched = statistics.median(r.pipeline / r.raw_batched for r in rounds)
+    print(
+        f"median: raw {statistics.median(r.raw for r in rounds):.1f}, "
+        f"raw {PIPE_BATCH_SIZE} {statistics.median(r.raw_batched for r in rounds):.1f}, "
+        f"pipeline {statistics.median(r.pipeline for r in rounds):.1f} articles/s"
+    )
+    print(f"ratio pipeline / raw nlp.pipe: {ratio:.2f} (goal >= 0.90)")
+    print(f"ratio pipeline / raw nlp.pipe at batch {PIPE_BATCH_SIZE}: {ratio_batched:.2f}")
     print(
         f"ingest single POSTs: {ingest_rate:.0f} requests/s ({INGEST_CLIENTS} clients, "
         f"{INGEST_REQUESTS} requests, worker stopped)"
