@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import redis
+from rq.exceptions import StopRequested
+from rq.suspension import suspend
 
 from analysis_worker import runtime
 from analysis_worker.extraction import Analyzer
@@ -168,3 +171,24 @@ def test_jobs_claimed_by_a_worker_that_died_are_redriven_and_a_live_ones_are_not
 
 def job_id_of(redis_client: redis.Redis, article_id: str) -> str:
     return redis_client.hget(Keys().article(article_id), "job_id").decode()  # type: ignore[union-attr]
+
+
+def test_a_suspended_worker_gives_its_claims_back(
+    store: ArticleStore,
+    analyzer: Analyzer,
+    redis_client: redis.Redis,
+    settings: Settings,
+    install_runtime: Callable[[Analyzer], None],
+) -> None:
+    for article in articles(4):
+        store.accept(article)
+    install_runtime(analyzer)
+    queue = AnalysisQueue(redis_client, settings).queue
+    waiting = queue.get_job_ids()
+    worker = born_worker(queue, redis_client)
+    worker.dequeue_job_and_maintain_ttl(timeout=None)  # takes the first, claims three
+    assert queue.count == 0
+    suspend(redis_client)  # `rq suspend`
+    with pytest.raises(StopRequested):  # a burst worker stops when suspended
+        worker.check_for_suspension(burst=True)
+    assert queue.get_job_ids() == waiting[1:]
