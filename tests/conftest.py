@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import redis
+from rq import Queue
 
 from analysis_worker import runtime
 from analysis_worker.extraction import Analyzer, load_analyzer
@@ -84,20 +85,30 @@ def install_runtime(settings: Settings, redis_client: redis.Redis) -> Callable[[
 
 
 @pytest.fixture
+def analysis_queue(settings: Settings, redis_client: redis.Redis) -> Queue:
+    """The RQ queue of analysis jobs on the test Redis."""
+    return AnalysisQueue(redis_client, settings).queue
+
+
+@pytest.fixture
 def run_worker(
-    settings: Settings,
+    analysis_queue: Queue,
     redis_client: redis.Redis,
     analyzer: Analyzer,
     install_runtime: Callable[[Analyzer], None],
-) -> Callable[[], bool]:
-    """Run a burst worker in this process until the queue is empty."""
+) -> Callable[..., AnalysisWorker]:
+    """Run a burst worker in this process until the queue is empty; return the worker.
 
-    def work() -> bool:
-        install_runtime(analyzer)
-        worker = AnalysisWorker(
-            [AnalysisQueue(redis_client, settings).queue], connection=redis_client
-        )
-        return worker.work(burst=True, logging_level="WARNING")
+    By default with the session's analyzer and the project's worker class.
+    """
+
+    def work(
+        with_analyzer: Analyzer | None = None, worker_class: type[AnalysisWorker] = AnalysisWorker
+    ) -> AnalysisWorker:
+        install_runtime(with_analyzer or analyzer)
+        worker = worker_class([analysis_queue], connection=redis_client)
+        worker.work(burst=True, logging_level="WARNING")
+        return worker
 
     return work
 

@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture
 def analysed(
-    ingest_client: Any, run_worker: Callable[[], bool], seeds: list[dict[str, Any]]
+    ingest_client: Any, run_worker: Callable[..., Any], seeds: list[dict[str, Any]]
 ) -> list[str]:
     """Post the seeds and run a burst worker over them; return their ids in posting order."""
     ids = [ingest_client.post("/articles", json=seed).json["id"] for seed in seeds]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 import redis
+from rq import Queue
 from rq.exceptions import StopRequested
 from rq.suspension import suspend
 
@@ -15,10 +15,10 @@ from analysis_worker.extraction import Analyzer
 from analysis_worker.worker import AnalysisWorker
 from newsflow.keys import Keys
 from newsflow.models import ArticleIn
-from newsflow.queue import AnalysisQueue
 from newsflow.reconciler import Reconciler
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
+from tests.queue_state import job_id_of, overdue
 
 
 class BatchRecorder(Analyzer):
@@ -66,34 +66,30 @@ def test_a_backlog_is_parsed_in_one_batch_with_the_results_of_one_by_one(
     store: ArticleStore,
     analyzer: Analyzer,
     redis_client: redis.Redis,
-    settings: Settings,
-    install_runtime: Callable[[Analyzer], None],
+    analysis_queue: Queue,
+    run_worker: Callable[..., AnalysisWorker],
 ) -> None:
     ids = [store.accept(article).id for article in articles(6)]
     recorder = BatchRecorder(analyzer)
-    install_runtime(recorder)
-    queue = AnalysisQueue(redis_client, settings).queue
-    AnalysisWorker([queue], connection=redis_client).work(burst=True, logging_level="WARNING")
+    run_worker(recorder)
     assert recorder.batches == [6]  # the first job, with the five it claimed
     analyses_match_one_by_one(store, analyzer, ids)
-    assert queue.count == 0 and redis_client.llen(queue.intermediate_queue_key) == 0
+    assert analysis_queue.count == 0
+    assert redis_client.llen(analysis_queue.intermediate_queue_key) == 0
 
 
 def test_a_batch_that_fails_to_parse_leaves_each_job_to_parse_its_own(
     store: ArticleStore,
     analyzer: Analyzer,
-    redis_client: redis.Redis,
-    settings: Settings,
-    install_runtime: Callable[[Analyzer], None],
+    analysis_queue: Queue,
+    run_worker: Callable[..., AnalysisWorker],
 ) -> None:
     ids = [store.accept(article).id for article in articles(4)]
     recorder = BatchRecorder(analyzer, fail=True)
-    install_runtime(recorder)
-    queue = AnalysisQueue(redis_client, settings).queue
-    AnalysisWorker([queue], connection=redis_client).work(burst=True, logging_level="WARNING")
+    run_worker(recorder)
     assert recorder.batches == [4]
     analyses_match_one_by_one(store, analyzer, ids)
-    assert queue.failed_job_registry.count == 0
+    assert analysis_queue.failed_job_registry.count == 0
 
 
 def test_a_retried_article_is_parsed_alone(
@@ -110,85 +106,82 @@ def test_a_retried_article_is_parsed_alone(
     assert recorder.batches == [3]  # the first attempt only
 
 
-def born_worker(queue: Any, connection: redis.Redis) -> AnalysisWorker:
-    worker = AnalysisWorker([queue], connection=connection)
-    worker.register_birth()
-    return worker
+Claim = Callable[[int, int], tuple[AnalysisWorker, list[str]]]
+"""(articles queued, workers on the queue) -> the first worker, after its first dequeue, and
+the job ids that were waiting before it."""
 
 
-def test_a_worker_claims_only_its_share_and_gives_the_claims_back_in_order(
+@pytest.fixture
+def claim(
     store: ArticleStore,
     analyzer: Analyzer,
     redis_client: redis.Redis,
-    settings: Settings,
+    analysis_queue: Queue,
     install_runtime: Callable[[Analyzer], None],
+) -> Claim:
+    """Queue articles, register workers on the queue, and let the first one dequeue."""
+
+    def dequeue_first(count: int, workers: int) -> tuple[AnalysisWorker, list[str]]:
+        for article in articles(count):
+            store.accept(article)
+        install_runtime(analyzer)
+        waiting = analysis_queue.get_job_ids()
+        born = [AnalysisWorker([analysis_queue], connection=redis_client) for _ in range(workers)]
+        for worker in born:
+            worker.register_birth()
+        dequeued = born[0].dequeue_job_and_maintain_ttl(timeout=None)
+        assert dequeued is not None and dequeued[0].id == waiting[0]
+        return born[0], waiting
+
+    return dequeue_first
+
+
+def test_a_worker_claims_only_its_share_and_gives_the_claims_back_in_order(
+    claim: Claim, redis_client: redis.Redis, analysis_queue: Queue
 ) -> None:
-    for article in articles(10):
-        store.accept(article)
-    install_runtime(analyzer)
-    queue = AnalysisQueue(redis_client, settings).queue
-    waiting = queue.get_job_ids()
-    worker, *_others = [born_worker(queue, redis_client) for _ in range(3)]
-    dequeued = worker.dequeue_job_and_maintain_ttl(timeout=None)
-    assert dequeued is not None and dequeued[0].id == waiting[0]
+    worker, waiting = claim(10, 3)
     # Nine left for three workers: this one claims three and leaves six to the others.
-    assert queue.get_job_ids() == waiting[4:]
-    assert redis_client.lrange(queue.intermediate_queue_key, 0, -1) == [
+    assert analysis_queue.get_job_ids() == waiting[4:]
+    assert redis_client.lrange(analysis_queue.intermediate_queue_key, 0, -1) == [
         job_id.encode() for job_id in waiting[:4]
     ]
     assert worker.dequeue_job_and_maintain_ttl(timeout=None)[0].id == waiting[1]  # type: ignore[index]
     worker.return_claimed()  # as when it stops: the two not started go back to the front
-    assert queue.get_job_ids() == waiting[2:]
+    assert analysis_queue.get_job_ids() == waiting[2:]
 
 
 def test_jobs_claimed_by_a_worker_that_died_are_redriven_and_a_live_ones_are_not(
+    claim: Claim,
     store: ArticleStore,
-    analyzer: Analyzer,
     redis_client: redis.Redis,
+    analysis_queue: Queue,
     settings: Settings,
-    install_runtime: Callable[[Analyzer], None],
 ) -> None:
-    ids = [store.accept(article).id for article in articles(3)]
-    install_runtime(analyzer)
-    queue = AnalysisQueue(redis_client, settings).queue
-    worker = born_worker(queue, redis_client)
-    worker.dequeue_job_and_maintain_ttl(timeout=None)  # takes a1 and claims a2 and a3
-    claimed = {article_id: job_id_of(redis_client, article_id) for article_id in ids[1:]}
+    worker, waiting = claim(3, 1)  # takes a0 and claims a1 and a2
+    ids = ["a0", "a1", "a2"]
+    assert [job_id_of(redis_client, article_id) for article_id in ids] == waiting
     reconciler = Reconciler(redis_client, store, settings.max_attempts)
     redis_client.set(Keys().worker_alive(worker.name), 1, ex=30)
     for article_id in ids:
-        redis_client.zadd(Keys().pending, {article_id: 0})  # due for a check now
+        overdue(redis_client, article_id)
     assert reconciler.run_once().redriven == []
     redis_client.delete(Keys().worker_alive(worker.name))  # the worker died holding its claims
     for article_id in ids:
-        redis_client.zadd(Keys().pending, {article_id: 0})
+        overdue(redis_client, article_id)
     assert sorted(reconciler.run_once().redriven) == ids[1:]
-    assert queue.get_job_ids() == [job_id_of(redis_client, article_id) for article_id in ids[1:]]
-    assert not set(claimed.values()) & set(queue.get_job_ids())
-    held = redis_client.lrange(queue.intermediate_queue_key, 0, -1)
-    assert held == [job_id_of(redis_client, ids[0]).encode()]  # RQ's own cleanup covers that one
-
-
-def job_id_of(redis_client: redis.Redis, article_id: str) -> str:
-    return redis_client.hget(Keys().article(article_id), "job_id").decode()  # type: ignore[union-attr]
+    fresh = [job_id_of(redis_client, article_id) for article_id in ids[1:]]
+    assert analysis_queue.get_job_ids() == fresh
+    assert not set(waiting[1:]) & set(fresh)
+    held = redis_client.lrange(analysis_queue.intermediate_queue_key, 0, -1)
+    assert held == [waiting[0].encode()]  # RQ's own cleanup covers that one
 
 
 def test_a_suspended_worker_gives_its_claims_back(
-    store: ArticleStore,
-    analyzer: Analyzer,
-    redis_client: redis.Redis,
-    settings: Settings,
-    install_runtime: Callable[[Analyzer], None],
+    claim: Claim, redis_client: redis.Redis, analysis_queue: Queue
 ) -> None:
-    for article in articles(4):
-        store.accept(article)
-    install_runtime(analyzer)
-    queue = AnalysisQueue(redis_client, settings).queue
-    waiting = queue.get_job_ids()
-    worker = born_worker(queue, redis_client)
-    worker.dequeue_job_and_maintain_ttl(timeout=None)  # takes the first, claims three
-    assert queue.count == 0
+    worker, waiting = claim(4, 1)  # takes the first, claims three
+    assert analysis_queue.count == 0
     suspend(redis_client)  # `rq suspend`
     with pytest.raises(StopRequested):  # a burst worker stops when suspended
         worker.check_for_suspension(burst=True)
-    assert queue.get_job_ids() == waiting[1:]
+    assert analysis_queue.get_job_ids() == waiting[1:]

@@ -14,15 +14,7 @@ from newsflow.models import ArticleIn
 from newsflow.reconciler import Reconciler
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
-
-
-def overdue(redis_client: redis.Redis, article_id: str) -> None:
-    """Make the article's next check time a minute ago."""
-    redis_client.zadd(Keys().pending, {article_id: 0})
-
-
-def job_id_of(redis_client: redis.Redis, article_id: str) -> str:
-    return redis_client.hget(Keys().article(article_id), "job_id").decode()
+from tests.queue_state import job_id_of, overdue
 
 
 def started_by(redis_client: redis.Redis, article_id: str, worker_name: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import redis
+from rq import Queue
 
 from analysis_worker import jobs, runtime
 from analysis_worker.extraction import Analyzer
@@ -17,13 +18,11 @@ from analysis_worker.worker import AnalysisWorker
 from newsflow.entity_index import EntityIndex
 from newsflow.keys import Keys
 from newsflow.models import ArticleIn
-from newsflow.queue import AnalysisQueue
-from newsflow.settings import Settings
 from newsflow.store import ArticleStore
 
 
 def test_job_marks_done_and_stores_analysis(
-    store: ArticleStore, run_worker: Callable[[], bool], seeds: list[dict[str, Any]]
+    store: ArticleStore, run_worker: Callable[..., AnalysisWorker], seeds: list[dict[str, Any]]
 ) -> None:
     accepted = store.accept(ArticleIn.model_validate(seeds[1]))
     run_worker()
@@ -38,7 +37,7 @@ def test_job_marks_done_and_stores_analysis(
 
 def test_running_a_job_twice_keeps_one_analysis_and_exact_counts(
     store: ArticleStore,
-    run_worker: Callable[[], bool],
+    run_worker: Callable[..., AnalysisWorker],
     redis_client: redis.Redis,
     seeds: list[dict[str, Any]],
 ) -> None:
@@ -109,23 +108,21 @@ def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
     store: ArticleStore,
     redis_client: redis.Redis,
     analyzer: Analyzer,
-    settings: Settings,
+    analysis_queue: Queue,
     seeds: list[dict[str, Any]],
-    install_runtime: Callable[[Analyzer], None],
+    run_worker: Callable[..., AnalysisWorker],
 ) -> None:
     ids = [store.accept(ArticleIn.model_validate(seed)).id for seed in seeds]
     watched = WatchedAnalyzer(analyzer, redis_client)
-    install_runtime(watched)
-    queue = AnalysisQueue(redis_client, settings).queue
     started = datetime.now(UTC)
-    AnalysisWorker([queue], connection=redis_client).work(burst=True, logging_level="WARNING")
+    run_worker(watched)
     assert [seen[b"state"] for seen in watched.seen] == [b"busy"] * len(ids)
     assert len({seen[b"current_job"] for seen in watched.seen}) == len(ids)
     for seen in watched.seen:
         heartbeat = datetime.fromisoformat(seen[b"last_heartbeat"].decode())
         assert heartbeat.replace(tzinfo=UTC) >= started - timedelta(seconds=1)
-    assert queue.count == 0
-    assert queue.started_job_registry.count == 0
+    assert analysis_queue.count == 0
+    assert analysis_queue.started_job_registry.count == 0
     assert all(store.get(article_id).status == "done" for article_id in ids)  # type: ignore[union-attr]
 
 
@@ -140,23 +137,18 @@ class SignalledWorker(AnalysisWorker):
 
 def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
     store: ArticleStore,
-    redis_client: redis.Redis,
-    analyzer: Analyzer,
-    settings: Settings,
+    analysis_queue: Queue,
     seeds: list[dict[str, Any]],
-    install_runtime: Callable[[Analyzer], None],
+    run_worker: Callable[..., AnalysisWorker],
 ) -> None:
     first, second = (store.accept(ArticleIn.model_validate(seed)).id for seed in seeds[:2])
-    install_runtime(analyzer)
-    queue = AnalysisQueue(redis_client, settings).queue
     previous = signal.getsignal(signal.SIGTERM)
     try:
-        worker = SignalledWorker([queue], connection=redis_client)
-        worker.work(burst=True, logging_level="WARNING")
+        worker = run_worker(worker_class=SignalledWorker)
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert worker.shutdown_requested
     assert store.get(first).status == "done"  # type: ignore[union-attr]
-    assert queue.failed_job_registry.count == 0
+    assert analysis_queue.failed_job_registry.count == 0
     assert store.get(second).status == "queued"  # type: ignore[union-attr]
-    assert queue.count == 1
+    assert analysis_queue.count == 1
