@@ -1,6 +1,7 @@
 """Parse the articles of the jobs a worker has claimed in one nlp.pipe batch.
 
-spaCy parses a batch of news-length articles ~13% faster than the same articles one at a time.
+spaCy parses a batch of news-length articles ~13% faster than the same articles one at a time
+(`python -m bench.batching`).
 RQ hands a worker one job at a time, so when a backlog waits the worker claims a few more jobs
 (see AnalysisWorker) and the first of them parses all their articles together; each job then
 analyses the parse that is ready for it. A job whose article is not among them, or whose text
