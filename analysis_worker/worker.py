@@ -135,7 +135,8 @@ class AnalysisWorker(SimpleWorker):
     def return_claimed(self) -> None:
         """Put the claimed jobs not started back at the head of their queue, in order.
 
-        If Redis is gone, they stay in RQ's intermediate queue, which RQ's cleanup empties.
+        If Redis is gone, they stay claimed in RQ's intermediate queue; the reconciler re-drives
+        them once this worker's liveness key expires (and RQ's cleanup fails any left there).
         """
         claimed, self._claimed = self._claimed, deque()
         if not claimed:
