@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     requeue.set_defaults(run=_run_requeue)
 
+    database = commands.add_parser("db", help="manage the PostgreSQL results store")
+    database_commands = database.add_subparsers(title="db commands", required=True)
+    upgrade = database_commands.add_parser("upgrade", help="apply the schema migrations")
+    upgrade.set_defaults(run=_run_db_upgrade)
+
     reconcile = commands.add_parser("reconcile", help="re-drive articles whose job was lost, once")
     reconcile.set_defaults(run=_run_reconcile)
     return parser
@@ -105,6 +110,14 @@ def _run_reconcile(args: argparse.Namespace, settings: Settings) -> int:
             {"checked": report.checked, "redriven": report.redriven, "failed": report.failed}
         )
     )
+    return 0
+
+
+def _run_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from newsflow.database import head_revision, upgrade
+
+    upgrade(settings.database_url)
+    print(f"database at schema revision {head_revision()}")
     return 0
 
 

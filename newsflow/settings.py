@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_REDIS_URL = "redis://localhost:6379/0"
 """Where Redis is when nothing says otherwise."""
 
+DEFAULT_DATABASE_URL = "postgresql+psycopg://newsflow@localhost:5432/newsflow"
+"""Where PostgreSQL is when nothing says otherwise (SQLAlchemy URL, psycopg 3 driver)."""
+
 
 class Settings(BaseSettings):
     """Every knob of Newsflow, with its default. Environment variables use the upper-case name."""
@@ -18,6 +21,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     redis_url: str = DEFAULT_REDIS_URL
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="PostgreSQL holding the results (SQLAlchemy URL, postgresql+psycopg://).",
+    )
+    database_pool_size: int = Field(default=5, description="Connections each process keeps open.")
+    database_timeout_seconds: float = Field(
+        default=2.0, description="Connect and statement timeout of request handlers (503 after)."
+    )
+    redis_maxmemory: str = Field(
+        default="1gb",
+        description="maxmemory of the Redis `newsflow up` and compose start (noeviction: full "
+        "means ingest answers 503, never that accepted work is dropped).",
+    )
     key_prefix: str = Field(default="newsflow", description="Prefix of every Redis key we own.")
     queue_name: str = Field(default="analysis", description="The RQ queue analysis jobs go to.")
     spacy_model: str = Field(

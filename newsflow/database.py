@@ -1,0 +1,72 @@
+"""PostgreSQL connections and migrations (the one place that reads database_url)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine
+
+from newsflow.settings import Settings
+
+MIGRATIONS = "newsflow:migrations"
+"""Where Alembic finds the migrations (package resource path)."""
+
+UPGRADE_COMMAND = "newsflow db upgrade"
+"""The command that brings a database to the schema this code needs."""
+
+
+class SchemaNotReady(RuntimeError):
+    """The database is not at the schema this code needs: run `newsflow db upgrade`."""
+
+
+def connect_database(settings: Settings, *, request_timeouts: bool = True) -> Engine:
+    """Return an engine with a pool; request handlers get short connect and statement timeouts."""
+    connect_args: dict[str, object] = {"application_name": "newsflow"}
+    if request_timeouts:
+        timeout_ms = int(settings.database_timeout_seconds * 1000)
+        connect_args["connect_timeout"] = max(1, round(settings.database_timeout_seconds))
+        connect_args["options"] = f"-c statement_timeout={timeout_ms}"
+    return create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_pool_size,
+        pool_pre_ping=True,
+        pool_recycle=3600,
+        connect_args=connect_args,
+    )
+
+
+def alembic_config(database_url: str) -> Config:
+    """Return the Alembic configuration of our migrations against one database."""
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Apply the migrations up to a revision (the latest by default)."""
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def head_revision() -> str | None:
+    """Return the latest migration's revision."""
+    return ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the revision the database is at (None before the first migration)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Raise SchemaNotReady unless the database is at the latest migration."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise SchemaNotReady(
+            f"the database at {engine.url.render_as_string(hide_password=True)} is at schema "
+            f"revision {current or 'none'}, this code needs {head}: run `{UPGRADE_COMMAND}`"
+        )

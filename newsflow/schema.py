@@ -1,0 +1,157 @@
+"""The PostgreSQL results schema (SQLAlchemy Core): analysed articles, events, entities.
+
+Every table but `entities` carries `article_id`, and the keys lead with it: one article's rows
+live together, and a distributed PostgreSQL (Citus) can shard all of them on that column.
+The migrations in `newsflow/migrations` create exactly these tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    REAL,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+TEXT_SEARCH_CONFIG = "english"
+"""PostgreSQL text search configuration of the evidence sentences."""
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("title", Text),
+    Column("url", Text),
+    Column("source", Text, comment="The outlet."),
+    Column("published_at", DateTime(timezone=True)),
+    Column("language", Text),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, comment="Accepted by ingest."),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("model", Text, nullable=False, comment="The spaCy pipeline that analysed it."),
+    Column("analyzed_at", DateTime(timezone=True), nullable=False),
+    Column(
+        "analysis_extra",
+        JSONB,
+        nullable=False,
+        server_default=text("'{}'::jsonb"),
+        comment="Analysis fields besides entities and events (e.g. its summary).",
+    ),
+)
+Index("articles_by_created", articles.c.created_at.desc(), articles.c.id.desc())
+
+events = Table(
+    "events",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("ordinal", SmallInteger, primary_key=True, comment="Position in the analysis."),
+    Column("code", Text, nullable=False),
+    Column("root_code", Text, nullable=False),
+    Column("quad_class", SmallInteger, nullable=False),
+    Column("goldstein", REAL, nullable=False),
+    Column("plover", Text),
+    Column("source_code", Text),
+    Column("source_country", Text),
+    Column("source_entity", Text),
+    Column("target_code", Text),
+    Column("target_country", Text),
+    Column("target_entity", Text),
+    Column(
+        "day",
+        Date,
+        nullable=False,
+        comment="The event's date, else its article's publication day, else its analysis day.",
+    ),
+    Column("location_name", Text),
+    Column("location_country", Text),
+    Column("lat", Double),
+    Column("lon", Double),
+    Column("modality", Text, nullable=False),
+    Column("confidence", REAL, nullable=False),
+    Column("published_at", DateTime(timezone=True), comment="The article's (for sorting)."),
+    Column("outlet", Text, comment="The article's source (for filtering)."),
+    Column("sentence_text", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("evidence", JSONB, nullable=False, comment="The event as the analysis reports it."),
+)
+Index("events_by_day", events.c.day.desc(), events.c.article_id.desc(), events.c.ordinal.desc())
+Index(
+    "events_by_published",
+    events.c.published_at.desc(),
+    events.c.article_id.desc(),
+    events.c.ordinal.desc(),
+)
+Index("events_by_updated", events.c.updated_at)
+Index("events_by_code", events.c.code, postgresql_ops={"code": "text_pattern_ops"})
+Index("events_by_root", events.c.root_code, events.c.day)
+Index("events_by_plover", events.c.plover, events.c.day)
+Index("events_by_source", events.c.source_code, postgresql_ops={"source_code": "text_pattern_ops"})
+Index("events_by_target", events.c.target_code, postgresql_ops={"target_code": "text_pattern_ops"})
+Index("events_by_source_country", events.c.source_country, events.c.day)
+Index("events_by_target_country", events.c.target_country, events.c.day)
+Index("events_by_place", events.c.location_country, events.c.day)
+Index("events_by_lon_lat", events.c.lon, events.c.lat)
+Index("events_by_source_entity", events.c.source_entity)
+Index("events_by_target_entity", events.c.target_entity)
+Index("events_by_outlet", events.c.outlet)
+Index(
+    "events_text_search",
+    func.to_tsvector(text(f"'{TEXT_SEARCH_CONFIG}'"), events.c.sentence_text),
+    postgresql_using="gin",
+)
+
+entity_mentions = Table(
+    "entity_mentions",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("ordinal", Integer, primary_key=True),
+    Column("key", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("actor_code", Text),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("name", Text, nullable=False, comment="The most used form of its first mention."),
+    Column("label", Text, nullable=False),
+    Column("actor_code", Text),
+    Column("article_count", Integer, nullable=False, server_default="0"),
+)
+Index("entities_by_count", entities.c.article_count.desc(), entities.c.key)
+Index("entities_by_label", entities.c.label, entities.c.article_count.desc(), entities.c.key)
+Index("entities_name_trigram", entities.c.name, postgresql_using="gin",
+      postgresql_ops={"name": "gin_trgm_ops"})
+
+article_entities = Table(
+    "article_entities",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, comment="The article's."),
+)
+Index(
+    "article_entities_by_key",
+    article_entities.c.key,
+    article_entities.c.created_at.desc(),
+    article_entities.c.article_id.desc(),
+)
