@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from analysis_worker.worker import run_worker, run_workers
+from newsflow.database import SchemaNotReady, connect_database, wait_for_schema
 from newsflow.logs import configure_logging
 from newsflow.settings import Settings
 
@@ -17,6 +19,10 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     configure_logging(settings.log_level)
+    try:
+        wait_for_schema(connect_database(settings, request_timeouts=False))
+    except SchemaNotReady as exc:
+        sys.exit(f"analysis_worker: {exc}")
     if args.processes <= 1:
         run_worker(settings, burst=args.burst)
     else:

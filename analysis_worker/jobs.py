@@ -30,15 +30,16 @@ def analyze_article(article_id: str) -> dict[str, Any]:
     except Exception as exc:  # the job timeout (JobTimeoutException) arrives here too
         record_failure(article_id, exc)
         raise
-    current.index.save_analysis(
-        StoredAnalysis(
-            article_id=article_id,
-            model=current.analyzer.model_name,
-            analyzed_at=utcnow(),
-            entities=analysis.entities,
-            events=analysis.events,
-        )
+    stored = StoredAnalysis(
+        article_id=article_id,
+        model=current.analyzer.model_name,
+        analyzed_at=utcnow(),
+        **dict(analysis),
     )
+    # PostgreSQL commits the results before Redis lets the article go: a crash in between
+    # leaves it processing, and the job that runs again writes the same rows.
+    current.results.save_waiting_out_outages(article, stored)
+    current.store.finish(article_id)
     return {
         "article_id": article_id,
         "entities": len(analysis.entities),

@@ -9,8 +9,9 @@ from redis import Redis
 
 from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.parse_ahead import ParseAhead
-from newsflow.entity_index import EntityIndex
+from newsflow.database import connect_database, wait_for_schema
 from newsflow.keys import Keys
+from newsflow.results import ResultStore
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
 
@@ -23,7 +24,7 @@ class Runtime:
 
     analyzer: Analyzer
     store: ArticleStore
-    index: EntityIndex
+    results: ResultStore
     parse_ahead: ParseAhead
 
 
@@ -31,15 +32,18 @@ _current: Runtime | None = None
 
 
 def build_runtime(settings: Settings, connection: Redis) -> Runtime:
-    """Load the spaCy pipeline and bind the stores to a connection."""
+    """Check the results schema, load the spaCy pipeline and bind the stores."""
+    engine = connect_database(settings, request_timeouts=False)
+    wait_for_schema(engine)
     log.info("loading spaCy pipeline %s", settings.spacy_model)
-    return assemble(load_analyzer(settings.spacy_model), connection, Keys(settings.key_prefix))
+    analyzer = load_analyzer(settings.spacy_model)
+    return assemble(analyzer, connection, Keys(settings.key_prefix), ResultStore(engine))
 
 
-def assemble(analyzer: Analyzer, connection: Redis, keys: Keys) -> Runtime:
-    """Bind a loaded analyzer and the stores to a connection."""
+def assemble(analyzer: Analyzer, connection: Redis, keys: Keys, results: ResultStore) -> Runtime:
+    """Bind a loaded analyzer and the stores to their connections."""
     store = ArticleStore(connection, keys)
-    return Runtime(analyzer, store, EntityIndex(connection, keys), ParseAhead(analyzer, store))
+    return Runtime(analyzer, store, results, ParseAhead(analyzer, store))
 
 
 def install(runtime: Runtime) -> None:

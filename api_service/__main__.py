@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
+from sqlalchemy.exc import OperationalError
+
 from api_service.app import create_app
+from newsflow.database import SchemaNotReady, connect_database, require_current_schema
 from newsflow.logs import configure_logging
 from newsflow.serving import parse_server_args, serve
 from newsflow.settings import Settings
@@ -11,7 +16,14 @@ from newsflow.settings import Settings
 def main() -> None:
     """Serve the API app."""
     args = parse_server_args("Newsflow read API", default_port=8000)
-    configure_logging(Settings().log_level)
+    settings = Settings()
+    configure_logging(settings.log_level)
+    try:
+        require_current_schema(connect_database(settings))
+    except SchemaNotReady as exc:
+        sys.exit(f"api_service: {exc}")
+    except OperationalError:
+        pass  # PostgreSQL down: serve, answering 503 until it is back
     serve(create_app, args, "newsflow-api")
 
 

@@ -6,8 +6,11 @@ from flask import Response, jsonify
 from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 from redis import Redis
+from sqlalchemy import Engine, text
 
+from newsflow.article_reads import ArticleReader, InvalidCursor, decode_cursor, next_cursor
 from newsflow.connection import connect
+from newsflow.database import connect_database
 from newsflow.entity_index import EntityIndex
 from newsflow.keys import Keys
 from newsflow.models import (
@@ -18,8 +21,9 @@ from newsflow.models import (
     EntityList,
 )
 from newsflow.problems import Problem
+from newsflow.results import ResultStore
 from newsflow.settings import Settings
-from newsflow.store import ArticleStore, InvalidCursor
+from newsflow.store import ArticleStore
 from newsflow.web import create_openapi_app, problem_responses
 
 ARTICLES_TAG = Tag(name="articles", description="Articles, their status and analysis")
@@ -49,7 +53,9 @@ class EntitiesQuery(BaseModel):
     """Filtering entities by spaCy label and name."""
 
     label: str | None = Field(default=None, pattern=r"^[A-Z_]{2,20}$", description="e.g. GPE")
-    q: str | None = Field(default=None, min_length=1, max_length=200, description="Name contains")
+    q: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Name contains, e.g. trump"
+    )
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
 
 
@@ -59,10 +65,13 @@ class EntityPath(BaseModel):
     key: str = Field(pattern=ENTITY_KEY_PATTERN)
 
 
-def create_app(settings: Settings | None = None, redis: Redis | None = None) -> OpenAPI:
-    """Build the API app; tests pass their own settings and Redis client."""
+def create_app(
+    settings: Settings | None = None, redis: Redis | None = None, engine: Engine | None = None
+) -> OpenAPI:
+    """Build the API app; tests pass their own settings, Redis client and database engine."""
     settings = settings or Settings()
     redis = redis or connect(settings)
+    engine = engine or connect_database(settings)
     app = create_openapi_app(
         __name__,
         "Newsflow API",
@@ -70,11 +79,17 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
         redis,
         key_required=settings.read_api_requires_key,
         rate_limit=settings.api_rate_limit,
+        ready_checks=[lambda: _ping_database(engine)],
     )
-    keys = Keys(settings.key_prefix)
-    _add_article_routes(app, ArticleStore(redis, keys))
-    _add_entity_routes(app, ArticleStore(redis, keys), EntityIndex(redis, keys))
+    reader = ArticleReader(ArticleStore(redis, Keys(settings.key_prefix)), ResultStore(engine))
+    _add_article_routes(app, reader)
+    _add_entity_routes(app, EntityIndex(engine))
     return app
+
+
+def _ping_database(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def not_found(what: str) -> Problem:
@@ -82,7 +97,14 @@ def not_found(what: str) -> Problem:
     return Problem(404, "Not Found", f"No {what}.", kind="not-found")
 
 
-def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
+def invalid_cursor() -> Problem:
+    """Return the 400 problem for a cursor this API did not hand out."""
+    return Problem(
+        400, "Bad Request", "The cursor is not one this API handed out.", kind="invalid-cursor"
+    )
+
+
+def _add_article_routes(app: OpenAPI, reader: ArticleReader) -> None:
     @app.get(
         "/articles",
         tags=[ARTICLES_TAG],
@@ -91,15 +113,10 @@ def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
     def list_articles(query: ArticlesQuery) -> Response:
         """List articles, newest first (cursor pagination)."""
         try:
-            items, next_cursor = store.page(query.limit, query.cursor)
+            items, cursor = reader.page(query.limit, query.cursor)
         except InvalidCursor as exc:
-            raise Problem(
-                400,
-                "Bad Request",
-                "The cursor is not one this API handed out.",
-                kind="invalid-cursor",
-            ) from exc
-        return jsonify(ArticlePage(items=items, next_cursor=next_cursor).model_dump(mode="json"))
+            raise invalid_cursor() from exc
+        return jsonify(ArticlePage(items=items, next_cursor=cursor).model_dump(mode="json"))
 
     @app.get(
         "/articles/<article_id>",
@@ -108,14 +125,13 @@ def _add_article_routes(app: OpenAPI, store: ArticleStore) -> None:
     )
     def get_article(path: ArticlePath) -> Response:
         """Get one article with its status and analysis (entities and events)."""
-        article = store.get(path.article_id)
+        article = reader.get(path.article_id)
         if article is None:
             raise not_found(f"article with id '{path.article_id}'")
-        detail = ArticleDetail(**article.model_dump(), analysis=store.get_analysis(article.id))
-        return jsonify(detail.model_dump(mode="json"))
+        return jsonify(article.model_dump(mode="json"))
 
 
-def _add_entity_routes(app: OpenAPI, store: ArticleStore, index: EntityIndex) -> None:
+def _add_entity_routes(app: OpenAPI, index: EntityIndex) -> None:
     @app.get(
         "/entities",
         tags=[ENTITIES_TAG],
@@ -129,15 +145,22 @@ def _add_entity_routes(app: OpenAPI, store: ArticleStore, index: EntityIndex) ->
     @app.get(
         "/entities/<key>",
         tags=[ENTITIES_TAG],
-        responses={200: EntityDetail, **problem_responses(401, 404, 422, 429, 503)},
+        responses={200: EntityDetail, **problem_responses(400, 401, 404, 422, 429, 503)},
     )
-    def get_entity(path: EntityPath) -> Response:
-        """Get one entity and the articles that mention it, newest first."""
-        found = index.get(path.key)
-        if found is None:
+    def get_entity(path: EntityPath, query: ArticlesQuery) -> Response:
+        """Get one entity and a page of the articles that mention it, newest first."""
+        entity = index.get(path.key)
+        if entity is None:
             raise not_found(f"entity with key '{path.key}'")
-        entity, article_ids = found
-        articles = sorted(store.summaries(article_ids), key=lambda a: a.created_at, reverse=True)
-        return jsonify(
-            EntityDetail(**entity.model_dump(), articles=articles).model_dump(mode="json")
+        try:
+            after = decode_cursor(query.cursor) if query.cursor else None
+        except InvalidCursor as exc:
+            raise invalid_cursor() from exc
+        found = index.articles(path.key, query.limit + 1, after)
+        articles = found[: query.limit]
+        detail = EntityDetail(
+            **entity.model_dump(),
+            articles=articles,
+            next_cursor=next_cursor(articles, query.limit, len(found) > query.limit),
         )
+        return jsonify(detail.model_dump(mode="json"))

@@ -80,7 +80,7 @@ def instrumented_worker(redis_url: str, out: str) -> None:
     from analysis_worker.extraction import Analyzer
     from analysis_worker.extraction import analyzer as analyzer_module
     from analysis_worker.worker import AnalysisWorker, run_worker
-    from newsflow.entity_index import EntityIndex
+    from newsflow.results import ResultStore
 
     totals: dict[str, float] = {}
     counts: dict[str, int] = {}
@@ -115,7 +115,8 @@ def instrumented_worker(redis_url: str, out: str) -> None:
         return analyzer
 
     runtime_module.load_analyzer = load_then_time
-    EntityIndex.save_analysis = timed(totals, "store analysis", EntityIndex.save_analysis)  # type: ignore[method-assign]
+    ResultStore.save = timed(totals, "store analysis (PostgreSQL)", ResultStore.save)  # type: ignore[method-assign]
+    ArticleStore.finish = timed(totals, "finish (Redis)", ArticleStore.finish)  # type: ignore[method-assign]
     ArticleStore.mark_processing = timed(totals, "mark processing", ArticleStore.mark_processing)  # type: ignore[method-assign]
     for name in RQ_PHASES:
         setattr(AnalysisWorker, name, timed(totals, f"rq {name}", getattr(AnalysisWorker, name)))

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import OperationalError
 
 from newsflow.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SCHEMA_WAIT_PAUSE_SECONDS = 2.0
+"""Pause between two looks at an unreachable database by a starting worker."""
 
 MIGRATIONS = "newsflow:migrations"
 """Where Alembic finds the migrations (package resource path)."""
@@ -70,3 +79,14 @@ def require_current_schema(engine: Engine) -> None:
             f"the database at {engine.url.render_as_string(hide_password=True)} is at schema "
             f"revision {current or 'none'}, this code needs {head}: run `{UPGRADE_COMMAND}`"
         )
+
+
+def wait_for_schema(engine: Engine) -> None:
+    """Wait until the database answers, then require the current schema (SchemaNotReady)."""
+    while True:
+        try:
+            require_current_schema(engine)
+            return
+        except OperationalError as exc:
+            log.warning("PostgreSQL unavailable (%s); trying again", exc.orig)
+            time.sleep(SCHEMA_WAIT_PAUSE_SECONDS)

@@ -16,12 +16,13 @@ class Keys:
         return f"{self.prefix}:article:{article_id}"
 
     def analysis(self, article_id: str) -> str:
-        """JSON of one article's analysis."""
+        """JSON of one article's analysis (before PostgreSQL held them: `newsflow db
+        import-redis` moves these)."""
         return f"{self.prefix}:analysis:{article_id}"
 
     @property
     def articles_by_time(self) -> str:
-        """Sorted set of article ids scored by acceptance time (ms)."""
+        """Sorted set of the ids of articles in Redis, scored by acceptance time (seconds)."""
         return f"{self.prefix}:articles"
 
     def fingerprint(self, kind: str, digest: str) -> str:
@@ -42,19 +43,9 @@ class Keys:
         """Expiring key a worker process refreshes while it lives."""
         return f"{self.prefix}:worker-alive:{worker_name}"
 
-    def entity(self, key: str) -> str:
-        """Hash describing one canonical entity (name, label, actor code)."""
-        return f"{self.prefix}:entity:{key}"
-
-    def entity_articles(self, key: str) -> str:
-        """Set of the ids of articles that mention an entity."""
-        return f"{self.prefix}:entity-articles:{key}"
-
     @property
-    def entities_by_count(self) -> str:
-        """Sorted set of entity keys scored by how many articles mention them."""
-        return f"{self.prefix}:entities"
-
-    def entities_by_label(self, label: str) -> str:
-        """Like entities_by_count, for one spaCy label."""
-        return f"{self.prefix}:entities:{label}"
+    def legacy_entity_index(self) -> list[str]:
+        """Patterns of the entity index Redis held before PostgreSQL (import-redis drops it)."""
+        p = self.prefix
+        names = ("entity:*", "entity-articles:*", "entities", "entities:*", "article-entities:*")
+        return [f"{p}:{name}" for name in names]

@@ -247,6 +247,9 @@ class EntityList(BaseModel):
 
 
 class EntityDetail(EntitySummary):
-    """One entity and the articles that mention it, newest first."""
+    """One entity and a page of the articles that mention it, newest first."""
 
     articles: list[ArticleSummary]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page of articles."
+    )

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import redis
+import sqlalchemy.exc
 from flask import Flask, Response
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
@@ -98,7 +99,7 @@ def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
 
 
 def unavailable_problem(retry_after: int) -> Problem:
-    """Return the 503 sent while Redis does not answer."""
+    """Return the 503 sent while Redis or PostgreSQL does not answer."""
     return Problem(
         503,
         "Service Unavailable",
@@ -137,6 +138,12 @@ def init_app(app: Flask, retry_after: int) -> None:
         if reason not in REFUSALS:
             return _unexpected(exc)
         log.warning("redis refused a command: %s", reason)
+        return unavailable_problem(retry_after).to_response()
+
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    def _database_down(exc: sqlalchemy.exc.OperationalError) -> Response:
+        # Unreachable, restarting, or past the statement timeout: not now, rather than a bug.
+        log.warning("PostgreSQL unavailable: %s", type(exc.orig).__name__)
         return unavailable_problem(retry_after).to_response()
 
     @app.errorhandler(Exception)

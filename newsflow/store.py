@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import uuid
 from collections.abc import Iterable
@@ -21,7 +19,6 @@ from newsflow.models import (
     ArticleIn,
     ArticleStatus,
     ArticleSummary,
-    StoredAnalysis,
 )
 from newsflow.queue import AnalysisQueue
 
@@ -38,8 +35,14 @@ return redis.call('HGETALL', KEYS[1])
 """
 
 
-class InvalidCursor(ValueError):
-    """A pagination cursor that this store did not hand out."""
+# One round trip, once PostgreSQL holds the results: the article leaves Redis but for its
+# duplicate markers (KEYS: article hash, legacy analysis, by-time, pending, failed).
+FINISH_LUA = """
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('SREM', KEYS[5], ARGV[1])
+"""
 
 
 def utcnow() -> datetime:
@@ -61,19 +64,6 @@ def url_fingerprint(url: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
-def encode_cursor(article_id: str) -> str:
-    """Return the opaque cursor that continues a listing after this article."""
-    return base64.urlsafe_b64encode(article_id.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    """Return the article id inside a cursor, or raise InvalidCursor."""
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidCursor(cursor) from exc
-
-
 class ArticleStore:
     """Articles, their status and their analyses in Redis."""
 
@@ -89,6 +79,7 @@ class ArticleStore:
         self.queue = queue
         self.recheck_after = recheck_after
         self._start = redis.register_script(START_PROCESSING_LUA)
+        self._finish = redis.register_script(FINISH_LUA)
 
     def accept(self, article: ArticleIn) -> Accepted:
         """Store a new article and enqueue its analysis in one transaction, or find its twin."""
@@ -176,7 +167,8 @@ class ArticleStore:
         twin_id = next((as_text(v) for v in pipe.mget(markers) if v is not None), None)
         if twin_id is None:
             return None
-        status = as_text(pipe.hget(self.keys.article(twin_id), "status")) or ArticleStatus.QUEUED
+        # An article whose hash is gone was analysed and moved to PostgreSQL.
+        status = as_text(pipe.hget(self.keys.article(twin_id), "status")) or ArticleStatus.DONE
         return Accepted(id=twin_id, status=ArticleStatus(status), duplicate=True)
 
     def _fingerprint_keys(self, article: ArticleIn) -> list[str]:
@@ -230,35 +222,39 @@ class ArticleStore:
             if row[0] is not None
         ]
 
-    def page(
-        self, limit: int, cursor: str | None = None
-    ) -> tuple[list[ArticleSummary], str | None]:
-        """Return a page of articles, newest first, and the cursor of the next page."""
-        start = 0
-        if cursor is not None:
-            rank = cast(
-                "int | None",
-                self.redis.zrevrank(self.keys.articles_by_time, decode_cursor(cursor)),
-            )
-            if rank is None:
-                raise InvalidCursor(cursor)
-            start = rank + 1
+    def in_flight(
+        self, limit: int, before: tuple[datetime, str] | None = None
+    ) -> list[ArticleSummary]:
+        """Return up to `limit` articles still in Redis (queued, processing, failed) accepted
+        before `before` (time, id), newest first."""
+        high = "+inf" if before is None else before[0].timestamp()
         ids = [
             as_text(m) or ""
             for m in cast(
                 "list[bytes]",
-                self.redis.zrevrange(self.keys.articles_by_time, start, start + limit),
+                # A margin over `limit`: members scored at the cursor's own time are skipped.
+                self.redis.zrevrangebyscore(
+                    self.keys.articles_by_time, high, "-inf", start=0, num=limit + 16
+                ),
             )
         ]
-        more = len(ids) > limit
-        ids = ids[:limit]
-        next_cursor = encode_cursor(ids[-1]) if more and ids else None
-        return self.summaries(ids), next_cursor
+        found = self.summaries(ids)
+        if before is not None:
+            found = [a for a in found if (a.created_at, a.id) < before]
+        return found[:limit]
 
-    def get_analysis(self, article_id: str) -> StoredAnalysis | None:
-        """Return the stored analysis of an article, or None."""
-        raw = self.redis.get(self.keys.analysis(article_id))
-        return StoredAnalysis.model_validate_json(raw) if raw else None
+    def finish(self, article_id: str) -> None:
+        """Drop a done article from Redis (its results are in PostgreSQL); keep its markers."""
+        self._finish(
+            keys=[
+                self.keys.article(article_id),
+                self.keys.analysis(article_id),
+                self.keys.articles_by_time,
+                self.keys.pending,
+                self.keys.failed,
+            ],
+            args=[article_id],
+        )
 
     def mark_processing(self, article_id: str) -> Article | None:
         """Record that a worker started on the article; return it (None if unknown)."""

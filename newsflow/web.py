@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -47,6 +48,7 @@ def create_openapi_app(
     *,
     key_required: bool = False,
     rate_limit: str | None = None,
+    ready_checks: Sequence[Callable[[], object]] = (),
 ) -> OpenAPI:
     """Return an OpenAPI (Flask) app with problem+json errors, keys, limits, probes and docs."""
     requires_key = key_required and bool(settings.api_keys)
@@ -66,7 +68,7 @@ def create_openapi_app(
     # Limits before keys, so that guessing keys is rate limited too.
     rate_limits.init_app(app, settings, rate_limit)
     auth.init_app(app, settings.api_keys, key_required)
-    _add_probes(app, redis)
+    _add_probes(app, [redis.ping, *ready_checks])
     app.add_url_rule("/docs", "docs", lambda: redirect("/openapi/swagger"))
     return app
 
@@ -75,7 +77,7 @@ def _validation_error_response(exc: ValidationError) -> Response:
     return validation_problem(exc).to_response()
 
 
-def _add_probes(app: OpenAPI, redis: Redis) -> None:
+def _add_probes(app: OpenAPI, ready_checks: Sequence[Callable[[], object]]) -> None:
     open_operation: dict[str, Any] = {"security": []}  # probes need no key even when the rest does
 
     @app.get(
@@ -92,6 +94,7 @@ def _add_probes(app: OpenAPI, redis: Redis) -> None:
         openapi_extensions=open_operation,
     )
     def readyz() -> Response:
-        """Report whether Redis answers."""
-        redis.ping()
+        """Report whether the stores answer (Redis, and PostgreSQL for the API)."""
+        for check in ready_checks:
+            check()
         return jsonify(status="ready")

@@ -1,0 +1,78 @@
+"""Reading articles wherever they are: in flight in Redis, or analysed in PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+
+from newsflow.models import ArticleDetail, ArticleSummary
+from newsflow.results import ResultStore
+from newsflow.store import ArticleStore
+
+Position = tuple[datetime, str]
+"""Where a listing stands: an article's acceptance time and id (newest first)."""
+
+
+class InvalidCursor(ValueError):
+    """A pagination cursor that this API did not hand out."""
+
+
+def encode_cursor(position: Position) -> str:
+    """Return the opaque cursor that continues a listing after this position."""
+    raw = json.dumps([position[0].isoformat(), position[1]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Position:
+    """Return the position inside a cursor, or raise InvalidCursor."""
+    try:
+        moment, article_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        position = (datetime.fromisoformat(moment), str(article_id))
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise InvalidCursor(cursor) from exc
+    if position[0].tzinfo is None:
+        raise InvalidCursor(cursor)
+    return position
+
+
+def next_cursor(items: list[ArticleSummary], limit: int, more: bool) -> str | None:
+    """Return the cursor after the last item when there may be more, else None."""
+    if not more or len(items) < limit or not items:
+        return None
+    return encode_cursor((items[-1].created_at, items[-1].id))
+
+
+class ArticleReader:
+    """Articles by id and newest first, merging Redis (in flight) and PostgreSQL (done)."""
+
+    def __init__(self, store: ArticleStore, results: ResultStore) -> None:
+        self.store = store
+        self.results = results
+
+    def get(self, article_id: str) -> ArticleDetail | None:
+        """Return one article with its analysis (none while it is in flight), or None."""
+        # Redis first: a done article leaves Redis only after PostgreSQL committed it.
+        article = self.store.get(article_id)
+        if article is not None:
+            return ArticleDetail(**article.model_dump())
+        found = self.results.get(article_id)
+        if found is None:
+            return None
+        return ArticleDetail(**found[0].model_dump(), analysis=found[1])
+
+    def page(
+        self, limit: int, cursor: str | None = None
+    ) -> tuple[list[ArticleSummary], str | None]:
+        """Return a page of articles, newest first, and the cursor of the next page."""
+        before = decode_cursor(cursor) if cursor else None
+        merged: dict[str, ArticleSummary] = {}
+        # In flight first: an article moving to PostgreSQL meanwhile is listed once, as done.
+        for article in self.store.in_flight(limit + 1, before):
+            merged[article.id] = article
+        for article in self.results.page(limit + 1, before):
+            merged[article.id] = article
+        ordered = sorted(merged.values(), key=lambda a: (a.created_at, a.id), reverse=True)
+        items = ordered[:limit]
+        return items, next_cursor(items, limit, len(ordered) > limit)

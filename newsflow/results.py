@@ -1,0 +1,294 @@
+"""The results store in PostgreSQL: one article's analysis written in one transaction, and read.
+
+Writes are idempotent: the article's row is upserted first, which locks it until commit, so two
+writers of one article take turns, and each replaces the article's events and mentions and moves
+the entity counts by the difference between the old and new sets of entities.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, RowMapping, delete, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from newsflow.models import (
+    Article,
+    ArticleStatus,
+    ArticleSummary,
+    Entity,
+    Event,
+    StoredAnalysis,
+)
+from newsflow.schema import article_entities, articles, entities, entity_mentions, events
+
+ANALYSIS_COLUMNS = frozenset({"article_id", "model", "analyzed_at", "entities", "events"})
+"""Analysis fields that have columns or rows of their own (the rest go to analysis_extra)."""
+
+SUMMARY_COLUMNS = (
+    articles.c.id,
+    articles.c.title,
+    articles.c.url,
+    articles.c.source,
+    articles.c.published_at,
+    articles.c.created_at,
+)
+"""What a list of articles shows."""
+
+SAVE_ATTEMPTS = 3
+"""Tries of one save when PostgreSQL breaks a deadlock between two writers by aborting one."""
+
+OUTAGE_FIRST_PAUSE_SECONDS = 0.5
+"""First pause of a worker waiting for PostgreSQL to come back (doubling up to the max)."""
+
+OUTAGE_MAX_PAUSE_SECONDS = 5.0
+"""Longest pause between two tries while PostgreSQL is down (the job timeout bounds the wait)."""
+
+
+def event_id(article_id: str, ordinal: int) -> str:
+    """Return an event's public id: its article's id and its position (`~` is never in an id)."""
+    return f"{article_id}~{ordinal}"
+
+
+def parse_event_id(value: str) -> tuple[str, int] | None:
+    """Return (article id, position) of a public event id, or None if it is not one."""
+    article_id, _, ordinal = value.rpartition("~")
+    return (article_id, int(ordinal)) if article_id and ordinal.isdigit() else None
+
+
+class ResultStore:
+    """Analysed articles, their events and entities, in PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def save(self, article: Article, analysis: StoredAnalysis) -> None:
+        """Write one article's analysis in one transaction, replacing any earlier one."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self.engine.begin() as connection:
+                    self._write(connection, article, analysis)
+                return
+            except DBAPIError as exc:
+                if attempt == SAVE_ATTEMPTS - 1 or not _is_deadlock(exc):
+                    raise
+
+    def save_waiting_out_outages(self, article: Article, analysis: StoredAnalysis) -> None:
+        """Save, waiting while PostgreSQL is unreachable (a job's timeout bounds the wait)."""
+        pause = OUTAGE_FIRST_PAUSE_SECONDS
+        while True:
+            try:
+                self.save(article, analysis)
+                return
+            except OperationalError:
+                time.sleep(pause)
+                pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
+
+    def _write(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> None:
+        row = article_row(article, analysis)
+        connection.execute(
+            insert(articles)
+            .values(row)
+            .on_conflict_do_update(index_elements=[articles.c.id], set_=row)
+        )
+        connection.execute(delete(events).where(events.c.article_id == article.id))
+        connection.execute(
+            delete(entity_mentions).where(entity_mentions.c.article_id == article.id)
+        )
+        if analysis.events:
+            connection.execute(insert(events), event_rows(article, analysis))
+        if analysis.entities:
+            connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))
+        self._move_entity_postings(connection, article, analysis.entities)
+
+    def _move_entity_postings(
+        self, connection: Connection, article: Article, mentions: list[Entity]
+    ) -> None:
+        found = canonical_entities(mentions)
+        before = set(
+            connection.scalars(
+                select(article_entities.c.key).where(article_entities.c.article_id == article.id)
+            )
+        )
+        added, removed = sorted(found.keys() - before), sorted(before - found.keys())
+        if found:
+            # Sorted, so two writers lock shared entities in the same order (no deadlock).
+            rows = [
+                {"key": k, "name": name, "label": label, "actor_code": code}
+                for k, (name, label, code) in sorted(found.items())
+            ]
+            statement = insert(entities).values(rows)
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[entities.c.key],
+                    set_={
+                        "actor_code": func.coalesce(
+                            statement.excluded.actor_code, entities.c.actor_code
+                        )
+                    },
+                )
+            )
+        if removed:
+            connection.execute(
+                delete(article_entities).where(
+                    article_entities.c.article_id == article.id,
+                    article_entities.c.key.in_(removed),
+                )
+            )
+        if added:
+            connection.execute(
+                insert(article_entities),
+                [
+                    {"article_id": article.id, "key": k, "created_at": article.created_at}
+                    for k in added
+                ],
+            )
+        for keys, delta in ((added, 1), (removed, -1)):
+            for key in keys:
+                connection.execute(
+                    update(entities)
+                    .where(entities.c.key == key)
+                    .values(article_count=entities.c.article_count + delta)
+                )
+
+    def get(self, article_id: str) -> tuple[Article, StoredAnalysis] | None:
+        """Return one analysed article and its analysis, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
+            if row is None:
+                return None
+            found_events = connection.scalars(
+                select(events.c.evidence)
+                .where(events.c.article_id == article_id)
+                .order_by(events.c.ordinal)
+            ).all()
+            mentions = connection.execute(
+                select(entity_mentions)
+                .where(entity_mentions.c.article_id == article_id)
+                .order_by(entity_mentions.c.ordinal)
+            ).mappings()
+            found_entities = [Entity.model_validate(dict(m)) for m in mentions]
+        return _article(row._mapping), StoredAnalysis.model_validate(
+            {
+                **row.analysis_extra,
+                "article_id": row.id,
+                "model": row.model,
+                "analyzed_at": row.analyzed_at,
+                "entities": found_entities,
+                "events": found_events,
+            }
+        )
+
+    def page(self, limit: int, after: tuple[datetime, str] | None = None) -> list[ArticleSummary]:
+        """Return up to `limit` analysed articles accepted before `after`, newest first."""
+        query = select(*SUMMARY_COLUMNS).order_by(
+            articles.c.created_at.desc(), articles.c.id.desc()
+        )
+        if after is not None:
+            query = query.where(tuple_(articles.c.created_at, articles.c.id) < tuple_(*after))
+        with self.engine.connect() as connection:
+            return summaries(connection.execute(query.limit(limit)).mappings())
+
+
+def summaries(rows: Iterable[RowMapping]) -> list[ArticleSummary]:
+    """Turn article rows (SUMMARY_COLUMNS) into summaries of done articles."""
+    return [ArticleSummary.model_validate({**row, "status": ArticleStatus.DONE}) for row in rows]
+
+
+def article_row(article: Article, analysis: StoredAnalysis) -> dict[str, Any]:
+    """Return the article's row: its metadata, text and how it was analysed."""
+    extra = analysis.model_dump(mode="json", exclude=set(ANALYSIS_COLUMNS))
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "source": article.source,
+        "published_at": article.published_at,
+        "language": article.language,
+        "text": article.text,
+        "created_at": article.created_at,
+        "updated_at": analysis.analyzed_at,
+        "attempts": article.attempts,
+        "model": analysis.model,
+        "analyzed_at": analysis.analyzed_at,
+        "analysis_extra": extra,
+    }
+
+
+def event_rows(article: Article, analysis: StoredAnalysis) -> list[dict[str, Any]]:
+    """Return one row per event, in the analysis's order."""
+    fallback_day = (article.published_at or analysis.analyzed_at).date()
+    return [
+        event_row(article, event, ordinal, fallback_day, analysis.analyzed_at)
+        for ordinal, event in enumerate(analysis.events)
+    ]
+
+
+def event_row(
+    article: Article, event: Event, ordinal: int, fallback_day: date, updated_at: datetime
+) -> dict[str, Any]:
+    """Return the columns of one event (filters and sort keys) and its whole evidence."""
+    source, target, location = event.source, event.target, event.location
+    return {
+        "article_id": article.id,
+        "ordinal": ordinal,
+        "code": event.code,
+        "root_code": event.root_code,
+        "quad_class": event.quad_class,
+        "goldstein": event.goldstein,
+        "plover": event.plover,
+        "source_code": source.actor_code if source else None,
+        "source_country": source.country if source else None,
+        "source_entity": source.entity_key if source else None,
+        "target_code": target.actor_code if target else None,
+        "target_country": target.country if target else None,
+        "target_entity": target.entity_key if target else None,
+        "day": event.date or fallback_day,
+        "location_name": location.name if location else None,
+        "location_country": location.country if location else None,
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "modality": event.modality,
+        "confidence": event.confidence,
+        "published_at": article.published_at,
+        "outlet": article.source,
+        "sentence_text": event.sentence_text,
+        "updated_at": updated_at,
+        "evidence": event.model_dump(mode="json"),
+    }
+
+
+def mention_rows(article_id: str, mentions: list[Entity]) -> list[dict[str, Any]]:
+    """Return one row per entity mention, in the analysis's order."""
+    return [
+        {"article_id": article_id, "ordinal": ordinal, **mention.model_dump()}
+        for ordinal, mention in enumerate(mentions)
+    ]
+
+
+def _article(row: RowMapping) -> Article:
+    fields = {k: row[k] for k in Article.model_fields if k in row}
+    return Article.model_validate({**fields, "status": ArticleStatus.DONE})
+
+
+def canonical_entities(mentions: list[Entity]) -> dict[str, tuple[str, str, str | None]]:
+    """Map each entity key to (display name, label, actor code), the name its most used form."""
+    forms: dict[str, Counter[str]] = {}
+    meta: dict[str, tuple[str, str | None]] = {}
+    for mention in mentions:
+        forms.setdefault(mention.key, Counter())[mention.text] += 1
+        label, code = meta.get(mention.key, (mention.label, None))
+        meta[mention.key] = (label, code or mention.actor_code)
+    return {
+        key: (max(counts, key=lambda form: (counts[form], len(form))), *meta[key])
+        for key, counts in forms.items()
+    }
+
+
+def _is_deadlock(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
