@@ -8,10 +8,12 @@ from pydantic import BaseModel, Field
 from redis import Redis
 from sqlalchemy import Engine, text
 
+from api_service.events import add_event_routes
 from newsflow.article_reads import ArticleReader, InvalidCursor, decode_cursor, next_cursor
 from newsflow.connection import connect
 from newsflow.database import connect_database
 from newsflow.entity_index import EntityIndex
+from newsflow.event_store import EventStore
 from newsflow.keys import Keys
 from newsflow.models import (
     ARTICLE_ID_PATTERN,
@@ -84,6 +86,7 @@ def create_app(
     reader = ArticleReader(ArticleStore(redis, Keys(settings.key_prefix)), ResultStore(engine))
     _add_article_routes(app, reader)
     _add_entity_routes(app, EntityIndex(engine))
+    add_event_routes(app, EventStore(engine))
     return app
 
 

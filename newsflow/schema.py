@@ -7,9 +7,12 @@ The migrations in `newsflow/migrations` create exactly these tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     REAL,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     Double,
@@ -21,9 +24,10 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    literal_column,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSON, JSONB
 
 metadata = MetaData()
 
@@ -87,12 +91,16 @@ events = Table(
     Column("outlet", Text, comment="The article's source (for filtering)."),
     Column("sentence_text", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("evidence", JSONB, nullable=False, comment="The event as the analysis reports it."),
+    Column("evidence", JSON, nullable=False, comment="The event as the analysis reports it."),
 )
 Index("events_by_day", events.c.day.desc(), events.c.article_id.desc(), events.c.ordinal.desc())
+NEVER: ColumnElement[Any] = literal_column("'-infinity'::timestamptz")
+"""Before any time: where undated articles sort."""
+PUBLISHED_SORT_KEY = func.coalesce(events.c.published_at, NEVER)
+"""Events sort by publication with undated articles last."""
 Index(
     "events_by_published",
-    events.c.published_at.desc(),
+    PUBLISHED_SORT_KEY.desc(),
     events.c.article_id.desc(),
     events.c.ordinal.desc(),
 )
@@ -105,10 +113,11 @@ Index("events_by_target", events.c.target_code, postgresql_ops={"target_code": "
 Index("events_by_source_country", events.c.source_country, events.c.day)
 Index("events_by_target_country", events.c.target_country, events.c.day)
 Index("events_by_place", events.c.location_country, events.c.day)
+Index("events_by_place_name", func.lower(events.c.location_name))
 Index("events_by_lon_lat", events.c.lon, events.c.lat)
 Index("events_by_source_entity", events.c.source_entity)
 Index("events_by_target_entity", events.c.target_entity)
-Index("events_by_outlet", events.c.outlet)
+Index("events_by_outlet", func.lower(events.c.outlet))
 Index(
     "events_text_search",
     func.to_tsvector(text(f"'{TEXT_SEARCH_CONFIG}'"), events.c.sentence_text),
@@ -139,8 +148,12 @@ entities = Table(
 )
 Index("entities_by_count", entities.c.article_count.desc(), entities.c.key)
 Index("entities_by_label", entities.c.label, entities.c.article_count.desc(), entities.c.key)
-Index("entities_name_trigram", entities.c.name, postgresql_using="gin",
-      postgresql_ops={"name": "gin_trgm_ops"})
+Index(
+    "entities_name_trigram",
+    entities.c.name,
+    postgresql_using="gin",
+    postgresql_ops={"name": "gin_trgm_ops"},
+)
 
 article_entities = Table(
     "article_entities",

@@ -96,17 +96,18 @@ def upgrade() -> None:
     sa.Column('outlet', sa.Text(), nullable=True, comment="The article's source (for filtering)."),
     sa.Column('sentence_text', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('evidence', postgresql.JSONB(astext_type=sa.Text()), nullable=False, comment='The event as the analysis reports it.'),
+    sa.Column('evidence', postgresql.JSON(astext_type=sa.Text()), nullable=False, comment='The event as the analysis reports it.'),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('article_id', 'ordinal')
     )
     op.create_index('events_by_code', 'events', ['code'], unique=False, postgresql_ops={'code': 'text_pattern_ops'})
     op.create_index('events_by_day', 'events', [sa.literal_column('day DESC'), sa.literal_column('article_id DESC'), sa.literal_column('ordinal DESC')], unique=False)
     op.create_index('events_by_lon_lat', 'events', ['lon', 'lat'], unique=False)
-    op.create_index('events_by_outlet', 'events', ['outlet'], unique=False)
+    op.create_index('events_by_outlet', 'events', [sa.literal_column('lower(outlet)')], unique=False)
     op.create_index('events_by_place', 'events', ['location_country', 'day'], unique=False)
+    op.create_index('events_by_place_name', 'events', [sa.literal_column('lower(location_name)')], unique=False)
     op.create_index('events_by_plover', 'events', ['plover', 'day'], unique=False)
-    op.create_index('events_by_published', 'events', [sa.literal_column('published_at DESC'), sa.literal_column('article_id DESC'), sa.literal_column('ordinal DESC')], unique=False)
+    op.create_index('events_by_published', 'events', [sa.literal_column("coalesce(published_at, '-infinity'::timestamptz) DESC"), sa.literal_column('article_id DESC'), sa.literal_column('ordinal DESC')], unique=False)
     op.create_index('events_by_root', 'events', ['root_code', 'day'], unique=False)
     op.create_index('events_by_source', 'events', ['source_code'], unique=False, postgresql_ops={'source_code': 'text_pattern_ops'})
     op.create_index('events_by_source_country', 'events', ['source_country', 'day'], unique=False)
@@ -145,6 +146,7 @@ def downgrade() -> None:
     op.drop_index('events_by_root', table_name='events')
     op.drop_index('events_by_published', table_name='events')
     op.drop_index('events_by_plover', table_name='events')
+    op.drop_index('events_by_place_name', table_name='events')
     op.drop_index('events_by_place', table_name='events')
     op.drop_index('events_by_outlet', table_name='events')
     op.drop_index('events_by_lon_lat', table_name='events')

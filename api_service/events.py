@@ -1,0 +1,190 @@
+"""The events API: filtered pages with their total, one event, timelines, tops and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Literal
+
+from flask import Response, jsonify, stream_with_context
+from flask_openapi3 import OpenAPI, Tag
+from pydantic import BaseModel, Field
+
+from newsflow.event_filters import EventFilter
+from newsflow.event_store import EventStore, InvalidCursor, TooManyBuckets
+from newsflow.exports import FORMATS
+from newsflow.models import Event
+from newsflow.problems import Problem
+from newsflow.web import problem_responses
+
+EVENTS_TAG = Tag(name="events", description="CAMEO-coded events across articles, with evidence")
+
+MAX_EVENTS_LIMIT = 500
+"""Largest page of events a client may ask for."""
+
+SortName = Literal["date", "published", "confidence", "updated"]
+
+
+class EventsQuery(EventFilter):
+    """A filter, an order and a page."""
+
+    sort: SortName = Field(
+        default="date",
+        description="date (event date, newest first), published (newest article first), "
+        "confidence (highest first), updated (oldest write first, for updated_since feeds)",
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_EVENTS_LIMIT)
+    cursor: str | None = Field(default=None, max_length=600, description="From `next_cursor`.")
+
+
+class TimelineQuery(EventFilter):
+    """A filter, bucketed by time and split by a category."""
+
+    interval: Literal["day", "week", "month"] = Field(default="week", description="e.g. week")
+    by: Literal["root", "quad_class", "plover", "country"] = Field(
+        default="quad_class", description="Split each bucket by: e.g. root"
+    )
+
+
+class TopQuery(EventFilter):
+    """A filter, ranked by what its events have most."""
+
+    by: Literal["actor", "source", "target", "dyad", "code", "place", "country", "entity"] = Field(
+        default="actor", description="What to rank: e.g. dyad"
+    )
+    limit: int = Field(default=10, ge=1, le=100)
+
+
+class ExportQuery(EventFilter):
+    """A filter and a file format (no limit: the whole filter, streamed)."""
+
+    format: Literal["csv", "ndjson", "geojson"] = Field(default="csv", description="e.g. csv")
+    sort: SortName = "date"
+
+
+class EventPath(BaseModel):
+    """An event id: its article's id, `~`, its position in the article."""
+
+    event_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}~\d{1,5}$")
+
+
+class EventArticle(BaseModel):
+    """The article an event was found in."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = Field(default=None, description="The outlet.")
+    published_at: dt.datetime | None = None
+
+
+class EventItem(Event):
+    """An event with its id and the article that reports it."""
+
+    id: str = Field(description="Stable id: the article's id, `~`, the event's position.")
+    article: EventArticle
+    updated_at: dt.datetime = Field(description="When this event was last written.")
+
+
+class EventPage(BaseModel):
+    """A page of events and the exact number the filter matches."""
+
+    items: list[EventItem]
+    total: int
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page.")
+
+
+class GroupCount(BaseModel):
+    """Events of one group: how many, their mean Goldstein score."""
+
+    key: str | None
+    count: int
+    goldstein: float | None
+
+
+class TimelineBucket(BaseModel):
+    """One interval: its first day, its events, and those of each group."""
+
+    start: dt.date
+    count: int
+    goldstein: float | None
+    groups: list[GroupCount]
+
+
+class Timeline(BaseModel):
+    """Events per interval, every interval from the first to the last present."""
+
+    interval: str
+    by: str
+    total: int = Field(description="Events counted: the sum of the buckets.")
+    buckets: list[TimelineBucket]
+
+
+class TopList(BaseModel):
+    """The most frequent values among a filter's events."""
+
+    by: str
+    items: list[GroupCount]
+
+
+def add_event_routes(app: OpenAPI, store: EventStore) -> None:
+    """Add /events and its aggregates and exports to the app."""
+    errors = problem_responses(400, 401, 422, 429, 503)
+
+    @app.get("/events", tags=[EVENTS_TAG], responses={200: EventPage, **errors})
+    def list_events(query: EventsQuery) -> Response:
+        """List events matching every filter given, with the exact total (cursor pagination)."""
+        try:
+            items, total, cursor = store.page(query, query.sort, query.limit, query.cursor)
+        except InvalidCursor as exc:
+            raise Problem(
+                400,
+                "Bad Request",
+                "The cursor is not one this listing handed out.",
+                kind="invalid-cursor",
+            ) from exc
+        return jsonify(items=items, total=total, next_cursor=cursor)
+
+    @app.get("/events/timeline", tags=[EVENTS_TAG], responses={200: Timeline, **errors})
+    def events_timeline(query: TimelineQuery) -> Response:
+        """Count events per day, week or month (empty intervals too), split by a category."""
+        try:
+            buckets, total = store.timeline(query, query.interval, query.by)
+        except TooManyBuckets as exc:
+            raise Problem(
+                422,
+                "Unprocessable Content",
+                "The interval is too fine for the dates of these events.",
+                kind="validation-error",
+                errors=[{"field": "interval", "message": str(exc), "type": "value_error"}],
+            ) from exc
+        return jsonify(interval=query.interval, by=query.by, total=total, buckets=buckets)
+
+    @app.get("/events/top", tags=[EVENTS_TAG], responses={200: TopList, **errors})
+    def events_top(query: TopQuery) -> Response:
+        """Rank actors, dyads, codes, places, countries or entities by their events."""
+        return jsonify(by=query.by, items=store.top(query, query.by, query.limit))
+
+    @app.get("/events/export", tags=[EVENTS_TAG], responses={200: None, **errors})
+    def export_events(query: ExportQuery) -> Response:
+        """Download every event of a filter as CSV (GDELT column names), NDJSON or GeoJSON."""
+        media_type, extension, write = FORMATS[query.format]
+        events = store.stream(query, query.sort)
+        # The query runs here: a PostgreSQL error is a problem answer, not a cut-off download.
+        first = next(events, None)
+        rows = events if first is None else itertools.chain([first], events)
+        return Response(
+            stream_with_context(write(rows)),
+            mimetype=media_type,
+            headers={"Content-Disposition": f'attachment; filename="events.{extension}"'},
+        )
+
+    @app.get("/events/<event_id>", tags=[EVENTS_TAG], responses={200: EventItem, **errors})
+    def get_event(path: EventPath) -> Response:
+        """Get one event with its evidence and its article."""
+        found = store.get(path.event_id)
+        if found is None:
+            raise Problem(
+                404, "Not Found", f"No event with id '{path.event_id}'.", kind="not-found"
+            )
+        return jsonify(found)

@@ -1,0 +1,318 @@
+"""Events in PostgreSQL, queried: pages (keyset cursors), one event, timelines, tops, streams."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Row,
+    Select,
+    String,
+    cast,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
+
+from newsflow.event_filters import EventFilter, conditions
+from newsflow.results import event_id, parse_event_id
+from newsflow.schema import NEVER, PUBLISHED_SORT_KEY, articles, events
+
+SortName = Literal["date", "published", "confidence", "updated"]
+Interval = Literal["day", "week", "month"]
+TimelineGroup = Literal["root", "quad_class", "plover", "country"]
+TopGroup = Literal["actor", "source", "target", "dyad", "code", "place", "country", "entity"]
+
+EXPORT_BATCH = 2000
+"""Rows fetched from the server-side cursor at a time while streaming an export."""
+
+MAX_BUCKETS = 5000
+"""Most buckets one timeline may have (a daily timeline over ~14 years)."""
+
+
+class InvalidCursor(ValueError):
+    """A cursor this API did not hand out, or one handed out for another sort."""
+
+
+class TooManyBuckets(ValueError):
+    """A timeline whose interval is too fine for the range of its events."""
+
+
+@dataclass(frozen=True)
+class Sort:
+    """An order of events: a key, its direction, and how a row's key goes into a cursor."""
+
+    key: ColumnElement[Any]
+    descending: bool
+    dump: Callable[[Row[Any]], Any]
+    load: Callable[[Any], Any]
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+SORTS: dict[str, Sort] = {
+    "date": Sort(events.c.day, True, lambda r: r.day.isoformat(), dt.date.fromisoformat),
+    "published": Sort(
+        PUBLISHED_SORT_KEY,
+        True,
+        lambda r: _iso(r.published_at),
+        lambda v: NEVER if v is None else dt.datetime.fromisoformat(v),
+    ),
+    "confidence": Sort(events.c.confidence, True, lambda r: r.confidence, float),
+    "updated": Sort(
+        events.c.updated_at, False, lambda r: r.updated_at.isoformat(), dt.datetime.fromisoformat
+    ),
+}
+"""Newest event date first (default), newest article first, most confident first, or oldest
+write first (for sync clients following `updated_since`)."""
+
+ITEM_COLUMNS = (
+    events.c.article_id,
+    events.c.ordinal,
+    events.c.evidence,
+    events.c.day,
+    events.c.confidence,
+    events.c.updated_at,
+    articles.c.title,
+    articles.c.url,
+    articles.c.source,
+    articles.c.published_at,
+)
+"""What an event in a list shows: its evidence, and where it was reported."""
+
+EVENTS_WITH_ARTICLES = events.join(articles, articles.c.id == events.c.article_id)
+
+
+def item(row: Any) -> dict[str, Any]:
+    """Return an event as the API lists it: the event, its id, and its article."""
+    return {
+        "id": event_id(row.article_id, row.ordinal),
+        **row.evidence,
+        "article": {
+            "id": row.article_id,
+            "title": row.title,
+            "url": row.url,
+            "source": row.source,
+            "published_at": _iso(row.published_at),
+        },
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def encode_cursor(sort: str, row: Any) -> str:
+    """Return the cursor that continues a listing after this row."""
+    raw = json.dumps([sort, SORTS[sort].dump(row), row.article_id, row.ordinal]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def after_cursor(sort: str, cursor: str) -> ColumnElement[bool]:
+    """Return the condition of the rows after a cursor, or raise InvalidCursor."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, value, article_id, ordinal = json.loads(raw)
+        if name != sort or not isinstance(article_id, str) or not isinstance(ordinal, int):
+            raise ValueError("cursor of another listing")
+        order = SORTS[sort]
+        position = tuple_(order.key, events.c.article_id, events.c.ordinal)
+        bound = tuple_(
+            literal(order.load(value)) if value is not None else order.load(None),
+            literal(article_id),
+            literal(ordinal),
+        )
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise InvalidCursor(cursor) from exc
+    return position < bound if order.descending else position > bound
+
+
+def ordered(statement: Select[Any], sort: str) -> Select[Any]:
+    """Order a statement by a sort, ties broken by article and position."""
+    order = SORTS[sort]
+    keys = (order.key, events.c.article_id, events.c.ordinal)
+    return statement.order_by(*(k.desc() if order.descending else k.asc() for k in keys))
+
+
+class EventStore:
+    """Read events with their evidence, counted, bucketed, ranked and streamed."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def page(
+        self, wanted: EventFilter, sort: str, limit: int, cursor: str | None = None
+    ) -> tuple[list[dict[str, Any]], int, str | None]:
+        """Return a page of events, the filter's exact total, and the next page's cursor."""
+        condition = conditions(wanted)
+        statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
+        statement = statement.where(condition)
+        if cursor:
+            statement = statement.where(after_cursor(sort, cursor))
+        with self.engine.connect() as connection:
+            rows = connection.execute(statement.limit(limit + 1)).all()
+            total = connection.scalar(select(func.count()).select_from(events).where(condition))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = encode_cursor(sort, rows[-1]) if more and rows else None
+        return [item(row) for row in rows], int(total or 0), next_cursor
+
+    def get(self, public_id: str) -> dict[str, Any] | None:
+        """Return one event by its public id, or None."""
+        parsed = parse_event_id(public_id)
+        if parsed is None:
+            return None
+        statement = (
+            select(*ITEM_COLUMNS)
+            .select_from(EVENTS_WITH_ARTICLES)
+            .where(events.c.article_id == parsed[0], events.c.ordinal == parsed[1])
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(statement).first()
+        return item(row) if row else None
+
+    def stream(self, wanted: EventFilter, sort: str) -> Iterator[dict[str, Any]]:
+        """Yield every event of a filter in order, from a server-side cursor (constant memory)."""
+        statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
+        with self.engine.connect() as connection:
+            result = connection.execution_options(yield_per=EXPORT_BATCH).execute(
+                statement.where(conditions(wanted))
+            )
+            for row in result:
+                yield item(row)
+
+    def timeline(
+        self, wanted: EventFilter, interval: str, by: str
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Return buckets of events (count, mean Goldstein, and per group), empty ones too."""
+        bucket = cast(func.date_trunc(interval, events.c.day), events.c.day.type).label("bucket")
+        group = TIMELINE_GROUPS[by].label("group")
+        statement = (
+            select(bucket, group, func.count(), func.avg(events.c.goldstein))
+            .where(conditions(wanted))
+            .group_by(bucket, group)
+            .order_by(bucket, group)
+        )
+        with self.engine.connect() as connection:
+            rows = [Bucketed(*row) for row in connection.execute(statement)]
+        return fill_buckets(rows, interval, wanted), sum(row.count for row in rows)
+
+    def top(self, wanted: EventFilter, by: str, limit: int) -> list[dict[str, Any]]:
+        """Return the most frequent actors, dyads, codes, places... of a filter's events."""
+        condition = conditions(wanted)
+        parts = [
+            select(key.label("key"), events.c.goldstein).where(condition, key.is_not(None), *extra)
+            for key, *extra in TOP_KEYS[by]
+        ]
+        counted = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+        statement = (
+            select(counted.c.key, func.count(), func.avg(counted.c.goldstein))
+            .group_by(counted.c.key)
+            .order_by(func.count().desc(), counted.c.key)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(statement).all()
+        return [{"key": row.key, "count": row.count, "goldstein": _mean(row[2])} for row in rows]
+
+
+TIMELINE_GROUPS: dict[str, ColumnElement[Any]] = {
+    "root": events.c.root_code,
+    "quad_class": cast(events.c.quad_class, String),
+    "plover": events.c.plover,
+    "country": events.c.source_country,
+}
+"""What a timeline's buckets are split by (country: the source actor's, which acts)."""
+
+c = events.c
+TOP_KEYS: dict[str, list[tuple[ColumnElement[Any], ...]]] = {
+    # Either side: an event counts once per distinct value of its two sides.
+    "actor": [(c.source_code,), (c.target_code, c.target_code.is_distinct_from(c.source_code))],
+    "source": [(c.source_code,)],
+    "target": [(c.target_code,)],
+    "dyad": [(c.source_code + "," + c.target_code,)],
+    "code": [(c.code,)],
+    "place": [(c.location_name,)],
+    "country": [
+        (c.source_country,),
+        (c.target_country, c.target_country.is_distinct_from(c.source_country)),
+    ],
+    "entity": [
+        (c.source_entity,),
+        (c.target_entity, c.target_entity.is_distinct_from(c.source_entity)),
+    ],
+}
+"""The values `top` ranks, per `by`, with the conditions that keep an event counted once."""
+del c
+
+
+def _mean(value: Any) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Bucketed:
+    """Events of one group in one bucket: how many, and their mean Goldstein score."""
+
+    bucket: dt.date
+    group: str | None
+    count: int
+    goldstein: float | None
+
+
+def fill_buckets(rows: list[Bucketed], interval: str, wanted: EventFilter) -> list[dict[str, Any]]:
+    """Return one bucket per interval from the first to the last (or the filter's dates)."""
+    found: dict[dt.date, list[Bucketed]] = {}
+    for row in rows:
+        found.setdefault(row.bucket, []).append(row)
+    if not found and not (wanted.since and wanted.until):
+        return []
+    first = truncate(wanted.since, interval) if wanted.since else min(found)
+    last = truncate(wanted.until, interval) if wanted.until else max(found)
+    buckets = []
+    for start in bucket_starts(first, last, interval):
+        group_rows = found.get(start, [])
+        count = sum(r.count for r in group_rows)
+        weighted = sum(float(r.goldstein or 0) * r.count for r in group_rows)
+        buckets.append(
+            {
+                "start": start.isoformat(),
+                "count": count,
+                "goldstein": round(weighted / count, 2) if count else None,
+                "groups": [
+                    {"key": r.group, "count": r.count, "goldstein": _mean(r.goldstein)}
+                    for r in group_rows
+                ],
+            }
+        )
+    return buckets
+
+
+def truncate(day: dt.date, interval: str) -> dt.date:
+    """Return the first day of the day's bucket (weeks begin on Monday, as in PostgreSQL)."""
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1) if interval == "month" else day
+
+
+def bucket_starts(first: dt.date, last: dt.date, interval: str) -> list[dt.date]:
+    """Return the start of every bucket from first to last, or raise TooManyBuckets."""
+    starts, current = [], first
+    while current <= last:
+        starts.append(current)
+        if len(starts) > MAX_BUCKETS:
+            raise TooManyBuckets(f"more than {MAX_BUCKETS} {interval}s")
+        if interval == "month":
+            current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        else:
+            current += dt.timedelta(days=7 if interval == "week" else 1)
+    return starts
