@@ -8,13 +8,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
 import requests
 
+from newsflow.pg_server import SYSTEM_USER
 from newsflow.stack import durable_redis_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +28,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def postgres_data_dir() -> Iterator[Path]:
+    """Yield a cluster folder PostgreSQL's user can reach, under /tmp; remove it afterwards.
+
+    pytest's own temporary folders are 0700 under root, out of reach of the `postgres` user
+    the server runs as when the tests run as root.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="newsflow-pg-", dir="/tmp"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, SYSTEM_USER, SYSTEM_USER)
+    try:
+        yield folder / "data"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class RedisServer:
