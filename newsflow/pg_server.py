@@ -15,8 +15,12 @@ from typing import IO
 
 import psycopg
 
-BINARY_DIRS = "/usr/lib/postgresql/*/bin"
-"""Where Debian and Ubuntu install PostgreSQL's server binaries (not on PATH)."""
+BINARY_DIRS = (
+    "/usr/lib/postgresql/*/bin",
+    "/opt/homebrew/opt/postgresql@*/bin",
+    "/usr/local/opt/postgresql@*/bin",
+)
+"""Where Debian/Ubuntu and Homebrew install PostgreSQL's server binaries (off PATH)."""
 
 SYSTEM_USER = "postgres"
 """The unprivileged user the server runs as when we are root (PostgreSQL refuses root)."""
@@ -42,15 +46,19 @@ class PostgresNotFound(RuntimeError):
     """No PostgreSQL server binaries on this machine."""
 
 
-def find_binaries(search: str | None = None) -> Path:
+def find_binaries() -> Path:
     """Return the folder holding initdb and postgres: PATH first, else the highest version."""
-    search = search or BINARY_DIRS
     on_path = shutil.which("initdb")
     if on_path and shutil.which("postgres"):
         return Path(on_path).resolve().parent
-    candidates = [d for d in Path("/").glob(search.lstrip("/")) if (d / "initdb").exists()]
+    candidates = [
+        folder
+        for pattern in BINARY_DIRS
+        for folder in Path("/").glob(pattern.lstrip("/"))
+        if (folder / "initdb").exists()
+    ]
     if not candidates:
-        raise PostgresNotFound(NOT_FOUND.format(dirs=search))
+        raise PostgresNotFound(NOT_FOUND.format(dirs=", ".join(BINARY_DIRS)))
     return max(candidates, key=lambda d: [int(n) for n in re.findall(r"\d+", str(d))])
 
 
@@ -68,6 +76,14 @@ def reachable_by(path: Path, user: str) -> bool:
             allowed = info.st_mode & stat.S_IXOTH
         if not allowed:
             return False
+    return True
+
+
+def _user_exists(user: str) -> bool:
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        return False
     return True
 
 
@@ -118,6 +134,11 @@ class PostgresServer:
             self.process.wait()
 
     def _prepare_folder(self) -> None:
+        if self.run_as and not _user_exists(self.run_as):
+            raise RuntimeError(
+                f"PostgreSQL refuses to run as root and there is no '{self.run_as}' user to run "
+                f"it as: create one (useradd --system {self.run_as}) or run as another user"
+            )
         if self.run_as and not reachable_by(self.data_dir.parent, self.run_as):
             raise RuntimeError(
                 f"the '{self.run_as}' user PostgreSQL runs as cannot reach {self.data_dir.parent}"

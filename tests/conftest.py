@@ -30,7 +30,7 @@ from tests.processes import (
     RedisServer,
     Service,
     free_port,
-    postgres_data_dir,
+    postgres_reachable_dir,
     python_module,
     wait_ready,
 )
@@ -59,8 +59,8 @@ def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A private PostgreSQL for the whole session (never the machine's shared one); no fsync."""
-    with postgres_data_dir() as data_dir:
-        server = PostgresServer(data_dir, free_port(), durable=False)
+    with postgres_reachable_dir() as folder:
+        server = PostgresServer(folder / "data", free_port(), durable=False)
         server.start()
         yield server
         server.stop()

@@ -31,8 +31,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres_data_dir() -> Iterator[Path]:
-    """Yield a cluster folder PostgreSQL's user can reach, under /tmp; remove it afterwards.
+def postgres_reachable_dir() -> Iterator[Path]:
+    """Yield a new folder under /tmp that PostgreSQL's user can reach; remove it afterwards.
 
     pytest's own temporary folders are 0700 under root, out of reach of the `postgres` user
     the server runs as when the tests run as root.
@@ -41,7 +41,7 @@ def postgres_data_dir() -> Iterator[Path]:
     if os.geteuid() == 0:
         shutil.chown(folder, SYSTEM_USER, SYSTEM_USER)
     try:
-        yield folder / "data"
+        yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -24,7 +24,7 @@ from newsflow.database import (
     require_current_schema,
 )
 from newsflow.pg_server import PostgresNotFound, PostgresServer
-from tests.processes import REPO_ROOT, free_port, postgres_data_dir, python_module
+from tests.processes import REPO_ROOT, free_port, postgres_reachable_dir, python_module
 
 
 def libpq(url: str) -> str:
@@ -59,8 +59,8 @@ def test_server_started_as_root_runs_as_the_postgres_user(
 
 @pytest.mark.slow
 def test_a_committed_row_survives_a_killed_server() -> None:
-    with postgres_data_dir() as data_dir:
-        server = PostgresServer(data_dir, free_port(), durable=False)
+    with postgres_reachable_dir() as folder:
+        server = PostgresServer(folder / "data", free_port(), durable=False)
         server.start()
         try:
             with psycopg.connect(libpq(server.url), autocommit=True) as connection:
@@ -80,7 +80,7 @@ def test_missing_postgresql_says_how_to_get_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(pg_server, "BINARY_DIRS", str(tmp_path / "postgresql/*/bin"))
+    monkeypatch.setattr(pg_server, "BINARY_DIRS", (str(tmp_path / "postgresql/*/bin"),))
     with pytest.raises(PostgresNotFound) as error:
         PostgresServer(tmp_path / "data", free_port()).start()
     message = str(error.value)
