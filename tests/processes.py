@@ -18,6 +18,7 @@ import redis
 import requests
 
 from newsflow.pg_server import SYSTEM_USER
+from newsflow.settings import Settings
 from newsflow.stack import durable_redis_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,8 @@ class RedisServer:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not on PATH (the README's test command installs it)"
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = durable_redis_command(binary, self.port, self.data_dir) + [
+        maxmemory = Settings().redis_maxmemory
+        command = durable_redis_command(binary, self.port, self.data_dir, maxmemory=maxmemory) + [
             "--logfile",
             "redis.log",
         ]
