@@ -11,6 +11,7 @@ from pathlib import Path
 
 import redis
 
+from newsflow.settings import Settings
 from newsflow.stack import durable_redis_command
 
 
@@ -31,7 +32,9 @@ def running(
 def redis_command(port: int, data_dir: Path, appendfsync: str) -> list[str]:
     """A private Redis with an append-only file, as compose runs it."""
     server = shutil.which("redis-server") or "redis-server"
-    return durable_redis_command(server, port, data_dir, appendfsync)
+    return durable_redis_command(
+        server, port, data_dir, appendfsync, maxmemory=Settings().redis_maxmemory
+    )
 
 
 def wait_for_worker(client: redis.Redis, timeout: float = 60) -> None:

@@ -76,10 +76,15 @@ class LocalStack:
         port = free_port(PRIVATE_REDIS_PORT)
         data_dir = (self.args.var / "redis").resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
-        command = durable_redis_command(server, port, data_dir) + ["--logfile", "redis.log"]
+        command = durable_redis_command(
+            server, port, data_dir, maxmemory=self.settings.redis_maxmemory
+        ) + ["--logfile", "redis.log"]
         self._spawn("redis", command, dict(os.environ))
         wait_for_port(port, READY_TIMEOUT_SECONDS)
-        print(f"redis     redis://127.0.0.1:{port}/0 (private, data in {data_dir})")
+        print(
+            f"redis     redis://127.0.0.1:{port}/0 (private, data in {data_dir}, "
+            f"maxmemory {self.settings.redis_maxmemory})"
+        )
         return f"redis://127.0.0.1:{port}/0"
 
     def _start_services(self, env: dict[str, str]) -> None:
@@ -138,9 +143,12 @@ class LocalStack:
 
 
 def durable_redis_command(
-    server: str, port: int, data_dir: Path, appendfsync: str = "always"
+    server: str, port: int, data_dir: Path, appendfsync: str = "always", *, maxmemory: str
 ) -> list[str]:
-    """Return the command of a loopback Redis that keeps an append-only file and never evicts."""
+    """Return the command of a loopback Redis that keeps an append-only file and never evicts.
+
+    Full at maxmemory, it refuses writes (ingest answers 503) instead of dropping work.
+    """
     return [
         server,
         "--port",
@@ -155,6 +163,8 @@ def durable_redis_command(
         appendfsync,
         "--save",
         "",
+        "--maxmemory",
+        maxmemory,
         "--maxmemory-policy",
         "noeviction",
     ]

@@ -1,4 +1,4 @@
-"""Fixtures: a real redis-server per session, settings, in-process apps and a burst worker."""
+"""Fixtures: a real redis-server and PostgreSQL per session, settings, apps and a burst worker."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import redis
 from rq import Queue
+from sqlalchemy import Engine, text
 
 from analysis_worker import runtime
 from analysis_worker.extraction import Analyzer, load_analyzer
@@ -17,11 +18,22 @@ from analysis_worker.worker import AnalysisWorker
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
 from newsflow.connection import connect
+from newsflow.database import connect_database, upgrade
 from newsflow.keys import Keys
+from newsflow.pg_server import PostgresServer
 from newsflow.queue import AnalysisQueue
+from newsflow.schema import metadata
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
-from tests.processes import REPO_ROOT, RedisServer, Service, free_port, python_module, wait_ready
+from tests.processes import (
+    REPO_ROOT,
+    RedisServer,
+    Service,
+    free_port,
+    postgres_reachable_dir,
+    python_module,
+    wait_ready,
+)
 
 SEEDS_DIR = REPO_ROOT / "seeds"
 
@@ -44,10 +56,53 @@ def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
     client.flushdb()
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL for the whole session (never the machine's shared one); no fsync."""
+    with postgres_reachable_dir() as folder:
+        server = PostgresServer(folder / "data", free_port(), durable=False)
+        server.start()
+        yield server
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: PostgresServer) -> PostgresServer:
+    """The private PostgreSQL with the migrations applied, once per session."""
+    upgrade(postgres_server.url)
+    return postgres_server
+
+
 @pytest.fixture
-def settings(redis_server: RedisServer, redis_client: redis.Redis) -> Settings:
-    """Settings pointing at the private Redis (which the redis_client fixture keeps clean)."""
-    return Settings(redis_url=redis_server.url, api_public_url="http://api.test")
+def database(migrated_postgres: PostgresServer) -> Iterator[Engine]:
+    """An engine on the migrated private PostgreSQL, every table emptied before and after."""
+    engine = connect_database(Settings(database_url=migrated_postgres.url))
+    truncate_all(engine)
+    yield engine
+    truncate_all(engine)
+    engine.dispose()
+
+
+def truncate_all(engine: Engine) -> None:
+    """Empty every table of the schema."""
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def settings(
+    redis_server: RedisServer,
+    redis_client: redis.Redis,
+    migrated_postgres: PostgresServer,
+    database: Engine,
+) -> Settings:
+    """Settings pointing at the private Redis and PostgreSQL (both kept clean by fixtures)."""
+    return Settings(
+        redis_url=redis_server.url,
+        database_url=migrated_postgres.url,
+        api_public_url="http://api.test",
+    )
 
 
 @pytest.fixture

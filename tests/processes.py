@@ -8,13 +8,17 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
 import requests
 
+from newsflow.pg_server import SYSTEM_USER
+from newsflow.settings import Settings
 from newsflow.stack import durable_redis_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +29,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def postgres_reachable_dir() -> Iterator[Path]:
+    """Yield a new folder under /tmp that PostgreSQL's user can reach; remove it afterwards.
+
+    pytest's own temporary folders are 0700 under root, out of reach of the `postgres` user
+    the server runs as when the tests run as root.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="newsflow-pg-", dir="/tmp"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, SYSTEM_USER, SYSTEM_USER)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class RedisServer:
@@ -44,7 +64,8 @@ class RedisServer:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not on PATH (the README's test command installs it)"
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = durable_redis_command(binary, self.port, self.data_dir) + [
+        maxmemory = Settings().redis_maxmemory
+        command = durable_redis_command(binary, self.port, self.data_dir, maxmemory=maxmemory) + [
             "--logfile",
             "redis.log",
         ]

@@ -1,0 +1,120 @@
+"""The private PostgreSQL: who it runs as, what a crash keeps, what it says when missing."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic import command
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from newsflow import pg_server
+from newsflow.database import (
+    SchemaNotReady,
+    alembic_config,
+    current_revision,
+    head_revision,
+    require_current_schema,
+)
+from newsflow.pg_server import PostgresNotFound, PostgresServer
+from tests.processes import REPO_ROOT, free_port, postgres_reachable_dir, python_module
+
+
+def libpq(url: str) -> str:
+    """The libpq form of one of our SQLAlchemy URLs."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def fresh_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the private server, dropped afterwards."""
+    name = f"fresh_{uuid.uuid4().hex[:12]}"
+    admin = libpq(postgres_server.url.rsplit("/", 1)[0] + "/postgres")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root has to hand the server to another user")
+def test_server_started_as_root_runs_as_the_postgres_user(
+    postgres_server: PostgresServer,
+) -> None:
+    assert postgres_server.process is not None
+    pid = str(postgres_server.process.pid)
+    owner = subprocess.run(
+        ["ps", "-o", "user=", "-p", pid], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert owner == "postgres"
+    assert pwd.getpwnam(owner).pw_uid != 0
+
+
+@pytest.mark.slow
+def test_a_committed_row_survives_a_killed_server() -> None:
+    with postgres_reachable_dir() as folder:
+        server = PostgresServer(folder / "data", free_port(), durable=False)
+        server.start()
+        try:
+            with psycopg.connect(libpq(server.url), autocommit=True) as connection:
+                connection.execute("CREATE TABLE kept (n integer)")
+                for n in range(100):
+                    connection.execute("INSERT INTO kept VALUES (%s)", (n,))
+            server.kill()
+            assert server.process is not None and server.process.returncode == -9
+            server.start()
+            with psycopg.connect(libpq(server.url)) as connection:
+                assert connection.execute("SELECT count(*) FROM kept").fetchone() == (100,)
+        finally:
+            server.stop()
+
+
+def test_missing_postgresql_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pg_server, "BINARY_DIRS", (str(tmp_path / "postgresql/*/bin"),))
+    with pytest.raises(PostgresNotFound) as error:
+        PostgresServer(tmp_path / "data", free_port()).start()
+    message = str(error.value)
+    assert "apt-get install postgresql" in message
+    assert "brew install postgresql@15" in message
+    assert "DATABASE_URL" in message
+
+
+def test_services_refuse_an_unmigrated_database(fresh_database: str) -> None:
+    engine = create_engine(fresh_database)
+    try:
+        with pytest.raises(SchemaNotReady, match="newsflow db upgrade"):
+            require_current_schema(engine)
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_brings_a_fresh_database_to_head(fresh_database: str) -> None:
+    upgrade = subprocess.run(
+        python_module("newsflow", "db", "upgrade"),
+        env={**os.environ, "DATABASE_URL": fresh_database},
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert upgrade.returncode == 0, upgrade.stderr
+    engine = create_engine(fresh_database)
+    try:
+        assert current_revision(engine) == head_revision()
+        require_current_schema(engine)
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_schema(migrated_postgres: PostgresServer) -> None:
+    command.check(alembic_config(migrated_postgres.url))
