@@ -156,7 +156,7 @@ def _add_entity_routes(app: OpenAPI, index: EntityIndex) -> None:
         if entity is None:
             raise not_found(f"entity with key '{path.key}'")
         try:
-            after = decode_cursor(query.cursor) if query.cursor else None
+            after = decode_cursor(query.cursor) if query.cursor is not None else None
         except InvalidCursor as exc:
             raise invalid_cursor() from exc
         found = index.articles(path.key, query.limit + 1, after)

@@ -179,7 +179,11 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
             headers={"Content-Disposition": f'attachment; filename="events.{extension}"'},
         )
 
-    @app.get("/events/<event_id>", tags=[EVENTS_TAG], responses={200: EventItem, **errors})
+    @app.get(
+        "/events/<event_id>",
+        tags=[EVENTS_TAG],
+        responses={200: EventItem, **problem_responses(401, 404, 422, 429, 503)},
+    )
     def get_event(path: EventPath) -> Response:
         """Get one event with its evidence and its article."""
         found = store.get(path.event_id)

@@ -66,7 +66,7 @@ class ArticleReader:
         self, limit: int, cursor: str | None = None
     ) -> tuple[list[ArticleSummary], str | None]:
         """Return a page of articles, newest first, and the cursor of the next page."""
-        before = decode_cursor(cursor) if cursor else None
+        before = decode_cursor(cursor) if cursor is not None else None
         merged: dict[str, ArticleSummary] = {}
         # In flight first: an article moving to PostgreSQL meanwhile is listed once, as done.
         for article in self.store.in_flight(limit + 1, before):

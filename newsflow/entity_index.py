@@ -24,6 +24,15 @@ ENTITY_COLUMNS = (
 """What an entity summary shows."""
 
 
+def storable(value: str) -> bool:
+    """Tell whether PostgreSQL could hold this text (no NUL; no lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
 def name_pattern(query: str) -> str:
     """Return an ILIKE pattern matching names that contain the query (wildcards escaped)."""
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -48,6 +57,8 @@ class EntityIndex:
         )
         if label:
             statement = statement.where(entities.c.label == label)
+        if query and not storable(query):
+            return []
         if query:
             statement = statement.where(entities.c.name.ilike(name_pattern(query)))
         with self.engine.connect() as connection:
@@ -56,6 +67,8 @@ class EntityIndex:
 
     def get(self, key: str) -> EntitySummary | None:
         """Return one entity that some article mentions, or None."""
+        if not storable(key):
+            return None
         statement = select(*ENTITY_COLUMNS).where(
             entities.c.key == key, entities.c.article_count > 0
         )

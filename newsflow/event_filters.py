@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from sqlalchemy import ColumnElement, Float, and_, cast, func, literal_column, or_, true
 
 from newsflow import codebook
-from newsflow.models import ARTICLE_ID_PATTERN, Modality
+from newsflow.models import ARTICLE_ID_PATTERN, Modality, reject_control_text
 from newsflow.schema import TEXT_SEARCH_CONFIG, events
 
 ACTOR_PATTERN = r"^[A-Z]{3}[A-Z0-9]{0,12}$"
@@ -97,6 +97,11 @@ class EventFilter(BaseModel):
         default=None,
         description="Written at or after (change feed; sort=updated), e.g. 2025-10-01T00:00Z",
     )
+
+    @field_validator("place", "q", "outlet", "entity", "article")
+    @classmethod
+    def _clean_text(cls, value: str | None) -> str | None:
+        return reject_control_text(value) if value is not None else None
 
     @field_validator("code")
     @classmethod

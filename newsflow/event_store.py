@@ -156,7 +156,7 @@ class EventStore:
         condition = conditions(wanted)
         statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
         statement = statement.where(condition)
-        if cursor:
+        if cursor is not None:
             statement = statement.where(after_cursor(sort, cursor))
         with self.engine.connect() as connection:
             rows = connection.execute(statement.limit(limit + 1)).all()

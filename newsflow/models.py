@@ -29,7 +29,7 @@ ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 """What a client's own article id may look like (safe in a URL path and a Redis key)."""
 
 
-def _reject_control_text(value: str) -> str:
+def reject_control_text(value: str) -> str:
     """Refuse NUL and lone surrogates, which no news text contains and Redis/JSON mangle."""
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
@@ -40,7 +40,7 @@ def _reject_control_text(value: str) -> str:
     return value
 
 
-CleanText = Annotated[str, AfterValidator(_reject_control_text)]
+CleanText = Annotated[str, AfterValidator(reject_control_text)]
 ShortText = Annotated[CleanText, StringConstraints(strip_whitespace=True, max_length=1000)]
 
 

@@ -17,11 +17,13 @@ from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.worker import AnalysisWorker
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
+from newsflow.article_reads import ArticleReader
 from newsflow.connection import connect
 from newsflow.database import connect_database, upgrade
 from newsflow.keys import Keys
 from newsflow.pg_server import PostgresServer
 from newsflow.queue import AnalysisQueue
+from newsflow.results import ResultStore
 from newsflow.schema import metadata
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
@@ -112,15 +114,27 @@ def ingest_client(settings: Settings) -> Any:
 
 
 @pytest.fixture
-def api_client(settings: Settings) -> Any:
+def api_client(settings: Settings, database: Engine) -> Any:
     """A test client of the read API."""
-    return create_api_app(settings, connect(settings)).test_client()
+    return create_api_app(settings, connect(settings), database).test_client()
 
 
 @pytest.fixture
 def store(settings: Settings, redis_client: redis.Redis) -> ArticleStore:
     """The article store, with the analysis queue."""
     return ArticleStore(redis_client, Keys(), AnalysisQueue(redis_client, settings))
+
+
+@pytest.fixture
+def results(database: Engine) -> ResultStore:
+    """The results store on the private PostgreSQL."""
+    return ResultStore(database)
+
+
+@pytest.fixture
+def reader(store: ArticleStore, results: ResultStore) -> ArticleReader:
+    """Articles wherever they are: in flight in Redis or done in PostgreSQL."""
+    return ArticleReader(store, results)
 
 
 @pytest.fixture(scope="session")
@@ -130,11 +144,15 @@ def analyzer() -> Analyzer:
 
 
 @pytest.fixture
-def install_runtime(settings: Settings, redis_client: redis.Redis) -> Callable[[Analyzer], None]:
-    """Install a worker runtime around an analyzer, with stores on the test Redis."""
+def install_runtime(
+    settings: Settings, redis_client: redis.Redis, database: Engine
+) -> Callable[[Analyzer], None]:
+    """Install a worker runtime around an analyzer, with stores on the test Redis and
+    PostgreSQL."""
 
     def install(analyzer: Analyzer) -> None:
-        runtime.install(runtime.assemble(analyzer, redis_client, Keys(settings.key_prefix)))
+        keys = Keys(settings.key_prefix)
+        runtime.install(runtime.assemble(analyzer, redis_client, keys, ResultStore(database)))
 
     return install
 

@@ -158,12 +158,22 @@ class Stack:
     """Ingest, API and N worker processes started with their own commands; always stopped."""
 
     def __init__(
-        self, redis_url: str, log_dir: Path, env: Mapping[str, str] | None = None, workers: int = 1
+        self,
+        redis_url: str,
+        database_url: str,
+        log_dir: Path,
+        env: Mapping[str, str] | None = None,
+        workers: int = 1,
     ) -> None:
         self.ingest_port, self.api_port = free_port(), free_port()
         self.ingest = f"http://127.0.0.1:{self.ingest_port}"
         self.api = f"http://127.0.0.1:{self.api_port}"
-        self.env = {"REDIS_URL": redis_url, "API_PUBLIC_URL": self.api, **(env or {})}
+        self.env = {
+            "REDIS_URL": redis_url,
+            "DATABASE_URL": database_url,
+            "API_PUBLIC_URL": self.api,
+            **(env or {}),
+        }
         self.log_dir = log_dir
         self.services = {
             "ingest": self._service("ingest", "ingest_service", "--port", str(self.ingest_port)),

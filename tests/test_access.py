@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import redis
+from sqlalchemy import Engine
 
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
@@ -26,10 +27,10 @@ def ingest_with(settings: Settings, **changes: Any) -> Any:
     return create_ingest_app(changed, connect(changed)).test_client()
 
 
-def api_with(settings: Settings, **changes: Any) -> Any:
+def api_with(settings: Settings, database: Engine, **changes: Any) -> Any:
     """Return a test client of the API built with changed settings."""
     changed = settings.model_copy(update=changes)
-    return create_api_app(changed, connect(changed)).test_client()
+    return create_api_app(changed, connect(changed), database).test_client()
 
 
 def test_api_keys_come_comma_separated_from_the_environment(
@@ -92,10 +93,10 @@ def test_openapi_documents_the_key_schemes_when_keys_are_required(settings: Sett
     assert spec["paths"]["/healthz"]["get"]["security"] == []
 
 
-def test_read_api_is_open_unless_told_otherwise(settings: Settings) -> None:
-    open_api = api_with(settings, api_keys=[KEY])
+def test_read_api_is_open_unless_told_otherwise(settings: Settings, database: Engine) -> None:
+    open_api = api_with(settings, database, api_keys=[KEY])
     assert open_api.get("/articles").status_code == 200
-    closed = api_with(settings, api_keys=[KEY], read_api_requires_key=True)
+    closed = api_with(settings, database, api_keys=[KEY], read_api_requires_key=True)
     assert closed.get("/articles").status_code == 401
     assert closed.get("/entities/org:nato").status_code == 401
     assert closed.get("/articles", headers={"X-API-Key": KEY}).status_code == 200
@@ -141,8 +142,8 @@ def test_guessing_keys_is_rate_limited_too(settings: Settings) -> None:
     assert guesses == [401, 401, 429]
 
 
-def test_read_api_rate_limit(settings: Settings) -> None:
-    client = api_with(settings, api_rate_limit="2/minute")
+def test_read_api_rate_limit(settings: Settings, database: Engine) -> None:
+    client = api_with(settings, database, api_rate_limit="2/minute")
     codes = [client.get("/entities").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
 

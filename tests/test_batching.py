@@ -13,6 +13,7 @@ from rq.suspension import suspend
 from analysis_worker import runtime
 from analysis_worker.extraction import Analyzer
 from analysis_worker.worker import AnalysisWorker
+from newsflow.article_reads import ArticleReader
 from newsflow.keys import Keys
 from newsflow.models import ArticleIn
 from newsflow.reconciler import Reconciler
@@ -53,17 +54,19 @@ def articles(count: int) -> list[ArticleIn]:
     ]
 
 
-def analyses_match_one_by_one(store: ArticleStore, analyzer: Analyzer, ids: list[str]) -> None:
+def analyses_match_one_by_one(reader: ArticleReader, analyzer: Analyzer, ids: list[str]) -> None:
     for article_id in ids:
-        article = store.get(article_id)
-        stored = store.get_analysis(article_id)
-        assert article is not None and article.status == "done" and stored is not None
+        article = reader.get(article_id)
+        assert article is not None and article.status == "done"
+        stored = article.analysis
+        assert stored is not None
         alone = analyzer.analyze(article.text, article.published_at)
         assert (stored.entities, stored.events) == (alone.entities, alone.events), article_id
 
 
 def test_a_backlog_is_parsed_in_one_batch_with_the_results_of_one_by_one(
     store: ArticleStore,
+    reader: ArticleReader,
     analyzer: Analyzer,
     redis_client: redis.Redis,
     analysis_queue: Queue,
@@ -73,13 +76,14 @@ def test_a_backlog_is_parsed_in_one_batch_with_the_results_of_one_by_one(
     recorder = BatchRecorder(analyzer)
     run_worker(recorder)
     assert recorder.batches == [6]  # the first job, with the five it claimed
-    analyses_match_one_by_one(store, analyzer, ids)
+    analyses_match_one_by_one(reader, analyzer, ids)
     assert analysis_queue.count == 0
     assert redis_client.llen(analysis_queue.intermediate_queue_key) == 0
 
 
 def test_a_batch_that_fails_to_parse_leaves_each_job_to_parse_its_own(
     store: ArticleStore,
+    reader: ArticleReader,
     analyzer: Analyzer,
     analysis_queue: Queue,
     run_worker: Callable[..., AnalysisWorker],
@@ -88,7 +92,7 @@ def test_a_batch_that_fails_to_parse_leaves_each_job_to_parse_its_own(
     recorder = BatchRecorder(analyzer, fail=True)
     run_worker(recorder)
     assert recorder.batches == [4]
-    analyses_match_one_by_one(store, analyzer, ids)
+    analyses_match_one_by_one(reader, analyzer, ids)
     assert analysis_queue.failed_job_registry.count == 0
 
 

@@ -10,20 +10,19 @@ from typing import Any
 import pytest
 import requests
 
-from newsflow.keys import Keys
+from newsflow.article_reads import ArticleReader
 from newsflow.models import ArticleIn
-from newsflow.queue import AnalysisQueue
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
-from tests.processes import RedisServer, Service, Stack, python_module, wait_for
+from tests.processes import Service, Stack, python_module, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture
-def stack(redis_server: RedisServer, redis_client: Any, tmp_path: Path) -> Iterator[dict[str, str]]:
+def stack(settings: Settings, tmp_path: Path) -> Iterator[dict[str, str]]:
     """Ingest, API and one worker, started with their own commands; always stopped."""
-    running = Stack(redis_server.url, tmp_path).start()
+    running = Stack(settings.redis_url, settings.database_url, tmp_path).start()
     try:
         yield {"ingest": running.ingest, "api": running.api}
     finally:
@@ -89,18 +88,16 @@ def test_batch_post_through_the_real_processes(stack: dict[str, str]) -> None:
 
 
 def test_worker_processes_option_runs_several_and_burst_exits(
-    redis_server: RedisServer, redis_client: Any, tmp_path: Path
+    settings: Settings, store: ArticleStore, reader: ArticleReader, tmp_path: Path
 ) -> None:
-    settings = Settings(redis_url=redis_server.url)
-    store = ArticleStore(redis_client, Keys(), AnalysisQueue(redis_client, settings))
     ids = [store.accept(ArticleIn(text=f"Lithuania hosted drill number {n}.")).id for n in range(6)]
     workers = Service(
         python_module("analysis_worker", "--processes", "2", "--burst"),
-        {"REDIS_URL": redis_server.url},
+        {"REDIS_URL": settings.redis_url, "DATABASE_URL": settings.database_url},
         tmp_path / "workers.log",
     ).start()
     assert workers.process is not None and workers.process.wait(timeout=120) == 0, workers.log()
-    assert {store.get(i).status for i in ids} == {"done"}  # type: ignore[union-attr]
+    assert {reader.get(i).status for i in ids} == {"done"}  # type: ignore[union-attr]
     loaded_by = {
         line.split("[")[1].split("]")[0]
         for line in workers.log().splitlines()

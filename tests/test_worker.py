@@ -5,53 +5,109 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import redis
 from rq import Queue
+from sqlalchemy import Engine, func, select
 
 from analysis_worker import jobs, runtime
 from analysis_worker.extraction import Analyzer
 from analysis_worker.worker import AnalysisWorker
+from newsflow import schema
+from newsflow.article_reads import ArticleReader
 from newsflow.entity_index import EntityIndex
-from newsflow.keys import Keys
-from newsflow.models import ArticleIn
+from newsflow.models import ArticleDetail, ArticleIn, StoredAnalysis
+from newsflow.results import ResultStore
 from newsflow.store import ArticleStore
 
 
 def test_job_marks_done_and_stores_analysis(
-    store: ArticleStore, run_worker: Callable[..., AnalysisWorker], seeds: list[dict[str, Any]]
+    store: ArticleStore,
+    reader: ArticleReader,
+    run_worker: Callable[..., AnalysisWorker],
+    seeds: list[dict[str, Any]],
 ) -> None:
     accepted = store.accept(ArticleIn.model_validate(seeds[1]))
     run_worker()
-    article = store.get(accepted.id)
+    article = reader.get(accepted.id)
     assert article is not None and article.status == "done" and article.attempts == 1
-    analysis = store.get_analysis(accepted.id)
+    analysis = article.analysis
     assert analysis is not None
     labels = {(e.text, e.label) for e in analysis.entities}
     assert ("Greenland", "GPE") in labels
     assert ("Donald Trump", "PERSON") in labels
 
 
-def test_running_a_job_twice_keeps_one_analysis_and_exact_counts(
+def stored_state(database: Engine) -> tuple[dict[str, int], int, int]:
+    """Entity counts, and the numbers of event and mention rows."""
+    index = EntityIndex(database)
+    with database.connect() as connection:
+        rows = [
+            connection.scalar(select(func.count()).select_from(table))
+            for table in (schema.events, schema.entity_mentions)
+        ]
+    return {e.key: e.article_count for e in index.top(200)}, rows[0] or 0, rows[1] or 0
+
+
+def test_a_job_that_runs_again_after_its_commit_leaves_one_set_of_rows(
     store: ArticleStore,
+    reader: ArticleReader,
     run_worker: Callable[..., AnalysisWorker],
-    redis_client: redis.Redis,
+    database: Engine,
     seeds: list[dict[str, Any]],
 ) -> None:
     ids = [store.accept(ArticleIn.model_validate(seed)).id for seed in seeds[:2]]
     run_worker()
-    index = EntityIndex(redis_client, Keys())
-    before = ({e.key: e.article_count for e in index.top(500)}, store.get_analysis(ids[0]))
+    once = stored_state(database)
+    first = reader.get(ids[0])
+    # As if the worker had died after PostgreSQL committed, before Redis let the article go:
+    # the article is in flight again and its job runs twice more.
+    assert first is not None and first.analysis is not None
+    again = store.accept(ArticleIn.model_validate({**seeds[0], "id": None, "url": None}))
+    assert again.duplicate and again.status == "done"  # its markers stay in Redis
+    store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
     jobs.analyze_article(ids[0])
+    store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
     jobs.analyze_article(ids[0])
-    after = ({e.key: e.article_count for e in index.top(500)}, store.get_analysis(ids[0]))
-    assert after[0] == before[0]
-    assert after[1] is not None and before[1] is not None
-    assert after[1].entities == before[1].entities
-    assert redis_client.scard(Keys().entity_articles("gpe:greenland")) == 2
+    assert stored_state(database) == once
+    assert once[0]["gpe:greenland"] == 2 and once[1] > 0
+    after = reader.get(ids[0])
+    assert after is not None and after.analysis is not None
+    assert (after.analysis.entities, after.analysis.events) == (
+        first.analysis.entities,
+        first.analysis.events,
+    )
+
+
+def test_two_writers_of_one_article_at_once_leave_one_set_of_rows(
+    store: ArticleStore,
+    results: ResultStore,
+    analyzer: Analyzer,
+    database: Engine,
+    seeds: list[dict[str, Any]],
+) -> None:
+    article_id = store.accept(ArticleIn.model_validate(seeds[2])).id
+    article = store.mark_processing(article_id)
+    assert article is not None
+    analysis = analyzer.analyze(article.text, article.published_at)
+    stored = StoredAnalysis(
+        article_id=article_id, model="m", analyzed_at=datetime.now(UTC), **dict(analysis)
+    )
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: results.save(article, stored), range(8)))
+    counts, events, mentions = stored_state(database)
+    assert (events, mentions) == (len(analysis.events), len(analysis.entities))
+    assert set(counts.values()) == {1}
+
+
+def redis_fields(article: ArticleDetail) -> dict[str, str]:
+    """The Redis hash of an article in flight (as ingest wrote it, status processing)."""
+    fields = article.model_dump(mode="json", exclude={"analysis", "error"}, exclude_none=True)
+    return {key: str(value) for key, value in {**fields, "status": "processing"}.items()}
 
 
 class BrokenAnalyzer(Analyzer):
@@ -74,14 +130,18 @@ def test_failed_analysis_is_recorded_with_its_reason(
 
 
 def test_job_for_unknown_article_does_nothing(
-    redis_client: redis.Redis, analyzer: Analyzer, install_runtime: Callable[[Analyzer], None]
+    redis_client: redis.Redis,
+    analyzer: Analyzer,
+    install_runtime: Callable[[Analyzer], None],
+    reader: ArticleReader,
 ) -> None:
     install_runtime(analyzer)
     assert jobs.analyze_article("never-posted") == {
         "article_id": "never-posted",
         "skipped": "unknown article",
     }
-    assert not redis_client.exists(Keys().analysis("never-posted"))
+    assert reader.get("never-posted") is None
+    assert redis_client.dbsize() == 0
 
 
 def test_job_outside_the_worker_refuses_to_load_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,6 +166,7 @@ class WatchedAnalyzer(Analyzer):
 
 def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
     store: ArticleStore,
+    reader: ArticleReader,
     redis_client: redis.Redis,
     analyzer: Analyzer,
     analysis_queue: Queue,
@@ -123,7 +184,7 @@ def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
         assert heartbeat.replace(tzinfo=UTC) >= started - timedelta(seconds=1)
     assert analysis_queue.count == 0
     assert analysis_queue.started_job_registry.count == 0
-    assert all(store.get(article_id).status == "done" for article_id in ids)  # type: ignore[union-attr]
+    assert all(reader.get(article_id).status == "done" for article_id in ids)  # type: ignore[union-attr]
 
 
 class SignalledWorker(AnalysisWorker):
@@ -137,6 +198,7 @@ class SignalledWorker(AnalysisWorker):
 
 def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
     store: ArticleStore,
+    reader: ArticleReader,
     analysis_queue: Queue,
     seeds: list[dict[str, Any]],
     run_worker: Callable[..., AnalysisWorker],
@@ -148,7 +210,7 @@ def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert worker.shutdown_requested
-    assert store.get(first).status == "done"  # type: ignore[union-attr]
+    assert reader.get(first).status == "done"  # type: ignore[union-attr]
     assert analysis_queue.failed_job_registry.count == 0
     assert store.get(second).status == "queued"  # type: ignore[union-attr]
     assert analysis_queue.count == 1
