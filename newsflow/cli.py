@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     database_commands = database.add_subparsers(title="db commands", required=True)
     upgrade = database_commands.add_parser("upgrade", help="apply the schema migrations")
     upgrade.set_defaults(run=_run_db_upgrade)
+    import_redis = database_commands.add_parser(
+        "import-redis", help="move the analyses an older Redis holds into PostgreSQL"
+    )
+    import_redis.set_defaults(run=_run_db_import_redis)
 
     reconcile = commands.add_parser("reconcile", help="re-drive articles whose job was lost, once")
     reconcile.set_defaults(run=_run_reconcile)
@@ -118,6 +122,29 @@ def _run_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
     upgrade(settings.database_url)
     print(f"database at schema revision {head_revision()}")
+    return 0
+
+
+def _run_db_import_redis(args: argparse.Namespace, settings: Settings) -> int:
+    from newsflow.database import connect_database, require_current_schema
+    from newsflow.redis_import import import_redis
+    from newsflow.results import ResultStore
+
+    engine = connect_database(settings, request_timeouts=False)
+    try:
+        require_current_schema(engine)
+        report = import_redis(_store(settings), ResultStore(engine))
+    finally:
+        engine.dispose()
+    print(
+        json.dumps(
+            {
+                "moved": len(report.moved),
+                "skipped": report.skipped,
+                "legacy_keys_dropped": report.legacy_keys_dropped,
+            }
+        )
+    )
     return 0
 
 

@@ -1,7 +1,8 @@
-"""Chaos: post 200 articles while workers are SIGKILLed every few seconds and Redis once.
+"""Chaos: post 200 articles while workers are SIGKILLed every few seconds, Redis once and
+PostgreSQL once.
 
-Every article that got a 202 must end `done` with exactly one analysis, and the entity index
-must agree with the analyses, whatever died in between.
+Every article that got a 202 must end `done` with exactly one set of rows, the entity counts
+must agree with the mentions, and the API answers 503 while PostgreSQL is down.
 """
 
 from __future__ import annotations
@@ -17,14 +18,29 @@ from pathlib import Path
 import pytest
 import redis
 import requests
+from sqlalchemy import Engine, text
 
+from newsflow.database import connect_database, upgrade
 from newsflow.keys import Keys
-from tests.processes import REPO_ROOT, RedisServer, Stack, wait_for
+from newsflow.pg_server import PostgresServer
+from newsflow.settings import Settings
+from tests.processes import (
+    REPO_ROOT,
+    RedisServer,
+    Stack,
+    free_port,
+    postgres_reachable_dir,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ARTICLES = 200
 WORKER_KILL_EVERY_SECONDS = 3.0
+REDIS_KILLED_AT = 3
+"""Redis is killed (and restarted on its files) with the third worker kill."""
+POSTGRES_KILLED_AT = 5
+"""PostgreSQL is killed (and restarted on its files) with the fifth worker kill."""
 FAST_RECOVERY = {
     "LIVENESS_TTL_SECONDS": "6",
     "RECONCILE_INTERVAL_SECONDS": "2",
@@ -57,8 +73,23 @@ def chaos_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def stack(chaos_redis: RedisServer, tmp_path: Path) -> Iterator[Stack]:
-    running = Stack(chaos_redis.url, tmp_path, env=FAST_RECOVERY, workers=2).start()
+def chaos_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL of this test's own, to kill and restart on its own files."""
+    with postgres_reachable_dir() as folder:
+        server = PostgresServer(folder / "data", free_port(), durable=False)
+        server.start()
+        upgrade(server.url)
+        yield server
+        server.stop()
+
+
+@pytest.fixture
+def stack(
+    chaos_redis: RedisServer, chaos_postgres: PostgresServer, tmp_path: Path
+) -> Iterator[Stack]:
+    running = Stack(
+        chaos_redis.url, chaos_postgres.url, tmp_path, env=FAST_RECOVERY, workers=2
+    ).start()
     yield running
     running.stop()
 
@@ -78,66 +109,105 @@ def post_until_accepted(stack: Stack, body: dict[str, str]) -> bool:
     return False
 
 
-def wreak_havoc(stack: Stack, redis_server: RedisServer, posting: threading.Event) -> None:
-    """Kill a random worker every few seconds (restarting it) and Redis once, while posting."""
-    rng = random.Random(11)
-    kills = 0
-    while posting.is_set():
-        time.sleep(WORKER_KILL_EVERY_SECONDS)
-        worker = rng.choice(stack.workers())
-        worker.stop(signal.SIGKILL)
-        worker.start()
-        kills += 1
-        if kills == 3:
-            redis_server.kill()
-            time.sleep(2)
-            redis_server.start()
+class Havoc:
+    """Kills a random worker every few seconds (restarting it), Redis once, PostgreSQL once."""
+
+    def __init__(self, stack: Stack, redis_server: RedisServer, postgres: PostgresServer) -> None:
+        self.stack, self.redis_server, self.postgres = stack, redis_server, postgres
+        self.answers_while_postgres_was_down: list[requests.Response] = []
+
+    def run(self, posting: threading.Event) -> None:
+        rng = random.Random(11)
+        kills = 0
+        while posting.is_set() or kills < POSTGRES_KILLED_AT:
+            time.sleep(WORKER_KILL_EVERY_SECONDS)
+            worker = rng.choice(self.stack.workers())
+            worker.stop(signal.SIGKILL)
+            worker.start()
+            kills += 1
+            if kills == REDIS_KILLED_AT:
+                self.redis_server.kill()
+                time.sleep(2)
+                self.redis_server.start()
+            if kills == POSTGRES_KILLED_AT:
+                self.postgres.kill()
+                self.ask_api_while_postgres_is_down()
+                self.postgres.start()
+
+    def ask_api_while_postgres_is_down(self) -> None:
+        # Not in Redis, so the API must ask PostgreSQL for each.
+        for path in ("/events?actor=RUS", "/articles/never-posted", "/entities?q=nato"):
+            self.answers_while_postgres_was_down.append(
+                requests.get(f"{self.stack.api}{path}", timeout=10)
+            )
 
 
-def test_every_accepted_article_ends_done_once(stack: Stack, chaos_redis: RedisServer) -> None:
+def test_every_accepted_article_ends_done_once(
+    stack: Stack, chaos_redis: RedisServer, chaos_postgres: PostgresServer
+) -> None:
     articles = corpus()
     posting = threading.Event()
     posting.set()
-    havoc = threading.Thread(target=wreak_havoc, args=(stack, chaos_redis, posting))
-    havoc.start()
+    havoc = Havoc(stack, chaos_redis, chaos_postgres)
+    thread = threading.Thread(target=havoc.run, args=(posting,))
+    thread.start()
     try:
         accepted = [a["id"] for a in articles if post_until_accepted(stack, a)]
         time.sleep(WORKER_KILL_EVERY_SECONDS * 2)  # at least one more kill after the last post
     finally:
         posting.clear()
-        havoc.join()
+        thread.join()
     assert len(accepted) == ARTICLES
-
-    client = redis.Redis.from_url(chaos_redis.url)
-    keys = Keys()
+    assert [r.status_code for r in havoc.answers_while_postgres_was_down] == [503] * 3
+    assert all(int(r.headers["Retry-After"]) > 0 for r in havoc.answers_while_postgres_was_down)
 
     def all_done() -> bool:
-        with client.pipeline(transaction=False) as pipe:
-            for article_id in accepted:
-                pipe.hget(keys.article(article_id), "status")
-            return all(status == b"done" for status in pipe.execute())
+        statuses = [
+            requests.get(f"{stack.api}/articles/{article_id}", timeout=10).json().get("status")
+            for article_id in accepted
+        ]
+        return all(status == "done" for status in statuses)
 
-    wait_for(all_done, timeout=240, what="every accepted article to be done", interval=1)
-    assert_one_analysis_each(client, keys, accepted)
-    assert_index_matches_analyses(client, keys, accepted)
+    wait_for(all_done, timeout=240, what="every accepted article to be done", interval=2)
+    assert_nothing_left_in_redis(redis.Redis.from_url(chaos_redis.url), Keys(), accepted)
+    engine = connect_database(Settings(database_url=chaos_postgres.url))
+    try:
+        assert_one_set_of_rows_each(engine, accepted)
+    finally:
+        engine.dispose()
 
 
-def assert_one_analysis_each(client: redis.Redis, keys: Keys, ids: list[str]) -> None:
-    for article_id in ids:
-        analysis = json.loads(client.get(keys.analysis(article_id)))
-        assert analysis["article_id"] == article_id
+def assert_nothing_left_in_redis(client: redis.Redis, keys: Keys, ids: list[str]) -> None:
+    with client.pipeline(transaction=False) as pipe:
+        for article_id in ids:
+            pipe.exists(keys.article(article_id))
+        assert not any(pipe.execute())
     assert client.zcard(keys.pending) == 0 and client.scard(keys.failed) == 0
 
 
-def assert_index_matches_analyses(client: redis.Redis, keys: Keys, ids: list[str]) -> None:
-    postings: dict[str, set[str]] = {}
-    for article_id in ids:
-        analysis = json.loads(client.get(keys.analysis(article_id)))
-        for entity in analysis["entities"]:
-            postings.setdefault(entity["key"], set()).add(article_id)
-    counts = {
-        k.decode(): int(s) for k, s in client.zrange(keys.entities_by_count, 0, -1, withscores=True)
-    }
-    assert counts == {key: len(articles) for key, articles in postings.items()}
-    for key, articles in postings.items():
-        assert {m.decode() for m in client.smembers(keys.entity_articles(key))} == articles
+ROW_CHECKS = {
+    "one article row each": "SELECT count(*) FROM articles WHERE id = ANY(:ids)",
+    "postings that no mention backs": """
+        SELECT count(*) FROM article_entities p WHERE NOT EXISTS (
+            SELECT 1 FROM entity_mentions m WHERE m.article_id = p.article_id AND m.key = p.key)""",
+    "mentions without a posting": """
+        SELECT count(*) FROM (SELECT DISTINCT article_id, key FROM entity_mentions) m
+        WHERE NOT EXISTS (SELECT 1 FROM article_entities p
+                          WHERE p.article_id = m.article_id AND p.key = m.key)""",
+    "entities whose count is off": """
+        SELECT count(*) FROM entities e WHERE e.article_count <>
+            (SELECT count(*) FROM article_entities p WHERE p.key = e.key)""",
+    "events out of sequence": """
+        SELECT count(*) FROM (SELECT article_id, max(ordinal) + 1 AS top, count(*) AS n
+                              FROM events GROUP BY article_id) s WHERE top <> n""",
+}
+"""Queries over the store and what each must count (the first: every accepted article)."""
+
+
+def assert_one_set_of_rows_each(engine: Engine, ids: list[str]) -> None:
+    with engine.connect() as connection:
+        found = {
+            name: connection.scalar(text(query), {"ids": ids}) for name, query in ROW_CHECKS.items()
+        }
+    expected = dict.fromkeys(ROW_CHECKS, 0) | {"one article row each": len(ids)}
+    assert found == expected

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 
+from newsflow.settings import Settings
 from tests.processes import RedisServer, Stack, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -54,10 +55,10 @@ def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 @pytest.fixture
 def stack(
-    own_redis: RedisServer, tmp_path: Path, request: pytest.FixtureRequest
+    own_redis: RedisServer, settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Stack]:
     env = getattr(request, "param", {})
-    running = Stack(own_redis.url, tmp_path, env=env).start()
+    running = Stack(own_redis.url, settings.database_url, tmp_path, env=env).start()
     yield running
     running.stop()
 
