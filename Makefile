@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test lint bench load redis-server clean
+.PHONY: up test lint bench bench-query load redis-server clean
 
 up: $(VENV)/.installed
 	$(BIN)/newsflow up
@@ -19,6 +19,10 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed redis-server
 	$(BIN)/python -m bench.pipeline
+
+# Needs PostgreSQL's server binaries (initdb, postgres); takes tens of minutes (see README).
+bench-query: $(VENV)/.installed redis-server
+	$(BIN)/python -m bench.query
 
 load: $(VENV)/.installed redis-server
 	$(BIN)/python -m bench.load
