@@ -40,6 +40,8 @@ class MemoryFigure:
 
     articles: int
     added_bytes: int
+    with_job_records_bytes: int
+    """Added before RQ's finished-job records were deleted (they expire 60 s after the job)."""
     by_pattern: dict[str, tuple[int, int]]
     """Key pattern -> (keys, MEMORY USAGE bytes) after the sample."""
 
@@ -103,6 +105,7 @@ def measure_article_memory(
     left = [n for n in measured if client.exists(keys.article(maker.article(n, total).id))]
     if left:
         raise RuntimeError(f"{len(left)} sample articles are still in Redis, e.g. {left[0]}")
+    with_records = int(client.info("memory")["used_memory"]) - before
     forget_finished_jobs(client, settings)
     added = int(client.info("memory")["used_memory"]) - before
-    return MemoryFigure(len(measured), added, key_breakdown(client))
+    return MemoryFigure(len(measured), added, with_records, key_breakdown(client))
