@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from newsflow.articles_io import post_article, read_article_files
 from newsflow.database import head_revision, upgrade
-from newsflow.pg_server import SYSTEM_USER, PostgresServer, reachable_by
+from newsflow.pg_server import SYSTEM_USER, PostgresServer, find_binaries, reachable_by
 from newsflow.settings import Settings
 
 READY_TIMEOUT_SECONDS = 60
@@ -79,6 +79,7 @@ class LocalStack:
         return env
 
     def _start_private_postgres(self) -> str:
+        find_binaries()  # Say how to get PostgreSQL before making any folder for it.
         data_dir, note = self._postgres_data_dir()
         self.postgres = PostgresServer(data_dir, free_port(PRIVATE_POSTGRES_PORT))
         self.postgres.start()

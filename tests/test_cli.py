@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from newsflow import pg_server
+from newsflow.cli import main
 from tests.processes import REPO_ROOT, free_port, postgres_reachable_dir, wait_for
 
 SEED = REPO_ROOT / "seeds" / "002_27f6953c3e6e08f0.json"
@@ -104,6 +106,19 @@ def run_up_with_the_seeds(tmp_path: Path, var: Path) -> None:
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{api_port}/healthz", timeout=2)
     assert not (var / "postgres" / "postmaster.pid").exists()  # stopped cleanly
+
+
+def test_up_without_postgresql_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # configured: up starts no Redis
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pg_server, "BINARY_DIRS", (str(tmp_path / "postgresql/*/bin"),))
+    assert main(["up", "--var", str(tmp_path / "var")]) == 1
+    error = capsys.readouterr().err
+    assert "apt-get install postgresql" in error and "DATABASE_URL" in error
+    assert not (tmp_path / "var" / "postgres").exists()
 
 
 def test_up_without_any_redis_says_how_to_get_one(tmp_path: Path) -> None:
