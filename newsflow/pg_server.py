@@ -62,8 +62,18 @@ def find_binaries() -> Path:
     return max(candidates, key=lambda d: [int(n) for n in re.findall(r"\d+", str(d))])
 
 
+def _user_exists(user: str) -> bool:
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        return False
+    return True
+
+
 def reachable_by(path: Path, user: str) -> bool:
-    """Tell whether a user can traverse every folder down to path (by mode bits; no ACLs)."""
+    """Tell whether a user exists and can traverse every folder down to path (mode bits)."""
+    if not _user_exists(user):
+        return False
     account = pwd.getpwnam(user)
     groups = set(os.getgrouplist(user, account.pw_gid))
     path = path.resolve()
@@ -77,14 +87,6 @@ def reachable_by(path: Path, user: str) -> bool:
             allowed = info.st_mode & stat.S_IXOTH
         if not allowed:
             return False
-    return True
-
-
-def _user_exists(user: str) -> bool:
-    try:
-        pwd.getpwnam(user)
-    except KeyError:
-        return False
     return True
 
 
