@@ -4,23 +4,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test lint bench load redis-server clean
+.PHONY: up test lint bench load redis-server postgresql clean
 
-up: $(VENV)/.installed
+up: $(VENV)/.installed postgresql
 	$(BIN)/newsflow up
 
 # The style gate runs first: code that is not ruff- and mypy-clean does not land.
-test: lint redis-server
+test: lint redis-server postgresql
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy newsflow ingest_service api_service analysis_worker bench
 
-bench: $(VENV)/.installed redis-server
+bench: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.pipeline
 
-load: $(VENV)/.installed redis-server
+load: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.load
 
 $(VENV)/.installed: pyproject.toml
@@ -35,6 +35,15 @@ redis-server:
 	  echo "redis-server not found; installing it with apt-get"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; \
+	}
+
+# The tests and `newsflow up` start their own PostgreSQL cluster; install Debian's server when
+# there is no initdb (Debian keeps it off PATH, in /usr/lib/postgresql/VERSION/bin).
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "PostgreSQL (initdb) not found; installing Debian's postgresql with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; \
 	}
 
 clean:

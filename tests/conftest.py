@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import redis
 from rq import Queue
@@ -32,6 +34,7 @@ from tests.processes import (
     RedisServer,
     Service,
     free_port,
+    libpq,
     postgres_reachable_dir,
     python_module,
     wait_ready,
@@ -90,6 +93,18 @@ def truncate_all(engine: Engine) -> None:
     tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def fresh_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the private server, dropped afterwards."""
+    name = f"fresh_{uuid.uuid4().hex[:12]}"
+    admin = libpq(postgres_server.url.rsplit("/", 1)[0] + "/postgres")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import redis
 import requests
+from sqlalchemy.engine import make_url
 
 from newsflow.pg_server import SYSTEM_USER
 from newsflow.settings import Settings
@@ -29,6 +30,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def libpq(url: str) -> str:
+    """Return the libpq form (for psycopg) of one of our SQLAlchemy URLs."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @contextmanager
