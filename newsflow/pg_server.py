@@ -9,7 +9,10 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -88,6 +91,22 @@ def reachable_by(path: Path, user: str) -> bool:
         if not allowed:
             return False
     return True
+
+
+@contextmanager
+def reachable_temporary_dir() -> Iterator[Path]:
+    """Yield a new folder under /tmp that the server's user can reach; remove it afterwards.
+
+    Temporary folders made by and for root (pytest's among them) are 0700, out of reach of
+    the `postgres` user the server runs as under root.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="newsflow-pg-", dir="/tmp"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, SYSTEM_USER, SYSTEM_USER)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class PostgresServer:

@@ -23,7 +23,7 @@ from newsflow.article_reads import ArticleReader
 from newsflow.connection import connect
 from newsflow.database import connect_database, upgrade
 from newsflow.keys import Keys
-from newsflow.pg_server import PostgresServer
+from newsflow.pg_server import PostgresServer, reachable_temporary_dir
 from newsflow.queue import AnalysisQueue
 from newsflow.results import ResultStore
 from newsflow.schema import metadata
@@ -35,7 +35,6 @@ from tests.processes import (
     Service,
     free_port,
     libpq,
-    postgres_reachable_dir,
     python_module,
     wait_ready,
 )
@@ -64,7 +63,7 @@ def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A private PostgreSQL for the whole session (never the machine's shared one); no fsync."""
-    with postgres_reachable_dir() as folder:
+    with reachable_temporary_dir() as folder:
         server = PostgresServer(folder / "data", free_port(), durable=False)
         server.start()
         yield server

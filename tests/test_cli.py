@@ -14,7 +14,8 @@ import requests
 
 from newsflow import pg_server
 from newsflow.cli import main
-from tests.processes import REPO_ROOT, free_port, postgres_reachable_dir, wait_for
+from newsflow.pg_server import reachable_temporary_dir
+from tests.processes import REPO_ROOT, free_port, wait_for
 
 SEED = REPO_ROOT / "seeds" / "002_27f6953c3e6e08f0.json"
 
@@ -65,7 +66,7 @@ def test_post_without_a_running_ingest_says_so() -> None:
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_up_runs_everything_with_the_seeds_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    with postgres_reachable_dir() as folder:
+    with reachable_temporary_dir() as folder:
         run_up_with_the_seeds(tmp_path, var=folder / "var")
 
 

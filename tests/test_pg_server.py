@@ -20,8 +20,8 @@ from newsflow.database import (
     head_revision,
     require_current_schema,
 )
-from newsflow.pg_server import PostgresNotFound, PostgresServer
-from tests.processes import REPO_ROOT, free_port, libpq, postgres_reachable_dir, python_module
+from newsflow.pg_server import PostgresNotFound, PostgresServer, reachable_temporary_dir
+from tests.processes import REPO_ROOT, free_port, libpq, python_module
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root has to hand the server to another user")
@@ -39,7 +39,7 @@ def test_server_started_as_root_runs_as_the_postgres_user(
 
 @pytest.mark.slow
 def test_a_committed_row_survives_a_killed_server() -> None:
-    with postgres_reachable_dir() as folder:
+    with reachable_temporary_dir() as folder:
         server = PostgresServer(folder / "data", free_port(), durable=False)
         server.start()
         try:
