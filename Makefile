@@ -4,27 +4,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test lint bench bench-query load redis-server clean
+.PHONY: up test lint bench bench-query load redis-server postgresql clean
 
-up: $(VENV)/.installed
+up: $(VENV)/.installed postgresql
 	$(BIN)/newsflow up
 
 # The style gate runs first: code that is not ruff- and mypy-clean does not land.
-test: lint redis-server
+test: lint redis-server postgresql
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy newsflow ingest_service api_service analysis_worker bench
 
-bench: $(VENV)/.installed redis-server
+bench: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.pipeline
 
-# Needs PostgreSQL's server binaries (initdb, postgres); takes tens of minutes (see README).
-bench-query: $(VENV)/.installed redis-server
+# Loads 100,000 articles into a private PostgreSQL: tens of minutes (see README).
+bench-query: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.query
 
-load: $(VENV)/.installed redis-server
+load: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.load
 
 $(VENV)/.installed: pyproject.toml
@@ -39,6 +39,15 @@ redis-server:
 	  echo "redis-server not found; installing it with apt-get"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; \
+	}
+
+# The tests and `newsflow up` start their own PostgreSQL cluster; install Debian's server when
+# there is no initdb (Debian keeps it off PATH, in /usr/lib/postgresql/VERSION/bin).
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "PostgreSQL (initdb) not found; installing Debian's postgresql with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; \
 	}
 
 clean:

@@ -28,7 +28,7 @@ from typing import Any
 import redis
 
 from bench.corpus import build_corpus
-from bench.processes import redis_command, running
+from bench.processes import private_postgres, redis_command, running
 from newsflow.keys import Keys
 from newsflow.models import ArticleIn
 from newsflow.queue import AnalysisQueue
@@ -72,7 +72,7 @@ def counted(counts: dict[str, int], name: str, function: Callable[..., Any]) -> 
     return wrapper
 
 
-def instrumented_worker(redis_url: str, out: str) -> None:
+def instrumented_worker(redis_url: str, database_url: str, out: str) -> None:
     """Run the worker in burst mode with timers on each phase; write the totals as JSON."""
     from redis.connection import AbstractConnection
 
@@ -136,7 +136,8 @@ def instrumented_worker(redis_url: str, out: str) -> None:
                 )
 
     gc.callbacks.append(time_collections)
-    run_worker(Settings(redis_url=redis_url, log_level="WARNING"), burst=True)
+    settings = Settings(redis_url=redis_url, database_url=database_url, log_level="WARNING")
+    run_worker(settings, burst=True)
     gaps = [nxt[0] - prev[1] for prev, nxt in zip(jobs, jobs[1:], strict=False)]
     totals["between analyses"] = sum(gaps) * len(jobs) / max(len(gaps), 1)
     Path(out).write_text(json.dumps({"jobs": len(jobs), "totals": totals, "counts": counts}))
@@ -144,7 +145,7 @@ def instrumented_worker(redis_url: str, out: str) -> None:
 
 def measure(policy: str, articles: int) -> dict[str, Any]:
     """Enqueue the corpus in a fresh Redis with this fsync policy and time one worker over it."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, private_postgres() as database_url:
         port = free_port(6391)
         with running(redis_command(port, Path(tmp), policy), {}, Path(tmp) / "redis.log"):
             wait_for_port(port, 20)
@@ -155,7 +156,7 @@ def measure(policy: str, articles: int) -> dict[str, Any]:
                 store.accept(ArticleIn.model_validate(article))
             out = str(Path(tmp) / "totals.json")
             child = multiprocessing.get_context("spawn").Process(
-                target=instrumented_worker, args=(url, out)
+                target=instrumented_worker, args=(url, database_url, out)
             )
             child.start()
             child.join()

@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import httpx
 import redis
 
 from bench.corpus import build_corpus
-from bench.processes import redis_command, running, wait_for_worker
+from bench.processes import private_postgres, redis_command, running, wait_for_worker
 from newsflow.stack import free_port, wait_for_port, wait_until_ready
 
 REQUEST_TIMEOUT_SECONDS = 10.0
@@ -216,10 +217,15 @@ def service(module: str, port: int, args: argparse.Namespace) -> list[str]:
 def main() -> None:
     """Start Redis, ingest and the API, warm them up, run the load and print the figures."""
     args = parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         work = Path(tmp)
         redis_port, ingest_port, api_port = free_port(6391), free_port(18201), free_port(18202)
-        env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+        database_url = stack.enter_context(private_postgres())
+        env = {
+            **os.environ,
+            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            "DATABASE_URL": database_url,
+        }
         env |= {
             "LOG_LEVEL": "WARNING",
             "INGEST_RATE_LIMIT": "",

@@ -27,7 +27,7 @@ from spacy.language import Language
 
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from bench.corpus import CORPUS_SIZE, build_corpus
-from bench.processes import redis_command, running, wait_for_worker
+from bench.processes import private_postgres, redis_command, running, wait_for_worker
 from newsflow.keys import Keys
 from newsflow.settings import Settings
 from newsflow.stack import free_port, wait_for_port, wait_until_ready
@@ -62,7 +62,8 @@ def measure_pipeline(corpus: list[dict[str, str]], ingest_url: str, client: redi
             session.post(f"{ingest_url}/articles", json=article, timeout=30).raise_for_status()
     # One cheap look at a time, in posting order: a busy poller would steal the worker's CPU.
     for article in corpus:
-        while client.hget(keys.article(article["id"]), "status") not in (b"done", b"failed"):
+        # Done: the article left Redis for PostgreSQL (failed ones stay, marked failed).
+        while client.hget(keys.article(article["id"]), "status") in (b"queued", b"processing"):
             time.sleep(0.01)
     return len(corpus) / (time.perf_counter() - started)
 
@@ -150,13 +151,17 @@ def measure_policy(
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         redis_port, ingest_port = free_port(6390), free_port(18101)
-        env = {
-            **os.environ,
-            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-            "LOG_LEVEL": "WARNING",
-        }
         ingest_url = f"http://127.0.0.1:{ingest_port}"
-        with running(redis_command(redis_port, work, policy), env, work / "redis.log"):
+        with (
+            private_postgres() as database_url,
+            running(redis_command(redis_port, work, policy), {}, work / "redis.log"),
+        ):
+            env = {
+                **os.environ,
+                "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+                "DATABASE_URL": database_url,
+                "LOG_LEVEL": "WARNING",
+            }
             wait_for_port(redis_port, 20)
             client = redis.Redis(port=redis_port)
             with running(

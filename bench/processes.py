@@ -11,8 +11,10 @@ from pathlib import Path
 
 import redis
 
+from newsflow.database import upgrade
+from newsflow.pg_server import PostgresServer, reachable_temporary_dir
 from newsflow.settings import Settings
-from newsflow.stack import durable_redis_command
+from newsflow.stack import durable_redis_command, free_port
 
 
 @contextmanager
@@ -35,6 +37,19 @@ def redis_command(port: int, data_dir: Path, appendfsync: str) -> list[str]:
     return durable_redis_command(
         server, port, data_dir, appendfsync, maxmemory=Settings().redis_maxmemory
     )
+
+
+@contextmanager
+def private_postgres(preferred_port: int = 55440) -> Iterator[str]:
+    """Run a durable PostgreSQL of our own for the block, migrated; yield its URL."""
+    with reachable_temporary_dir() as folder:
+        server = PostgresServer(folder / "data", free_port(preferred_port))
+        server.start()
+        try:
+            upgrade(server.url)
+            yield server.url
+        finally:
+            server.stop()
 
 
 def wait_for_worker(client: redis.Redis, timeout: float = 60) -> None:

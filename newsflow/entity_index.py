@@ -7,8 +7,9 @@ exact; this module only reads them.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, select, tuple_
+from sqlalchemy import Engine, Select, select, tuple_
 
 from newsflow.models import ArticleSummary, EntitySummary
 from newsflow.results import SUMMARY_COLUMNS, summaries
@@ -39,6 +40,21 @@ def name_pattern(query: str) -> str:
     return f"%{' '.join(escaped.replace('-', ' ').split())}%"
 
 
+def top_statement(limit: int, label: str | None, query: str | None) -> Select[Any]:
+    """Return the query of the most mentioned entities (a name search uses the trigram index)."""
+    statement = (
+        select(*ENTITY_COLUMNS)
+        .where(entities.c.article_count > 0)
+        .order_by(entities.c.article_count.desc(), entities.c.key)
+        .limit(limit)
+    )
+    if label:
+        statement = statement.where(entities.c.label == label)
+    if query:
+        statement = statement.where(entities.c.name.ilike(name_pattern(query)))
+    return statement
+
+
 class EntityIndex:
     """Read canonical entities and the articles that mention them."""
 
@@ -49,20 +65,10 @@ class EntityIndex:
         self, limit: int, label: str | None = None, query: str | None = None
     ) -> list[EntitySummary]:
         """Return the most mentioned entities, optionally of one label and matching a name."""
-        statement = (
-            select(*ENTITY_COLUMNS)
-            .where(entities.c.article_count > 0)
-            .order_by(entities.c.article_count.desc(), entities.c.key)
-            .limit(limit)
-        )
-        if label:
-            statement = statement.where(entities.c.label == label)
         if query and not storable(query):
             return []
-        if query:
-            statement = statement.where(entities.c.name.ilike(name_pattern(query)))
         with self.engine.connect() as connection:
-            rows = connection.execute(statement).mappings()
+            rows = connection.execute(top_statement(limit, label, query)).mappings()
             return [EntitySummary.model_validate(dict(row)) for row in rows]
 
     def get(self, key: str) -> EntitySummary | None:

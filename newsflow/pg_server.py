@@ -9,7 +9,10 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -62,11 +65,22 @@ def find_binaries() -> Path:
     return max(candidates, key=lambda d: [int(n) for n in re.findall(r"\d+", str(d))])
 
 
+def _user_exists(user: str) -> bool:
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        return False
+    return True
+
+
 def reachable_by(path: Path, user: str) -> bool:
-    """Tell whether a user can traverse every folder down to path (by mode bits; no ACLs)."""
+    """Tell whether a user exists and can traverse every folder down to path (mode bits)."""
+    if not _user_exists(user):
+        return False
     account = pwd.getpwnam(user)
     groups = set(os.getgrouplist(user, account.pw_gid))
-    for folder in [*reversed(path.resolve().parents)]:
+    path = path.resolve()
+    for folder in [*reversed(path.parents), path]:
         info = os.stat(folder)
         if info.st_uid == account.pw_uid:
             allowed = info.st_mode & stat.S_IXUSR
@@ -79,12 +93,20 @@ def reachable_by(path: Path, user: str) -> bool:
     return True
 
 
-def _user_exists(user: str) -> bool:
+@contextmanager
+def reachable_temporary_dir() -> Iterator[Path]:
+    """Yield a new folder under /tmp that the server's user can reach; remove it afterwards.
+
+    Temporary folders made by and for root (pytest's among them) are 0700, out of reach of
+    the `postgres` user the server runs as under root.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="newsflow-pg-", dir="/tmp"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, SYSTEM_USER, SYSTEM_USER)
     try:
-        pwd.getpwnam(user)
-    except KeyError:
-        return False
-    return True
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class PostgresServer:
@@ -129,9 +151,14 @@ class PostgresServer:
 
     def kill(self) -> None:
         """SIGKILL the postmaster and its backends, as a crash would; `start` recovers."""
-        if self.process and self.process.poll() is None:
+        # Not yet reaped, the postmaster's pid is still its group's: backends must not linger.
+        if self.process is None or self.process.returncode is not None:
+            return
+        try:
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        except ProcessLookupError:
+            pass
+        self.process.wait()
 
     def _prepare_folder(self) -> None:
         if self.run_as and not _user_exists(self.run_as):
@@ -139,11 +166,11 @@ class PostgresServer:
                 f"PostgreSQL refuses to run as root and there is no '{self.run_as}' user to run "
                 f"it as: create one (useradd --system {self.run_as}) or run as another user"
             )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.run_as and not reachable_by(self.data_dir.parent, self.run_as):
             raise RuntimeError(
                 f"the '{self.run_as}' user PostgreSQL runs as cannot reach {self.data_dir.parent}"
             )
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.chmod(0o700)
         if self.run_as:
             shutil.chown(self.data_dir, self.run_as, self.run_as)

@@ -13,7 +13,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping, delete, func, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    RowMapping,
+    delete,
+    func,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -48,6 +58,18 @@ OUTAGE_FIRST_PAUSE_SECONDS = 0.5
 
 OUTAGE_MAX_PAUSE_SECONDS = 5.0
 """Longest pause between two tries while PostgreSQL is down (the job timeout bounds the wait)."""
+
+
+_entity = insert(entities)
+UPSERT_ENTITY = _entity.on_conflict_do_update(
+    index_elements=[entities.c.key],
+    set_={
+        "actor_code": func.coalesce(_entity.excluded.actor_code, entities.c.actor_code),
+        "article_count": entities.c.article_count + _entity.excluded.article_count,
+    },
+)
+"""Add an entity, or move its count (and learn its actor code); one statement, compiled once."""
+del _entity
 
 
 def event_id(article_id: str, ordinal: int) -> str:
@@ -91,70 +113,70 @@ class ResultStore:
 
     def _write(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> None:
         row = article_row(article, analysis)
-        connection.execute(
-            insert(articles)
-            .values(row)
-            .on_conflict_do_update(index_elements=[articles.c.id], set_=row)
+        upsert = insert(articles).values(row)
+        is_new = connection.scalar(
+            upsert.on_conflict_do_update(index_elements=[articles.c.id], set_=row).returning(
+                literal_column("xmax = 0")  # PostgreSQL's mark of a row inserted, not updated
+            )
         )
-        connection.execute(delete(events).where(events.c.article_id == article.id))
-        connection.execute(
-            delete(entity_mentions).where(entity_mentions.c.article_id == article.id)
-        )
+        before: set[str] = set()
+        if not is_new:
+            before = self._forget_rows(connection, article.id)
         if analysis.events:
             connection.execute(insert(events), event_rows(article, analysis))
         if analysis.entities:
             connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))
-        self._move_entity_postings(connection, article, analysis.entities)
+        self._post_entities(connection, article, canonical_entities(analysis.entities), before)
 
-    def _move_entity_postings(
-        self, connection: Connection, article: Article, mentions: list[Entity]
-    ) -> None:
-        found = canonical_entities(mentions)
-        before = set(
+    @staticmethod
+    def _forget_rows(connection: Connection, article_id: str) -> set[str]:
+        """Delete an earlier analysis's rows; return the entity keys it was posted under."""
+        connection.execute(delete(events).where(events.c.article_id == article_id))
+        connection.execute(
+            delete(entity_mentions).where(entity_mentions.c.article_id == article_id)
+        )
+        return set(
             connection.scalars(
-                select(article_entities.c.key).where(article_entities.c.article_id == article.id)
+                delete(article_entities)
+                .where(article_entities.c.article_id == article_id)
+                .returning(article_entities.c.key)
             )
         )
-        added, removed = sorted(found.keys() - before), sorted(before - found.keys())
+
+    @staticmethod
+    def _post_entities(
+        connection: Connection,
+        article: Article,
+        found: dict[str, tuple[str, str, str | None]],
+        before: set[str],
+    ) -> None:
+        """Post the article under its entities; move counts by what changed since `before`."""
         if found:
-            # Sorted, so two writers lock shared entities in the same order (no deadlock).
-            rows = [
-                {"key": k, "name": name, "label": label, "actor_code": code}
-                for k, (name, label, code) in sorted(found.items())
-            ]
-            statement = insert(entities).values(rows)
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[entities.c.key],
-                    set_={
-                        "actor_code": func.coalesce(
-                            statement.excluded.actor_code, entities.c.actor_code
-                        )
-                    },
-                )
-            )
-        if removed:
-            connection.execute(
-                delete(article_entities).where(
-                    article_entities.c.article_id == article.id,
-                    article_entities.c.key.in_(removed),
-                )
-            )
-        if added:
             connection.execute(
                 insert(article_entities),
                 [
                     {"article_id": article.id, "key": k, "created_at": article.created_at}
-                    for k in added
+                    for k in found
                 ],
             )
-        for keys, delta in ((added, 1), (removed, -1)):
-            for key in keys:
-                connection.execute(
-                    update(entities)
-                    .where(entities.c.key == key)
-                    .values(article_count=entities.c.article_count + delta)
-                )
+            # Sorted, so two writers lock shared entities in the same order (no deadlock).
+            rows = [
+                {
+                    "key": k,
+                    "name": n,
+                    "label": lb,
+                    "actor_code": c,
+                    "article_count": int(k not in before),
+                }
+                for k, (n, lb, c) in sorted(found.items())
+            ]
+            connection.execute(UPSERT_ENTITY, rows)
+        for key in sorted(before - found.keys()):  # only when a re-analysis lost an entity
+            connection.execute(
+                update(entities)
+                .where(entities.c.key == key)
+                .values(article_count=entities.c.article_count - 1)
+            )
 
     def get(self, article_id: str) -> tuple[Article, StoredAnalysis] | None:
         """Return one analysed article and its analysis, or None."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    REAL,
     Column,
     ColumnElement,
     Date,
@@ -67,7 +66,7 @@ events = Table(
     Column("code", Text, nullable=False),
     Column("root_code", Text, nullable=False),
     Column("quad_class", SmallInteger, nullable=False),
-    Column("goldstein", REAL, nullable=False),
+    Column("goldstein", Double, nullable=False),
     Column("plover", Text),
     Column("source_code", Text),
     Column("source_country", Text),
@@ -86,7 +85,7 @@ events = Table(
     Column("lat", Double),
     Column("lon", Double),
     Column("modality", Text, nullable=False),
-    Column("confidence", REAL, nullable=False),
+    Column("confidence", Double, nullable=False),
     Column("published_at", DateTime(timezone=True), comment="The article's (for sorting)."),
     Column("outlet", Text, comment="The article's source (for filtering)."),
     Column("sentence_text", Text, nullable=False),

@@ -1,8 +1,9 @@
-"""`newsflow up`: Redis (if none is configured), ingest, API and workers as local processes."""
+"""`newsflow up`: Redis and PostgreSQL (unless configured), ingest, API and workers, locally."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import socket
@@ -12,8 +13,12 @@ import time
 from pathlib import Path
 
 import requests
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from newsflow.articles_io import post_article, read_article_files
+from newsflow.database import head_revision, upgrade
+from newsflow.pg_server import SYSTEM_USER, PostgresServer, find_binaries, reachable_by
 from newsflow.settings import Settings
 
 READY_TIMEOUT_SECONDS = 60
@@ -25,6 +30,12 @@ SEED_WAIT_SECONDS = 120
 PRIVATE_REDIS_PORT = 6380
 """Port of the private Redis `up` starts (the next free one if taken)."""
 
+PRIVATE_POSTGRES_PORT = 5433
+"""Port of the private PostgreSQL `up` starts (the next free one if taken)."""
+
+FALLBACK_POSTGRES_ROOT = Path("/var/lib/newsflow")
+"""Where root's `up` keeps PostgreSQL's data when the postgres user cannot reach ./var."""
+
 
 class LocalStack:
     """The processes of a local Newsflow, started and stopped together."""
@@ -33,6 +44,7 @@ class LocalStack:
         self.args = args
         self.settings = settings
         self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.postgres: PostgresServer | None = None
 
     def run(self) -> int:
         """Start everything, load the seeds, then wait for Ctrl-C and stop everything."""
@@ -61,7 +73,30 @@ class LocalStack:
             if redis_url is None:
                 return None
             env["REDIS_URL"] = redis_url
+        if "DATABASE_URL" not in os.environ:
+            env["DATABASE_URL"] = self._start_private_postgres()
+        migrate(env.get("DATABASE_URL", self.settings.database_url))
         return env
+
+    def _start_private_postgres(self) -> str:
+        find_binaries()  # Say how to get PostgreSQL before making any folder for it.
+        data_dir, note = self._postgres_data_dir()
+        self.postgres = PostgresServer(data_dir, free_port(PRIVATE_POSTGRES_PORT))
+        self.postgres.start()
+        print(f"postgres  {self.postgres.url} (private, data in {data_dir}{note})")
+        return self.postgres.url
+
+    def _postgres_data_dir(self) -> tuple[Path, str]:
+        """Return ./var/postgres, or as root a folder the postgres user reaches if it does not."""
+        var = self.args.var.resolve()
+        var.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0 or reachable_by(var, SYSTEM_USER):
+            return var / "postgres", ""
+        # As root in a private home (0700): the server's user cannot enter the repository.
+        folder = FALLBACK_POSTGRES_ROOT / hashlib.sha256(bytes(var)).hexdigest()[:12]
+        folder.mkdir(parents=True, exist_ok=True)
+        note = f"; the {SYSTEM_USER} user PostgreSQL runs as cannot reach {var}"
+        return folder / "data", note
 
     def _start_private_redis(self) -> str | None:
         server = shutil.which("redis-server")
@@ -132,7 +167,7 @@ class LocalStack:
         self.processes.append((name, process))
 
     def _stop(self) -> None:
-        # Services first, Redis last, so workers finish their job and write it back.
+        # Services first, then Redis, PostgreSQL last, so workers finish their job and write it.
         for _, process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()
@@ -140,6 +175,8 @@ class LocalStack:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        if self.postgres is not None:
+            self.postgres.stop()
 
 
 def durable_redis_command(
@@ -168,6 +205,16 @@ def durable_redis_command(
         "--maxmemory-policy",
         "noeviction",
     ]
+
+
+def migrate(database_url: str) -> None:
+    """Bring the database to the schema this code needs, or say why it cannot."""
+    try:
+        upgrade(database_url)
+    except OperationalError as exc:
+        where = make_url(database_url).render_as_string(hide_password=True)
+        raise RuntimeError(f"cannot migrate the database at {where}: {exc.orig}") from exc
+    print(f"          database at schema revision {head_revision()}")
 
 
 def free_port(preferred: int) -> int:

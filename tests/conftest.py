@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import redis
 from rq import Queue
@@ -21,7 +23,7 @@ from newsflow.article_reads import ArticleReader
 from newsflow.connection import connect
 from newsflow.database import connect_database, upgrade
 from newsflow.keys import Keys
-from newsflow.pg_server import PostgresServer
+from newsflow.pg_server import PostgresServer, reachable_temporary_dir
 from newsflow.queue import AnalysisQueue
 from newsflow.results import ResultStore
 from newsflow.schema import metadata
@@ -32,7 +34,7 @@ from tests.processes import (
     RedisServer,
     Service,
     free_port,
-    postgres_reachable_dir,
+    libpq,
     python_module,
     wait_ready,
 )
@@ -61,7 +63,7 @@ def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A private PostgreSQL for the whole session (never the machine's shared one); no fsync."""
-    with postgres_reachable_dir() as folder:
+    with reachable_temporary_dir() as folder:
         server = PostgresServer(folder / "data", free_port(), durable=False)
         server.start()
         yield server
@@ -90,6 +92,18 @@ def truncate_all(engine: Engine) -> None:
     tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def fresh_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the private server, dropped afterwards."""
+    name = f"fresh_{uuid.uuid4().hex[:12]}"
+    admin = libpq(postgres_server.url.rsplit("/", 1)[0] + "/postgres")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -8,16 +8,14 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import redis
 import requests
+from sqlalchemy.engine import make_url
 
-from newsflow.pg_server import SYSTEM_USER
 from newsflow.settings import Settings
 from newsflow.stack import durable_redis_command
 
@@ -31,20 +29,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def postgres_reachable_dir() -> Iterator[Path]:
-    """Yield a new folder under /tmp that PostgreSQL's user can reach; remove it afterwards.
-
-    pytest's own temporary folders are 0700 under root, out of reach of the `postgres` user
-    the server runs as when the tests run as root.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="newsflow-pg-", dir="/tmp"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, SYSTEM_USER, SYSTEM_USER)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def libpq(url: str) -> str:
+    """Return the libpq form (for psycopg) of one of our SQLAlchemy URLs."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class RedisServer:

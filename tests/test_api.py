@@ -6,6 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, text
+
+from newsflow.entity_index import top_statement
 
 
 @pytest.fixture
@@ -100,3 +103,27 @@ def test_openapi_document_comes_from_the_models(api_client: Any) -> None:
     assert "events" in schemas["StoredAnalysis"]["properties"]
     assert api_client.get("/docs").status_code == 302
     assert api_client.get("/openapi/swagger").status_code == 200
+
+
+def test_an_entitys_articles_come_page_by_page_with_their_count(
+    api_client: Any, analysed: list[str]
+) -> None:
+    first = api_client.get("/entities/org:nato?limit=2").json
+    assert first["article_count"] == 3 and len(first["articles"]) == 2
+    rest = api_client.get(f"/entities/org:nato?limit=2&cursor={first['next_cursor']}").json
+    assert rest["next_cursor"] is None
+    assert [a["id"] for a in first["articles"] + rest["articles"]] == analysed[::-1]
+
+
+def test_entity_search_by_name_uses_the_trigram_index_not_a_scan(database: Engine) -> None:
+    many = """INSERT INTO entities (key, name, label, article_count)
+              SELECT 'person:p' || n, 'Person ' || n, 'PERSON', 1 + n % 7
+              FROM generate_series(1, 150000) AS n"""
+    statement = top_statement(10, None, "trump")
+    compiled = statement.compile(database, compile_kwargs={"literal_binds": True})
+    with database.begin() as connection:
+        connection.execute(text("SET LOCAL statement_timeout = 0"))
+        connection.execute(text(many))
+        connection.execute(text("ANALYZE entities"))
+        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {compiled}").scalars())
+    assert "entities_name_trigram" in plan and "Seq Scan" not in plan

@@ -22,14 +22,13 @@ from sqlalchemy import Engine, text
 
 from newsflow.database import connect_database, upgrade
 from newsflow.keys import Keys
-from newsflow.pg_server import PostgresServer
+from newsflow.pg_server import PostgresServer, reachable_temporary_dir
 from newsflow.settings import Settings
 from tests.processes import (
     REPO_ROOT,
     RedisServer,
     Stack,
     free_port,
-    postgres_reachable_dir,
     wait_for,
 )
 
@@ -75,7 +74,7 @@ def chaos_redis(tmp_path: Path) -> Iterator[RedisServer]:
 @pytest.fixture
 def chaos_postgres() -> Iterator[PostgresServer]:
     """A PostgreSQL of this test's own, to kill and restart on its own files."""
-    with postgres_reachable_dir() as folder:
+    with reachable_temporary_dir() as folder:
         server = PostgresServer(folder / "data", free_port(), durable=False)
         server.start()
         upgrade(server.url)

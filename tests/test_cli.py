@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from newsflow import pg_server
+from newsflow.cli import main
+from newsflow.pg_server import reachable_temporary_dir
 from tests.processes import REPO_ROOT, free_port, wait_for
 
 SEED = REPO_ROOT / "seeds" / "002_27f6953c3e6e08f0.json"
@@ -63,8 +66,13 @@ def test_post_without_a_running_ingest_says_so() -> None:
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_up_runs_everything_with_the_seeds_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    with reachable_temporary_dir() as folder:
+        run_up_with_the_seeds(tmp_path, var=folder / "var")
+
+
+def run_up_with_the_seeds(tmp_path: Path, var: Path) -> None:
     ingest_port, api_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     log = tmp_path / "up.log"
     with log.open("w") as out:
         up = subprocess.Popen(
@@ -78,7 +86,7 @@ def test_up_runs_everything_with_the_seeds_and_stops_on_ctrl_c(tmp_path: Path) -
                 "--api-port",
                 str(api_port),
                 "--var",
-                str(tmp_path / "var"),
+                str(var),
             ],
             cwd=REPO_ROOT,
             env=env,
@@ -90,12 +98,28 @@ def test_up_runs_everything_with_the_seeds_and_stops_on_ctrl_c(tmp_path: Path) -
         assert "3 of 3 seeds analysed" in log.read_text(), log.read_text()[-2000:]
         articles = requests.get(f"http://127.0.0.1:{api_port}/articles", timeout=5).json()
         assert {a["status"] for a in articles["items"]} == {"done"}
-        assert (tmp_path / "var" / "redis").is_dir()
+        assert (var / "redis").is_dir()
+        assert (var / "postgres" / "PG_VERSION").exists()
+        assert "postgres  postgresql+psycopg://" in log.read_text()
     finally:
         up.send_signal(signal.SIGINT)
         assert up.wait(timeout=60) == 0
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{api_port}/healthz", timeout=2)
+    assert not (var / "postgres" / "postmaster.pid").exists()  # stopped cleanly
+
+
+def test_up_without_postgresql_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # configured: up starts no Redis
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pg_server, "BINARY_DIRS", (str(tmp_path / "postgresql/*/bin"),))
+    assert main(["up", "--var", str(tmp_path / "var")]) == 1
+    error = capsys.readouterr().err
+    assert "apt-get install postgresql" in error and "DATABASE_URL" in error
+    assert not (tmp_path / "var" / "postgres").exists()
 
 
 def test_up_without_any_redis_says_how_to_get_one(tmp_path: Path) -> None:

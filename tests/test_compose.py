@@ -18,7 +18,7 @@ SERVICES = COMPOSE["services"]
 
 
 def test_compose_has_one_service_per_role() -> None:
-    assert {"redis", "ingest", "api", "worker", "seed"} <= set(SERVICES)
+    assert {"redis", "postgres", "migrate", "ingest", "api", "worker", "seed"} <= set(SERVICES)
 
 
 def test_services_wait_for_a_healthy_redis() -> None:
@@ -27,6 +27,40 @@ def test_services_wait_for_a_healthy_redis() -> None:
         assert SERVICES[name]["depends_on"]["redis"]["condition"] == "service_healthy"
     for name in ("ingest", "api"):
         assert "readyz" in " ".join(SERVICES[name]["healthcheck"]["test"])
+
+
+def test_api_and_worker_wait_for_a_healthy_postgres_and_a_finished_migration() -> None:
+    for name in ("api", "worker"):
+        depends_on = SERVICES[name]["depends_on"]
+        assert depends_on["redis"]["condition"] == "service_healthy"
+        assert depends_on["postgres"]["condition"] == "service_healthy"
+        assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_migrate_runs_once_against_a_healthy_postgres() -> None:
+    migrate = SERVICES["migrate"]
+    assert migrate["command"] == ["newsflow", "db", "upgrade"]
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_postgres_keeps_its_data_on_a_volume_and_is_not_published() -> None:
+    postgres = SERVICES["postgres"]
+    assert postgres["image"].startswith("postgres:15")
+    assert postgres["environment"]["POSTGRES_USER"] == "newsflow"
+    assert postgres["environment"]["POSTGRES_DB"] == "newsflow"
+    assert postgres["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:-")
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    assert any(str(v).endswith(":/var/lib/postgresql/data") for v in postgres["volumes"])
+    assert "postgres-data" in COMPOSE["volumes"]
+    assert "ports" not in postgres and postgres["restart"] == "unless-stopped"
+
+
+def test_every_app_service_reaches_the_compose_postgres() -> None:
+    for name in ("migrate", "ingest", "api", "worker", "seed"):
+        url = SERVICES[name]["environment"]["DATABASE_URL"]
+        assert url.startswith("postgresql+psycopg://newsflow:${POSTGRES_PASSWORD:-")
+        assert url.endswith("@postgres:5432/newsflow")
 
 
 def test_worker_can_scale() -> None:
@@ -38,6 +72,8 @@ def test_redis_keeps_an_append_only_file_on_a_volume_and_is_not_published() -> N
     redis = SERVICES["redis"]
     assert "--appendonly" in redis["command"] and "yes" in redis["command"]
     assert "noeviction" in redis["command"]
+    maxmemory = redis["command"][redis["command"].index("--maxmemory") + 1]
+    assert maxmemory == "${REDIS_MAXMEMORY:-1gb}"
     assert any(str(v).endswith(":/data") for v in redis["volumes"])
     assert "ports" not in redis
 
@@ -70,11 +106,13 @@ def local_command(service: dict[str, Any], ports: dict[str, int]) -> list[str]:
 
 
 def local_environment(
-    service: dict[str, Any], redis_url: str, ports: dict[str, int]
+    service: dict[str, Any], redis_url: str, database_url: str, ports: dict[str, int]
 ) -> dict[str, str]:
     """The service's compose environment with the hosts rewritten to the local processes."""
     env = {key: str(value) for key, value in service.get("environment", {}).items()}
     env["REDIS_URL"] = env["REDIS_URL"].replace("redis://redis:6379/0", redis_url)
+    assert env["DATABASE_URL"].endswith("@postgres:5432/newsflow")
+    env["DATABASE_URL"] = database_url
     for host, port in (("ingest", "8001"), ("api", "8000")):
         for key, value in env.items():
             env[key] = value.replace(f"http://{host}:{port}", f"http://127.0.0.1:{ports[port]}")
@@ -84,17 +122,27 @@ def local_environment(
     return env
 
 
+def local_service(
+    name: str, redis_url: str, database_url: str, ports: dict[str, int], log_dir: Path
+) -> Service:
+    """One compose service as a local process (not started)."""
+    return Service(
+        local_command(SERVICES[name], ports),
+        local_environment(SERVICES[name], redis_url, database_url, ports),
+        log_dir / f"{name}.log",
+    )
+
+
 @pytest.fixture
 def compose_services(
-    redis_server: RedisServer, redis_client: Any, tmp_path: Path
+    redis_server: RedisServer, redis_client: Any, fresh_database: str, tmp_path: Path
 ) -> Iterator[dict[str, int]]:
     ports = {"8001": free_port(), "8000": free_port()}
+    # As compose orders it: the one-shot migration first, on a database nothing has touched.
+    migrate = local_service("migrate", redis_server.url, fresh_database, ports, tmp_path).start()
+    assert migrate.process is not None and migrate.process.wait(timeout=120) == 0, migrate.log()
     started = [
-        Service(
-            local_command(SERVICES[name], ports),
-            local_environment(SERVICES[name], redis_server.url, ports),
-            tmp_path / f"{name}.log",
-        ).start()
+        local_service(name, redis_server.url, fresh_database, ports, tmp_path).start()
         for name in ("ingest", "api", "worker")
     ]
     try:
@@ -109,13 +157,10 @@ def compose_services(
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_compose_services_run_as_processes_and_load_the_seeds(
-    compose_services: dict[str, int], redis_server: RedisServer, tmp_path: Path
+    compose_services: dict[str, int], redis_server: RedisServer, fresh_database: str, tmp_path: Path
 ) -> None:
-    seed = SERVICES["seed"]
-    loader = Service(
-        local_command(seed, compose_services),
-        local_environment(seed, redis_server.url, compose_services),
-        tmp_path / "seed.log",
+    loader = local_service(
+        "seed", redis_server.url, fresh_database, compose_services, tmp_path
     ).start()
     assert loader.process is not None and loader.process.wait(timeout=60) == 0, loader.log()
     api = f"http://127.0.0.1:{compose_services['8000']}"

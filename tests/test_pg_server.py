@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 import pwd
 import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from newsflow import pg_server
 from newsflow.database import (
@@ -23,25 +20,8 @@ from newsflow.database import (
     head_revision,
     require_current_schema,
 )
-from newsflow.pg_server import PostgresNotFound, PostgresServer
-from tests.processes import REPO_ROOT, free_port, postgres_reachable_dir, python_module
-
-
-def libpq(url: str) -> str:
-    """The libpq form of one of our SQLAlchemy URLs."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def fresh_database(postgres_server: PostgresServer) -> Iterator[str]:
-    """The URL of a new, empty database on the private server, dropped afterwards."""
-    name = f"fresh_{uuid.uuid4().hex[:12]}"
-    admin = libpq(postgres_server.url.rsplit("/", 1)[0] + "/postgres")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+from newsflow.pg_server import PostgresNotFound, PostgresServer, reachable_temporary_dir
+from tests.processes import REPO_ROOT, free_port, libpq, python_module
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root has to hand the server to another user")
@@ -59,7 +39,7 @@ def test_server_started_as_root_runs_as_the_postgres_user(
 
 @pytest.mark.slow
 def test_a_committed_row_survives_a_killed_server() -> None:
-    with postgres_reachable_dir() as folder:
+    with reachable_temporary_dir() as folder:
         server = PostgresServer(folder / "data", free_port(), durable=False)
         server.start()
         try:

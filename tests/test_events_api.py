@@ -1,0 +1,427 @@
+"""The events API as an analyst uses it: every filter, totals, aggregates, exports, paging.
+
+Each filter is checked against the seeds two ways: a named event it must return and one it
+must not, and the whole answer against the same question asked of every event in Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from analysis_worker.extraction import Analyzer
+from api_service.app import create_app
+from newsflow.connection import connect
+from newsflow.database import connect_database
+from newsflow.models import Article, ArticleStatus, StoredAnalysis
+from newsflow.results import ResultStore
+from newsflow.settings import Settings
+
+Event = dict[str, Any]
+OUTLETS = ["Arctic Desk", "Polar Post", "Baltic Wire"]
+"""Each seed is filed under an outlet of its own."""
+WRITTEN = datetime(2026, 3, 1, tzinfo=UTC)
+"""When the first two seeds' analyses are written; the third is written a day later."""
+
+
+@pytest.fixture(scope="session")
+def seed_analyses(analyzer: Analyzer, seeds: list[dict[str, Any]]) -> list[tuple[Article, Any]]:
+    """The seeds analysed once for the session (the worker's own analysis)."""
+    pairs = []
+    for number, seed in enumerate(seeds):
+        accepted = WRITTEN - timedelta(hours=len(seeds) - number)
+        article = Article.model_validate(
+            {
+                **seed,
+                "source": OUTLETS[number],
+                "status": ArticleStatus.DONE,
+                "created_at": accepted,
+                "updated_at": accepted,
+            }
+        )
+        pairs.append((article, analyzer.analyze(article.text, article.published_at)))
+    return pairs
+
+
+def save(results: ResultStore, article: Article, analysis: Any, written: datetime) -> None:
+    stored = StoredAnalysis(article_id=article.id, model="m", analyzed_at=written, **dict(analysis))
+    results.save(article, stored)
+
+
+@pytest.fixture
+def events(
+    api_client: Any, results: ResultStore, seed_analyses: list[tuple[Article, Any]]
+) -> list[Event]:
+    """Store the seeds' analyses; return every event as the API lists it."""
+    for number, (article, analysis) in enumerate(seed_analyses):
+        save(results, article, analysis, WRITTEN + timedelta(days=1 if number == 2 else 0))
+    return fetch_all(api_client, "")
+
+
+def fetch_all(api_client: Any, query: str, limit: int = 500) -> list[Event]:
+    items, cursor = [], None
+    while True:
+        after = f"&cursor={cursor}" if cursor else ""
+        page = api_client.get(f"/events?limit={limit}&{query}{after}")
+        assert page.status_code == 200, page.json
+        items += page.json["items"]
+        cursor = page.json["next_cursor"]
+        if cursor is None:
+            return items
+
+
+def named(events: list[Event], article: str, trigger: str) -> str:
+    """The id of the event of a seed whose trigger is this word."""
+    found = [
+        e["id"]
+        for e in events
+        if e["article"]["id"].startswith(article) and e["trigger"]["text"] == trigger
+    ]
+    assert found, f"no '{trigger}' event in {article}"
+    return found[0]
+
+
+def day(e: Event) -> date:
+    return date.fromisoformat(e["date"] or e["article"]["published_at"][:10])
+
+
+def side(e: Event, which: str, actor: str) -> bool:
+    found = e[which] or {}
+    code, country = found.get("actor_code") or "", found.get("country")
+    return code.startswith(actor) or (len(actor) == 3 and country == actor)
+
+
+def located(e: Event) -> tuple[float, float] | None:
+    place = e["location"] or {}
+    return (place["lat"], place["lon"]) if place.get("lat") is not None else None
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+MIG = ("seed-002", "violated")
+"""Three Russian MiG-31 jets violated Estonian airspace (seed 002)."""
+DAVOS = ("seed-001", "meeting")
+"""Trump and Rutte's meeting (seed 001)."""
+LAUNCH = ("seed-000", "launch")
+"""NATO plans to launch Arctic Sentry (seed 000)."""
+LAUNCHED = ("seed-001", "launched")
+"""Arctic Sentry launched (seed 001)."""
+BRUSSELS = ("seed-002", "convening")
+"""Defence ministers convening in Brussels (seed 002)."""
+POLAND = ("seed-002", "contributing")
+"""Germany contributing jets to Poland's defence (seed 002)."""
+
+FILTERS: list[tuple[str, Callable[[Event], bool], tuple[str, str], tuple[str, str]]] = [
+    ("since=2026-01-01", lambda e: day(e) >= date(2026, 1, 1), LAUNCHED, MIG),
+    ("until=2025-12-31", lambda e: day(e) <= date(2025, 12, 31), MIG, LAUNCHED),
+    (
+        "published_since=2026-02-10T00:00:00Z",
+        lambda e: e["article"]["published_at"] >= "2026-02-10",
+        LAUNCHED,
+        LAUNCH,
+    ),
+    (
+        "published_until=2026-02-10T00:00:00Z",
+        lambda e: e["article"]["published_at"] <= "2026-02-10",
+        LAUNCH,
+        LAUNCHED,
+    ),
+    ("code=15", lambda e: e["code"].startswith("15"), MIG, DAVOS),
+    ("code=150", lambda e: e["code"].startswith("150"), MIG, DAVOS),
+    ("code=0312", lambda e: e["code"].startswith("0312"), LAUNCH, POLAND),
+    ("root=15", lambda e: e["root_code"] == "15", MIG, DAVOS),
+    ("quad_class=4", lambda e: e["quad_class"] == 4, MIG, DAVOS),
+    ("plover=mobilize", lambda e: e["plover"] == "MOBILIZE", MIG, LAUNCHED),
+    ("actor=RUS", lambda e: side(e, "source", "RUS") or side(e, "target", "RUS"), MIG, DAVOS),
+    (
+        "actor=IGOWSTNAT",
+        lambda e: side(e, "source", "IGOWSTNAT") or side(e, "target", "IGOWSTNAT"),
+        DAVOS,
+        MIG,
+    ),
+    ("source=RUSMIL", lambda e: side(e, "source", "RUSMIL"), MIG, POLAND),
+    ("target=EST", lambda e: side(e, "target", "EST"), MIG, POLAND),
+    ("dyad=RUS,EST", lambda e: side(e, "source", "RUS") and side(e, "target", "EST"), MIG, POLAND),
+    (
+        "dyad=EST,RUS&undirected=true",
+        lambda e: (
+            (side(e, "source", "EST") and side(e, "target", "RUS"))
+            or (side(e, "source", "RUS") and side(e, "target", "EST"))
+        ),
+        MIG,
+        POLAND,
+    ),
+    (
+        "country=POL",
+        lambda e: "POL" in ((e["source"] or {}).get("country"), (e["target"] or {}).get("country")),
+        POLAND,
+        MIG,
+    ),
+    ("place=Brussels", lambda e: (e["location"] or {}).get("name") == "Brussels", BRUSSELS, MIG),
+    ("place=BEL", lambda e: (e["location"] or {}).get("country") == "BEL", BRUSSELS, MIG),
+    (
+        "bbox=4,50,5,51",
+        lambda e: (p := located(e)) is not None and 50 <= p[0] <= 51 and 4 <= p[1] <= 5,
+        BRUSSELS,
+        MIG,
+    ),
+    (
+        "near=50.85,4.35,50",
+        lambda e: (p := located(e)) is not None and km(p, (50.85, 4.35)) <= 50,
+        BRUSSELS,
+        MIG,
+    ),
+    (
+        "modality=planned&modality=possible",
+        lambda e: e["modality"] in ("planned", "possible"),
+        LAUNCH,
+        MIG,
+    ),
+    ("min_confidence=0.9", lambda e: e["confidence"] >= 0.9, MIG, BRUSSELS),
+    (
+        "entity=norp:russian",
+        lambda e: (
+            "norp:russian"
+            in ((e["source"] or {}).get("entity_key"), (e["target"] or {}).get("entity_key"))
+        ),
+        MIG,
+        DAVOS,
+    ),
+    ("q=airspace", lambda e: "airspace" in e["sentence_text"].lower(), MIG, LAUNCHED),
+    (
+        "article=seed-002-eastern-flank-deterrence",
+        lambda e: e["article"]["id"] == "seed-002-eastern-flank-deterrence",
+        MIG,
+        DAVOS,
+    ),
+    ("outlet=baltic wire", lambda e: e["article"]["source"] == "Baltic Wire", MIG, DAVOS),
+    (
+        "updated_since=2026-03-01T12:00:00Z",
+        lambda e: e["updated_at"] >= "2026-03-01T12:00:00",
+        MIG,
+        DAVOS,
+    ),
+    (
+        "actor=RUS&target=EST&root=15",
+        lambda e: side(e, "target", "EST") and e["root_code"] == "15",
+        MIG,
+        BRUSSELS,
+    ),
+]
+
+
+@pytest.mark.parametrize("query, wanted, included, excluded", FILTERS, ids=[f[0] for f in FILTERS])
+def test_each_filter_returns_exactly_the_events_it_describes(
+    api_client: Any,
+    events: list[Event],
+    query: str,
+    wanted: Callable[[Event], bool],
+    included: tuple[str, str],
+    excluded: tuple[str, str],
+) -> None:
+    found = fetch_all(api_client, query, limit=3)
+    ids = [e["id"] for e in found]
+    assert named(events, *included) in ids
+    assert named(events, *excluded) not in ids
+    assert sorted(ids) == sorted(e["id"] for e in events if wanted(e))
+    assert len(ids) == len(set(ids))
+    assert api_client.get(f"/events?{query}").json["total"] == len(ids)
+
+
+def test_events_are_listed_newest_event_first_with_their_article(
+    api_client: Any, events: list[Event]
+) -> None:
+    assert [day(e) for e in events] == sorted((day(e) for e in events), reverse=True)
+    mig = next(e for e in events if e["id"] == named(events, *MIG))
+    assert mig["article"]["title"] == "NATO discusses better deterrence after airspace violations"
+    assert mig["article"]["source"] == "Baltic Wire"
+    assert mig["source"]["actor_code"] == "RUSMIL" and mig["target"]["actor_code"] == "EST"
+    assert api_client.get(f"/events/{mig['id']}").json == mig
+
+
+@pytest.mark.parametrize("sort", ["published", "confidence", "updated"])
+def test_every_sort_pages_through_every_event_once(
+    api_client: Any, events: list[Event], sort: str
+) -> None:
+    found = fetch_all(api_client, f"sort={sort}", limit=4)
+    assert sorted(e["id"] for e in found) == sorted(e["id"] for e in events)
+    keys = {
+        "published": lambda e: e["article"]["published_at"],
+        "confidence": lambda e: e["confidence"],
+        "updated": lambda e: e["updated_at"],
+    }[sort]
+    values = [keys(e) for e in found]
+    assert values == sorted(values, reverse=sort != "updated")
+
+
+def test_paging_never_repeats_or_skips_while_articles_arrive(
+    api_client: Any,
+    events: list[Event],
+    results: ResultStore,
+    seed_analyses: list[tuple[Article, Any]],
+) -> None:
+    seen: list[str] = []
+    cursor = None
+    for copy in range(100):
+        after = f"&cursor={cursor}" if cursor else ""
+        page = api_client.get(f"/events?limit=3{after}").json
+        seen += [e["id"] for e in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+        article, analysis = seed_analyses[copy % 3]
+        twin = article.model_copy(update={"id": f"copy-{copy}"})
+        save(results, twin, analysis, WRITTEN + timedelta(days=2))
+    assert len(seen) == len(set(seen))
+    assert {e["id"] for e in events} <= set(seen)
+
+
+FORMATS = ["csv", "ndjson", "geojson"]
+
+
+def exported_ids(api_client: Any, query: str, fmt: str) -> list[str]:
+    response = api_client.get(f"/events/export?format={fmt}&{query}")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    if fmt == "csv":
+        return [row["GLOBALEVENTID"] for row in csv.DictReader(io.StringIO(body))]
+    if fmt == "ndjson":
+        return [json.loads(line)["id"] for line in body.splitlines()]
+    return [feature["id"] for feature in json.loads(body)["features"]]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("query", ["", "actor=RUS", "root=04&sort=confidence", "q=nothing-at-all"])
+def test_export_rows_are_the_listed_rows(
+    api_client: Any, events: list[Event], fmt: str, query: str
+) -> None:
+    listed = [e["id"] for e in fetch_all(api_client, query, limit=5)]
+    assert exported_ids(api_client, query, fmt) == listed
+
+
+def test_csv_export_speaks_gdelt(api_client: Any, events: list[Event]) -> None:
+    body = api_client.get("/events/export?format=csv&dyad=RUS,EST").get_data(as_text=True)
+    (row,) = list(csv.DictReader(io.StringIO(body)))
+    assert row["EventCode"] == "150" and row["EventRootCode"] == "15"
+    assert row["Actor1Code"] == "RUSMIL" and row["Actor2CountryCode"] == "EST"
+    assert row["QuadClass"] == "4" and float(row["GoldsteinScale"]) == -7.2
+    assert row["SQLDATE"] == "20251014"
+    mig = next(e for e in events if e["id"] == row["GLOBALEVENTID"])
+    assert (int(row["TriggerStart"]), int(row["TriggerEnd"])) == (
+        mig["trigger"]["start"],
+        mig["trigger"]["end"],
+    )
+
+
+def test_geojson_export_places_located_events(api_client: Any, events: list[Event]) -> None:
+    collection = json.loads(api_client.get("/events/export?format=geojson&place=Brussels").data)
+    assert collection["type"] == "FeatureCollection" and collection["features"]
+    for feature in collection["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert abs(lat - 50.85) < 0.1 and abs(lon - 4.35) < 0.1
+
+
+@pytest.mark.parametrize("interval", ["day", "week", "month"])
+@pytest.mark.parametrize("by", ["root", "quad_class", "plover", "country"])
+def test_timeline_buckets_sum_to_the_total(
+    api_client: Any, events: list[Event], interval: str, by: str
+) -> None:
+    timeline = api_client.get(f"/events/timeline?interval={interval}&by={by}").json
+    buckets = timeline["buckets"]
+    assert sum(b["count"] for b in buckets) == timeline["total"] == len(events)
+    assert all(sum(g["count"] for g in b["groups"]) == b["count"] for b in buckets)
+    starts = [date.fromisoformat(b["start"]) for b in buckets]
+    assert starts == sorted(starts) and len(starts) == len(set(starts))
+    if interval == "day":  # every day from the first event's to the last's, empty ones too
+        assert (starts[-1] - starts[0]).days + 1 == len(starts)
+
+
+def test_timeline_counts_match_the_filtered_total(api_client: Any, events: list[Event]) -> None:
+    timeline = api_client.get("/events/timeline?interval=week&by=root&actor=RUS").json
+    assert timeline["total"] == api_client.get("/events?actor=RUS").json["total"] > 0
+    mean = [b["goldstein"] for b in timeline["buckets"] if b["count"]]
+    assert mean and all(value == -7.2 for value in mean)  # every Russian event here is 150
+
+
+def test_top_dyads_and_actors_count_events(api_client: Any, events: list[Event]) -> None:
+    dyads = {
+        i["key"]: i["count"] for i in api_client.get("/events/top?by=dyad&limit=100").json["items"]
+    }
+    assert dyads["RUSMIL,EST"] == 1
+    actors = {
+        i["key"]: i["count"] for i in api_client.get("/events/top?by=actor&limit=100").json["items"]
+    }
+    for code, count in actors.items():
+        assert count == sum(
+            1
+            for e in events
+            if code
+            in {(e["source"] or {}).get("actor_code"), (e["target"] or {}).get("actor_code")}
+        )
+    places = api_client.get("/events/top?by=place&root=04").json["items"]
+    assert places[0]["key"] in {(e["location"] or {}).get("name") for e in events}
+
+
+BAD = [
+    ("code=99", "code"),
+    ("root=21", "root"),
+    ("plover=SHOUT", "plover"),
+    ("since=2025-10-01&until=2025-09-01", "until"),
+    ("bbox=1,2,3", "bbox"),
+    ("bbox=10,60,20,50", "bbox"),
+    ("near=91,0,10", "near"),
+    ("limit=0", "limit"),
+    ("limit=501", "limit"),
+    ("modality=rumoured", "modality.0"),
+    ("actor=rus", "actor"),
+    ("dyad=RUS", "dyad"),
+    ("actr=RUS", "actr"),
+]
+
+
+@pytest.mark.parametrize("query, field", BAD, ids=[b[0] for b in BAD])
+def test_bad_filters_are_422_naming_the_parameter(api_client: Any, query: str, field: str) -> None:
+    response = api_client.get(f"/events?{query}")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert field in [error["field"] for error in response.json["errors"]]
+
+
+def test_forged_cursor_is_400(api_client: Any, events: list[Event]) -> None:
+    first = api_client.get("/events?limit=1").json["next_cursor"]
+    assert api_client.get(f"/events?cursor={first}&sort=confidence").status_code == 400
+    assert api_client.get("/events?cursor=bm9wZQ").status_code == 400
+
+
+def test_unknown_event_is_404(api_client: Any, events: list[Event]) -> None:
+    assert api_client.get("/events/seed-002-eastern-flank-deterrence~999").status_code == 404
+
+
+def test_postgresql_down_is_503_with_retry_after(settings: Settings) -> None:
+    dead = settings.model_copy(
+        update={"database_url": "postgresql+psycopg://newsflow@127.0.0.1:1/newsflow"}
+    )
+    engine: Engine = connect_database(dead)
+    try:
+        client = create_app(dead, connect(dead), engine).test_client()
+        for path in ("/events", "/events/timeline", "/entities", "/articles/x", "/readyz"):
+            response = client.get(path)
+            assert response.status_code == 503, path
+            assert int(response.headers["Retry-After"]) > 0
+        assert client.get("/healthz").status_code == 200
+    finally:
+        engine.dispose()
