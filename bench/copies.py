@@ -118,13 +118,18 @@ class CopyMaker:
         """When copy `number` of `total` was accepted (in order, over SPAN_SECONDS)."""
         return EPOCH + timedelta(seconds=SPAN_SECONDS * number / total)
 
+    @staticmethod
+    def article_id(number: int) -> str:
+        """Return copy `number`'s article id."""
+        return f"q{number:06d}"
+
     def article_in(self, number: int, total: int) -> ArticleIn:
         """Return the copy as a client posts it."""
         base = self.bases[number % len(self.bases)]
         published = self.accepted_at(number, total) - timedelta(hours=1 + number % 47)
         outlet = number * 7919 % OUTLETS
         return ArticleIn(
-            id=f"q{number:06d}",
+            id=self.article_id(number),
             title=f"{base.title} ({number})",
             text=f"{base.text}\nDispatch {number}.",
             url=f"https://outlet{outlet:02d}.example/{published:%Y/%m}/{number}",  # type: ignore[arg-type]

@@ -74,12 +74,25 @@ def fill_store(
     if {k: v for k, v in loaded.items() if k in wanted} == wanted:
         print(f"load: reusing the database in {folder} (it took: {loaded['line']})")
         return
-    numbers = range(args.sample, args.articles)
-    print(f"load: {len(numbers)} copies through ResultStore.save, {args.processes} processes")
+    saved = saved_ids(url)
+    numbers = [n for n in range(args.sample, args.articles) if maker.article_id(n) not in saved]
+    print(
+        f"load: {len(numbers)} copies through ResultStore.save, {args.processes} processes"
+        + (f" ({len(saved)} saved by an interrupted run)" if saved else "")
+    )
     seconds = load_copies(url, maker, numbers, args.articles, model, args.processes)
     line = f"{len(numbers)} articles in {seconds:.0f} s, {len(numbers) / seconds:.0f} articles/s"
     print(f"load: {line}")
     marker.write_text(json.dumps(wanted | {"line": line}))
+
+
+def saved_ids(url: str) -> set[str]:
+    """Return the ids of the articles the database holds (an interrupted load resumes)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = set(connection.scalars(text("SELECT id FROM articles")))
+    engine.dispose()
+    return found
 
 
 def print_store(engine: Engine) -> None:

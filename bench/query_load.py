@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,7 @@ def save_copies(
 
 
 def load_copies(
-    url: str, maker: CopyMaker, numbers: range, total: int, model: str, processes: int
+    url: str, maker: CopyMaker, numbers: Sequence[int], total: int, model: str, processes: int
 ) -> float:
     """Save the copies from `processes` processes, interleaved; return the seconds it took."""
     context = multiprocessing.get_context("spawn")
