@@ -58,11 +58,11 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help='read {"id","text","published_at"} lines on stdin'
     )
     extract.set_defaults(run=_run_extract)
-    evaluate = commands.add_parser("eval", help="score event extraction against a gold standard")
+    evaluate = commands.add_parser("eval", help="score extraction against a gold standard")
     evaluate.add_argument(
         "benchmark",
-        choices=["petr2", "plover"],
-        help="PETRARCH-2 validation sentences or PLOVER records",
+        choices=["petr2", "plover", "ner"],
+        help="PETRARCH-2 validation sentences, PLOVER records or CoNLL-2003 entities",
     )
     evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
     evaluate.set_defaults(run=_run_eval)
@@ -144,8 +144,11 @@ def _run_extract(args: argparse.Namespace, settings: Settings) -> int:
 def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction import load_analyzer
     from analysis_worker.extraction.evaluation import evaluate_petr2, evaluate_plover
+    from analysis_worker.extraction.evaluation_ner import evaluate_ner
 
-    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover}[args.benchmark]
+    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover, "ner": evaluate_ner}[
+        args.benchmark
+    ]
     if not args.path.exists():
         print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
         return 1
