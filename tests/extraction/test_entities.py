@@ -58,3 +58,36 @@ def test_a_title_word_is_not_an_organisation(analyzer):
     analysis = analyzer.analyze("US Defense Secretary Pete Hegseth is likely to urge allies.")
     assert "Defense" not in {entity.text for entity in analysis.entities}
     assert "person:pete-hegseth" in {entity.key for entity in analysis.entities}
+
+
+def labels_of(analysis, text: str) -> list[str]:
+    return [entity.label for entity in analysis.entities if entity.text == text]
+
+
+def test_a_company_tagged_person_once_keeps_its_label_elsewhere(analyzer):
+    # spaCy tags the first "Kestrel" ORG and the second PERSON; no person is named Kestrel.
+    analysis = analyzer.analyze(
+        "Kestrel said on Monday its profit rose. Analysts said Kestrel would buy a rival."
+    )
+    assert "ORG" in labels_of(analysis, "Kestrel")
+
+
+def test_a_club_name_alone_is_not_turned_into_a_person(analyzer):
+    # spaCy tags the first "Rotherham" GPE and the second PERSON.
+    analysis = analyzer.analyze(
+        "Paul Drummer signed for Rotherham. Drummer completed 12 passes as Rotherham won. "
+        "Coach Liam Kerr praised Drummer."
+    )
+    [first, *_] = [e for e in analysis.entities if e.text == "Rotherham"]
+    assert first.label != "PERSON" and not first.key.startswith("person:")
+    assert keys_of(analysis, "Drummer") == {"person:paul-drummer"}
+
+
+def test_a_surname_after_the_full_name_is_that_person(analyzer):
+    # spaCy tags the bare "Jordan" GPE; the article has named Neil Jordan in full.
+    analysis = analyzer.analyze(
+        "The director Neil Jordan shot the film in Dublin. Jordan, whose last film won an "
+        "award, used thousands of extras."
+    )
+    assert labels_of(analysis, "Jordan") == ["PERSON"]
+    assert keys_of(analysis, "Jordan") == {"person:neil-jordan"}
