@@ -9,9 +9,9 @@ from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span
 
-from analysis_worker.extraction.boilerplate import boilerplate_mask
 from analysis_worker.extraction.columns import columns_of
 from analysis_worker.extraction.document_cache import cached, document_text, span_text
+from analysis_worker.extraction.entity_mask import entity_mask
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.mentions import document_mentions
 from analysis_worker.extraction.places import load_gazetteer, plain
@@ -182,8 +182,8 @@ def country_names() -> dict[str, str]:
 
 
 def kept_spans(doc: Doc) -> list[Span]:
-    """Return the entity spans worth keeping: right labels, some letters, not boilerplate."""
-    mask = boilerplate_mask(doc)
+    """Return the entity spans worth keeping: right labels, some letters, not credits, banners or foreign prose."""
+    mask = entity_mask(doc)
     lemma = columns_of(doc).lemma
     return [
         span
@@ -206,7 +206,7 @@ def is_title_word(span: Span, lemma: list[str]) -> bool:
 def alias_spans(doc: Doc, taken: set[int]) -> list[Span]:
     """Return mentions of aliases spaCy did not tag ('the Alliance')."""
     aliases = load_lexicon().aliases
-    mask = boilerplate_mask(doc)
+    mask = entity_mask(doc)
     found = (
         doc.char_span(m.start(), m.end()) for m in alias_pattern().finditer(document_text(doc))
     )

@@ -91,3 +91,31 @@ def test_a_surname_after_the_full_name_is_that_person(analyzer):
     )
     assert labels_of(analysis, "Jordan") == ["PERSON"]
     assert keys_of(analysis, "Jordan") == {"person:neil-jordan"}
+
+
+LINE_UP = (
+    "Men's 100 metres final on Friday:\n"
+    "1. Dan Ortega ( Spain ) 10.02\n"
+    "2. Pieter van Dijk ( Netherlands ) 10.11\n"
+    "3. Luis de Souza ( Brazil ) 10.19\n"
+    "Netherlands - Jan de Wit ( 12th minute ) , Kees van Dam ( 80th )"
+)
+"""Results and scorers, whose names ('Dan', 'van', 'de') are other languages' stop words."""
+
+
+def test_a_results_table_keeps_the_entities_spacy_found(analyzer):
+    assert all(is_boilerplate(line) for line in LINE_UP.splitlines()[1:])  # taken for Dutch
+    doc = analyzer.nlp(LINE_UP)
+    found = {(span.start_char, span.end_char, span.label_) for span in doc.ents}
+    kept = {(e.start, e.end, e.label) for e in analyzer.analyze(LINE_UP).entities}
+    assert {m for m in found if m[2] in {"PERSON", "GPE", "ORG"}} <= kept
+    assert {"Dan Ortega", "Luis de Souza", "Kees van Dam"} <= {LINE_UP[s:e] for s, e, _ in kept}
+
+
+def test_prose_in_another_language_yields_no_entities(analyzer):
+    text = (
+        "Germany sent jets to Poland.\n"
+        "Die Regierung hat am Mittwoch beschlossen, dass der Minister nach Paris reist."
+    )
+    analysis = analyzer.analyze(text)
+    assert {entity.text for entity in analysis.entities} == {"Germany", "Poland"}
