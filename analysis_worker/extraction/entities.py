@@ -130,12 +130,11 @@ def surname_keys(spans: list[Span], named: dict[str, str]) -> dict[str, str]:
 
 
 def is_full_name(text: str) -> bool:
-    """Tell whether a PERSON span names someone in full: two words or more, on one line.
+    """Tell whether a PERSON span names someone in full: two words or more, not in capitals.
 
-    A span across a line break joins a byline to a dateline ('Rolf Soderlind\nLONGYEAR');
-    one in capitals is a headline's words ('MARLINS BEAT REDS').
+    A span in capitals is a headline's words ('MARLINS BEAT REDS').
     """
-    return "\n" not in text and len(text.split()) > 1 and not text.isupper()
+    return len(text.split()) > 1 and not text.isupper()
 
 
 @lru_cache(maxsize=NAME_CACHE_SIZE)
@@ -182,17 +181,26 @@ def country_names() -> dict[str, str]:
 
 
 def kept_spans(doc: Doc) -> list[Span]:
-    """Return the entity spans worth keeping: right labels, some letters, not credits, banners or foreign prose."""
+    """Return the entity spans worth keeping: right labels, some letters, not masked out."""
     mask = entity_mask(doc)
     lemma = columns_of(doc).lemma
+    spans = (first_line(span) for span in document_mentions(doc) if span.label_ in ENTITY_LABELS)
     return [
         span
-        for span in document_mentions(doc)
-        if span.label_ in ENTITY_LABELS
-        and any(ch.isalpha() for ch in span_text(span))
+        for span in spans
+        if any(ch.isalpha() for ch in span_text(span))
         and not mask.covers(span.start_char)
         and not is_title_word(span, lemma)
     ]
+
+
+def first_line(span: Span) -> Span:
+    """Cut a span at a line break: no name runs on into the next paragraph ('Jim Adams\nLONDON')."""
+    text = span_text(span)
+    if "\n" not in text:
+        return span
+    cut = token_range(columns_of(span.doc).idx, span.start, span.start_char + text.index("\n"))
+    return Span(span.doc, span.start, cut.stop, label=span.label_)
 
 
 def is_title_word(span: Span, lemma: list[str]) -> bool:

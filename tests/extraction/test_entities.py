@@ -119,3 +119,11 @@ def test_prose_in_another_language_yields_no_entities(analyzer):
     )
     analysis = analyzer.analyze(text)
     assert {entity.text for entity in analysis.entities} == {"Germany", "Poland"}
+
+
+def test_a_name_ends_at_the_line_break(analyzer):
+    # spaCy runs the byline into the dateline: one PERSON span "Sami Haddad\nAL-BIREH".
+    text = "Sami Haddad\nAL-BIREH , West Bank 1996-08-30\nResidents waited at the checkpoint."
+    analysis = analyzer.analyze(text)
+    assert ("Sami Haddad", "PERSON", 0) in {(e.text, e.label, e.start) for e in analysis.entities}
+    assert not any("\n" in entity.text for entity in analysis.entities)
