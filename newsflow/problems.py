@@ -23,6 +23,9 @@ PROBLEM_TYPE_BASE = "https://newsflow.dev/problems/"
 REFUSALS = frozenset({"OOM", "READONLY", "MISCONF", "LOADING", "MASTERDOWN"})
 """Redis error prefixes that mean "not now" (full, read-only, loading), not a bug of ours."""
 
+REFUSAL_ERRORS = (redis.exceptions.OutOfMemoryError, redis.exceptions.ReadOnlyError)
+"""The same refusals as redis-py raises them, their prefix stripped from the message."""
+
 log = logging.getLogger(__name__)
 
 
@@ -134,8 +137,8 @@ def init_app(app: Flask, retry_after: int) -> None:
 
     @app.errorhandler(redis.ResponseError)
     def _redis_refused(exc: redis.ResponseError) -> Response:
-        reason = str(exc).split(" ", 1)[0]
-        if reason not in REFUSALS:
+        reason = type(exc).__name__ if isinstance(exc, REFUSAL_ERRORS) else str(exc).split(" ")[0]
+        if not isinstance(exc, REFUSAL_ERRORS) and reason not in REFUSALS:
             return _unexpected(exc)
         log.warning("redis refused a command: %s", reason)
         return unavailable_problem(retry_after).to_response()

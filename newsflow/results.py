@@ -72,6 +72,10 @@ UPSERT_ENTITY = _entity.on_conflict_do_update(
 del _entity
 
 
+MAX_ORDINAL = 32767
+"""Largest position of an event in its article (the column is a smallint)."""
+
+
 def event_id(article_id: str, ordinal: int) -> str:
     """Return an event's public id: its article's id and its position (`~` is never in an id)."""
     return f"{article_id}~{ordinal}"
@@ -80,7 +84,9 @@ def event_id(article_id: str, ordinal: int) -> str:
 def parse_event_id(value: str) -> tuple[str, int] | None:
     """Return (article id, position) of a public event id, or None if it is not one."""
     article_id, _, ordinal = value.rpartition("~")
-    return (article_id, int(ordinal)) if article_id and ordinal.isdigit() else None
+    if not (article_id and ordinal.isdigit() and int(ordinal) <= MAX_ORDINAL):
+        return None
+    return article_id, int(ordinal)
 
 
 class ResultStore:

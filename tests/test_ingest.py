@@ -134,3 +134,22 @@ def test_problem_never_echoes_the_text(ingest_client: Any) -> None:
     response = ingest_client.post("/articles", json={"text": secret, "url": 5})
     assert response.status_code == 422
     assert secret not in json.dumps(response.json)
+
+
+def test_a_full_redis_refuses_with_503_and_keeps_what_it_has(
+    ingest_client: Any, redis_client: redis.Redis
+) -> None:
+    before = ingest_client.post("/articles", json={"text": "Latvia closed a border crossing."})
+    assert before.status_code == 202
+    limit = redis_client.config_get("maxmemory")["maxmemory"]
+    redis_client.config_set("maxmemory", redis_client.info("memory")["used_memory"])  # full
+    try:
+        response = ingest_client.post("/articles", json={"text": "Finland built a fence."})
+    finally:
+        redis_client.config_set("maxmemory", limit)
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
+    assert int(response.headers["Retry-After"]) > 0
+    assert redis_client.hget(f"newsflow:article:{before.json['id']}", "status") == b"queued"
+    assert (
+        ingest_client.post("/articles", json={"text": "Finland built a fence."}).status_code == 202
+    )
