@@ -24,6 +24,8 @@ class Article:
     published: date | None
     dateline: frozenset[int]
     mask: BoilerplateMask
+    lead_end: int
+    """Character offset where the lead (headline and first sentences) ends."""
 
 
 def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
@@ -41,8 +43,19 @@ def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list
             index for sent in parts if sent is not None for index in dateline_tokens(columns, sent)
         ),
         mask,
+        lead_end(parts),
     )
     return article, parts
+
+
+LEAD_SENTENCES = 3
+"""How many sentences the lead holds: the headline (or first sentence) and the next two."""
+
+
+def lead_end(parts: list[Span | None]) -> int:
+    """Return the character offset where the article's first sentences end."""
+    kept = [sent for sent in parts if sent is not None][:LEAD_SENTENCES]
+    return kept[-1].end_char if kept else 0
 
 
 def sentences_of(doc: Doc) -> list[Span]:

