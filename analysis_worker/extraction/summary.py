@@ -21,7 +21,7 @@ from newsflow.models import Location, Phrase, Summary
 LEAD_SENTENCES = 4
 """How many sentences state the main happening: the headline and the lead."""
 
-BODY_SENTENCES = 8
+BODY_SENTENCES = 12
 """How far a time phrase is looked for when the lead gives none."""
 
 WHO_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -76,7 +76,12 @@ KICKER_REACH = 8
 def summarize(doc: Doc, published_at: datetime | None) -> Summary:
     """Return who did what, where and when, as the headline and lead state it."""
     article, parts = read_article(doc, published_at)
-    sentences = [sent for sent in parts if sent is not None]
+    sentences = [
+        piece
+        for sent in parts
+        if sent is not None
+        for piece in paragraph_pieces(article.columns, sent)
+    ]
     if sentences:
         sentences[0] = without_kicker(article.columns, sentences[0])
     lead = sentences[:LEAD_SENTENCES]
@@ -85,7 +90,7 @@ def summarize(doc: Doc, published_at: datetime | None) -> Summary:
     where, location = place_phrase(article, lead)
     return Summary(
         who=phrase(doc, subject_tokens(article.columns, main[1])) if main else first_actor(lead),
-        what=phrase(doc, predicate_tokens(article.columns, main[1])) if main else None,
+        what=phrase(doc, predicate_tokens(article.columns, *main)) if main else None,
         where=where,
         when=when,
         date=when_date(article, when) or article.published,
@@ -99,6 +104,18 @@ def phrase(doc: Doc, tokens: list[int]) -> Phrase | None:
         return None
     span = doc[min(tokens) : max(tokens) + 1]
     return Phrase(text=span.text, start=span.start_char, end=span.end_char)
+
+
+def paragraph_pieces(columns: Columns, sent: Span) -> list[Span]:
+    """Split a sentence at paragraph breaks (a headline without a full stop joins the lead)."""
+    breaks = [i for i in range(sent.start, sent.end) if "\n" in columns.text[i]]
+    edges = [sent.start, *breaks, sent.end]
+    pieces = [sent.doc[start:end] for start, end in zip(edges, edges[1:], strict=False)]
+    return [
+        piece
+        for piece in pieces
+        if any(columns.pos[i] != "SPACE" for i in range(piece.start, piece.end))
+    ]
 
 
 def without_kicker(columns: Columns, headline: Span) -> Span:
@@ -157,15 +174,15 @@ def subject_tokens(columns: Columns, head: int) -> list[int]:
     return tokens
 
 
-def predicate_tokens(columns: Columns, subject: int) -> list[int]:
-    """Return the main verb with its auxiliaries and its first complement."""
+def predicate_tokens(columns: Columns, sent: Span, subject: int) -> list[int]:
+    """Return the main verb with its auxiliaries and its first complement, inside the sentence."""
     verb = columns.head[subject]
     tokens = [c for c in columns.lefts(verb) if columns.dep[c] in {"aux", "auxpass", "neg"}]
     tokens.append(verb)
     complement = next((c for c in columns.rights(verb) if columns.dep[c] in OBJECT_DEPS), None)
     if complement is not None:
         tokens.extend(columns.subtree(complement))
-    return tokens
+    return [token for token in tokens if sent.start <= token < sent.end]
 
 
 def first_actor(lead: list[Span]) -> Phrase | None:
@@ -184,14 +201,20 @@ def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Loc
         text = document_text(article.doc)[start:end]
         if geocode(text) is not None:
             return Phrase(text=text, start=start, end=end), geocode(text)
+    columns = article.columns
     places = [ent for sent in lead for ent in sentence_mentions(sent) if ent.label_ in PLACE_LABELS]
     dateline = [ent for ent in places if ent.start in article.dateline]
-    located = [ent for ent in places if locative_prep(article.columns, ent.root.i) is not None]
-    for ent in [*dateline, *located, *places]:
+    located = [ent for ent in places if locative_prep(columns, ent.root.i) is not None]
+    named = [ent for ent in places if columns.dep[ent.root.i] not in MODIFIER_DEPS]
+    for ent in [*dateline, *located, *named, *places]:
         location = place_named(article, ent.start)
         if location is not None or ent.label_ != "GPE":
             return place_span(article, ent), location
     return None, dateline_place(article) or main_place(article)
+
+
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod", "pobj"})
+"""A place in these roles qualifies something ('UK-only bars', 'president of the US')."""
 
 
 def locative_prep(columns: Columns, token: int) -> int | None:

@@ -21,7 +21,7 @@ _CLOCK = re.compile(r"\d\s*(?:[ap]\.?m\b|:\d\d|\.\d\d\s*[ap])|\b(?:midnight|noon
 _DAY_PART = re.compile(r"\b(?:morning|afternoon|evening|night|overnight|early hours)\b", re.I)
 _RELATIVE = re.compile(r"\b\w+ (?:days?|weeks?|months?|years?|hours?) (?:before|after|ago)\b")
 
-RANKS = {"day": 0, "clock": 1, "month": 2, "year": 3}
+RANKS = {"day": 0, "clock": 1, "day part": 2, "month": 3, "year": 4}
 """Which time phrase names the happening best: its day, its hour, then its month or year."""
 
 
@@ -54,7 +54,7 @@ def time_kind(article: Article, ent: Span) -> str | None:
     """Return what a phrase names: a day, a clock time, a month or a year (None: no time)."""
     text = document_text(article.doc)[ent.start_char : ent.end_char]
     if ent.label_ == "TIME":
-        return "clock" if _CLOCK.search(text) or _DAY_PART.search(text) else None
+        return "clock" if _CLOCK.search(text) else "day part" if _DAY_PART.search(text) else None
     if _RELATIVE.search(text):
         return "day"
     resolved = read_date(text, article.published or REFERENCE_DAY, True)

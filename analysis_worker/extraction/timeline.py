@@ -98,12 +98,16 @@ def event_date(
 
 
 def context_phrase(article: Article, start: int) -> TimePhrase | None:
-    """Return the nearest date phrase before the event in its paragraph, else the lead's."""
+    """Return the nearest date phrase before the event in its paragraph, else the lead's.
+
+    The headline and lead are read as one: their events take the lead's first date phrase.
+    """
     text = document_text(article.doc)
     paragraph = text.rfind("\n", 0, start) + 1
-    before = [phrase for phrase in time_phrases(article) if phrase.start < start]
-    same = [phrase for phrase in before if phrase.paragraph == paragraph]
+    phrases = time_phrases(article)
+    same = [p for p in phrases if p.start < start and p.paragraph == paragraph]
     if same:
         return same[-1]
-    lead = [phrase for phrase in before if phrase.start < article.lead_end]
+    reach = article.lead_end if start < article.lead_end else start
+    lead = [phrase for phrase in phrases if phrase.start < min(reach, article.lead_end)]
     return lead[0] if lead else None
