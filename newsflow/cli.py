@@ -61,8 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score event extraction against a gold standard")
     evaluate.add_argument(
         "benchmark",
-        choices=["petr2", "plover", "5w1h"],
-        help="PETRARCH-2 validation sentences, PLOVER records or Giveme5W1H articles",
+        choices=["petr2", "plover", "5w1h", "offtopic"],
+        help="PETRARCH-2 sentences, PLOVER records, Giveme5W1H articles, or hostile events"
+        " on the non-political stories of the news clusters",
     )
     evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
     evaluate.set_defaults(run=_run_eval)
@@ -145,10 +146,14 @@ def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction import load_analyzer
     from analysis_worker.extraction.evaluation import evaluate_petr2, evaluate_plover
     from analysis_worker.extraction.evaluation_5w1h import evaluate_5w1h
+    from analysis_worker.extraction.evaluation_topics import evaluate_offtopic
 
-    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover, "5w1h": evaluate_5w1h}[
-        args.benchmark
-    ]
+    evaluate = {
+        "petr2": evaluate_petr2,
+        "plover": evaluate_plover,
+        "5w1h": evaluate_5w1h,
+        "offtopic": evaluate_offtopic,
+    }[args.benchmark]
     if not args.path.exists():
         print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ from analysis_worker.extraction.locations import Placed, fallback_place, target_
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
 from analysis_worker.extraction.timeline import EventDate, event_date
+from analysis_worker.extraction.topics import is_figurative
 from analysis_worker.extraction.triggers import code_trigger, is_own_event, trigger_candidates
 from newsflow.models import Entity, Event, EventActor, Location, Mention, Modality, Trigger
 
@@ -51,7 +52,11 @@ def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
     for trigger, coding in codings.items():
         if trigger in article.dateline or not is_own_event(columns, trigger, codings):
             continue
-        found = dyads(trigger, coding, article)
+        found = [
+            dyad
+            for dyad in dyads(trigger, coding, article)
+            if not is_figurative(article, sent, trigger, dyad)
+        ]
         if found:
             evidence = read_evidence(trigger, sent, index, article)
             events.extend(build_event(dyad, coding, evidence, article) for dyad in found)
