@@ -70,8 +70,8 @@ def wire_dateline(text: str) -> tuple[int, int] | None:
     return found.span(1) if found else None
 
 
-LEAD_SENTENCES = 3
-"""How many sentences the lead holds: the headline (or first sentence) and the next two."""
+LEAD_SENTENCES = 4
+"""How many sentences the lead holds: the headline (or first sentence) and the next three."""
 
 
 def lead_end(parts: list[Span | None]) -> int:

@@ -168,7 +168,7 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
     """Return the record of an actor with its text, offsets and entity key."""
     if actor is None:
         return None
-    span = doc[actor.first : actor.last + 1]
+    span = within_paragraph(doc, actor)
     entity = entity_of(doc, actor, span)
     return EventActor(
         text=span_text(span),
@@ -178,6 +178,17 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
         country=actor.country,
         entity_key=entity.key if entity else None,
     )
+
+
+def within_paragraph(doc: Doc, actor: Actor) -> Span:
+    """Return the actor's phrase, cut at paragraph breaks around its head (a glued headline)."""
+    text = columns_of(doc).text
+    first = actor.first
+    for index in range(actor.first, actor.head):
+        if "\n" in text[index]:
+            first = index + 1
+    last = next((i - 1 for i in range(actor.head + 1, actor.last + 1) if "\n" in text[i]), None)
+    return doc[first : (actor.last if last is None else last) + 1]
 
 
 def entity_of(doc: Doc, actor: Actor, span: Span) -> Entity | None:

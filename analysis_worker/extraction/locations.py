@@ -41,6 +41,12 @@ TERRITORY_NOUNS = frozenset(
 )
 """Heads of a target that is the place itself ('violated Estonian airspace' happened in Estonia)."""
 
+MODIFIERS = frozenset({"compound", "amod", "nmod", "poss"})
+"""A place in these roles qualifies a thing ('UK bars', 'the Cleveland Indians'), not a scene."""
+
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "along", "off"})
+"""Prepositions whose place object is a scene ('in Croydon', 'outside the tower')."""
+
 PLACE_TARGET_ROOTS = frozenset({"15", "17", "18", "19", "20"})
 """Roots whose place-named target is where they happen ('shelled Kharkiv', 'invaded Ukraine')."""
 
@@ -104,10 +110,11 @@ def sentence_place(
 ) -> Location | None:
     """Return the sentence's place nearest the trigger, other than the source's own name."""
     own = range(source.first, source.last + 1) if source else range(0)
+    dep = article.columns.dep
     places = [
         ent
         for ent in sentence_mentions(sent)
-        if ent.label_ in PLACE_LABELS and ent.start not in own
+        if ent.label_ in PLACE_LABELS and ent.start not in own and dep[ent.root.i] not in MODIFIERS
     ]
     for ent in sorted(places, key=lambda ent: abs(ent.start - trigger)):
         location = place_named(article, ent.start)
@@ -129,6 +136,8 @@ def read_dateline_place(article: Article) -> Location | None:
         if location is not None:
             return location
     for ent in document_mentions(article.doc):
+        if ent.start_char >= article.lead_end:
+            break
         if ent.start in article.dateline and ent.label_ in PLACE_LABELS:
             location = place_named(article, ent.start)
             if location is not None:
@@ -137,8 +146,25 @@ def read_dateline_place(article: Article) -> Location | None:
 
 
 def main_place(article: Article) -> Location | None:
-    """Return the place the article names most often (the first of equals)."""
-    return cached(article.doc, "main_place", lambda _: read_main_place(article))
+    """Return the article's main place: the lead's scene, else the place named most often."""
+    return cached(
+        article.doc, "main_place", lambda _: lead_scene(article) or read_main_place(article)
+    )
+
+
+def lead_scene(article: Article) -> Location | None:
+    """Return the first place of the headline and lead that is a scene ('in Croydon')."""
+    columns = article.columns
+    for ent in document_mentions(article.doc):
+        if ent.start_char >= article.lead_end:
+            return None
+        head = columns.head[ent.root.i]
+        if ent.label_ in PLACE_LABELS and columns.dep[ent.root.i] == "pobj":
+            if columns.lower[head] in LOCATIVE_PREPS and not article.mask.covers(ent.start_char):
+                location = place_named(article, ent.start)
+                if location is not None:
+                    return location
+    return None
 
 
 def read_main_place(article: Article) -> Location | None:

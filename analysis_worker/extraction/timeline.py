@@ -71,8 +71,9 @@ def read_time_phrases(article: Article) -> list[TimePhrase]:
 def bounds(columns: Columns, first: int) -> bool:
     """Tell whether a date phrase is the object of 'since', 'until', 'for' and their kin."""
     head = columns.head[first]
-    return columns.lower[head] in UNANCHORED_PREPS or (
-        first > 0 and columns.lower[first - 1] in UNANCHORED_PREPS
+    before = columns.lower[first - 1] if first > 0 else ""
+    return any(
+        word in UNANCHORED_PREPS for word in (columns.lower[head], columns.lower[first], before)
     )
 
 
@@ -110,4 +111,5 @@ def context_phrase(article: Article, start: int) -> TimePhrase | None:
         return same[-1]
     reach = article.lead_end if start < article.lead_end else start
     lead = [phrase for phrase in phrases if phrase.start < min(reach, article.lead_end)]
-    return lead[0] if lead else None
+    days = [phrase for phrase in lead if phrase.precision == "day"]
+    return next(iter(days or lead), None)
