@@ -12,7 +12,7 @@ from analysis_worker.extraction.arguments import speaker_of
 from analysis_worker.extraction.article import Article, read_article
 from analysis_worker.extraction.coding import Coding
 from analysis_worker.extraction.columns import Columns, columns_of
-from analysis_worker.extraction.dates import date_of
+from analysis_worker.extraction.dates import date_of, is_past
 from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.dyads import Dyad, dyads
 from analysis_worker.extraction.entities import entities_by_token
@@ -21,7 +21,7 @@ from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.locations import Placed, fallback_place, target_place
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
-from analysis_worker.extraction.timeline import EventDate, event_date
+from analysis_worker.extraction.timeline import Clause, EventDate, event_date
 from analysis_worker.extraction.topics import is_figurative
 from analysis_worker.extraction.triggers import code_trigger, is_own_event, trigger_candidates
 from newsflow.models import Entity, Event, EventActor, Location, Mention, Modality, Trigger
@@ -93,7 +93,9 @@ def read_evidence(trigger: int, sent: Span, index: int, article: Article) -> Evi
         ),
         sentence=index,
         sentence_text=span_text(sent).strip(),
-        date=event_date(article, token.idx, own_date, date_text),
+        date=event_date(
+            article, Clause(token.idx, is_past(columns, trigger), sent.start), own_date, date_text
+        ),
         location=place_of(columns, trigger, sent),
         sent=sent,
         trigger_index=trigger,

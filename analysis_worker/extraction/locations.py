@@ -135,13 +135,18 @@ def read_dateline_place(article: Article) -> Location | None:
         location = geocode(document_text(article.doc)[start:end])
         if location is not None:
             return location
+    ent = dateline_entity(article)
+    return place_named(article, ent.start) if ent is not None else None
+
+
+def dateline_entity(article: Article) -> Span | None:
+    """Return the first place named in a dateline of the lead that can be geocoded."""
     for ent in document_mentions(article.doc):
         if ent.start_char >= article.lead_end:
             break
         if ent.start in article.dateline and ent.label_ in PLACE_LABELS:
-            location = place_named(article, ent.start)
-            if location is not None:
-                return location
+            if place_named(article, ent.start) is not None:
+                return ent
     return None
 
 

@@ -12,7 +12,12 @@ from analysis_worker.extraction.article import Article, read_article
 from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.document_cache import document_text
 from analysis_worker.extraction.lexicon import load_lexicon
-from analysis_worker.extraction.locations import dateline_place, main_place, place_named
+from analysis_worker.extraction.locations import (
+    dateline_entity,
+    dateline_place,
+    main_place,
+    place_named,
+)
 from analysis_worker.extraction.mentions import sentence_mentions
 from analysis_worker.extraction.places import PLACE_LABELS, geocode
 from analysis_worker.extraction.summary_time import time_phrase, when_date
@@ -80,7 +85,7 @@ def summarize(doc: Doc, published_at: datetime | None) -> Summary:
         piece
         for sent in parts
         if sent is not None
-        for piece in paragraph_pieces(article.columns, sent)
+        for piece in paragraph_pieces(article.columns, without_dateline(article, sent))
     ]
     if sentences:
         sentences[0] = without_kicker(article.columns, sentences[0])
@@ -118,6 +123,16 @@ def paragraph_pieces(columns: Columns, sent: Span) -> list[Span]:
     ]
 
 
+def without_dateline(article: Article, sent: Span) -> Span:
+    """Return the sentence after its dateline ('Brussels, Belgium – NATO plans ...')."""
+    start = sent.start
+    while start < sent.end - 1 and start in article.dateline:
+        start += 1
+    if start > sent.start:
+        start += 1  # the dateline's dash
+    return sent.doc[start : sent.end] if start < sent.end else sent
+
+
 def without_kicker(columns: Columns, headline: Span) -> Span:
     """Return a headline without its label before a colon ('Croydon tram crash: ...')."""
     stop = min(headline.start + KICKER_REACH, headline.end - 1)
@@ -137,7 +152,8 @@ def main_subjects(columns: Columns, sent: Span) -> Iterator[int]:
     for verb in main_verbs(columns, sent):
         for child in columns.children[verb]:
             if columns.dep[child] in SUBJECT_DEPS and columns.pos[child] != "PRON":
-                yield child
+                if sent.start <= child < sent.end:
+                    yield child
 
 
 def main_verbs(columns: Columns, sent: Span) -> list[int]:
@@ -203,7 +219,7 @@ def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Loc
             return Phrase(text=text, start=start, end=end), geocode(text)
     columns = article.columns
     places = [ent for sent in lead for ent in sentence_mentions(sent) if ent.label_ in PLACE_LABELS]
-    dateline = [ent for ent in places if ent.start in article.dateline]
+    dateline = [ent for ent in [dateline_entity(article)] if ent is not None]
     located = [ent for ent in places if locative_prep(columns, ent.root.i) is not None]
     named = [ent for ent in places if columns.dep[ent.root.i] not in MODIFIER_DEPS]
     for ent in [*dateline, *located, *named, *places]:

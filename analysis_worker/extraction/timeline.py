@@ -84,28 +84,55 @@ def clause_verb(columns: Columns, token: int) -> int:
     return token
 
 
+@dataclass(frozen=True)
+class Clause:
+    """What dating an event needs to know of its clause: where it is, its tense, its sentence."""
+
+    start: int
+    """Character offset of the trigger."""
+    past: bool
+    sentence_start: int
+    """Token index where the event's sentence starts."""
+
+
 def event_date(
-    article: Article, start: int, own: Resolved | None, own_text: str | None
+    article: Article, clause: Clause, own: Resolved | None, own_text: str | None
 ) -> EventDate:
     """Return the event's date: its clause's, the context's, or the publication date."""
     if own is not None:
         return EventDate(own[0], own_text, "text", own[1])
     if article.published is None:
         return EventDate(None, None, None, None)
-    carried = context_phrase(article, start)
+    carried = None if moves_on(article, clause) else context_phrase(article, clause)
     if carried is not None:
         return EventDate(carried.day, carried.text, "context", carried.precision)
     return EventDate(article.published, None, "published", "day")
 
 
-def context_phrase(article: Article, start: int) -> TimePhrase | None:
-    """Return the nearest date phrase before the event in its paragraph, else the lead's.
+SEQUENCE_WORDS = frozenset(
+    {"subsequently", "later", "afterwards", "afterward", "thereafter", "then", "eventually"}
+)
+"""Sentence openers that move time on from the last date named ('Subsequently, ...')."""
 
-    The headline and lead are read as one: their events take the lead's first date phrase.
+SEQUENCE_REACH = 3
+"""How many tokens into its sentence a sequence word may stand."""
+
+
+def moves_on(article: Article, clause: Clause) -> bool:
+    """Tell whether the event's sentence opens with a word that leaves the last date behind."""
+    lower = article.columns.lower[clause.sentence_start : clause.sentence_start + SEQUENCE_REACH]
+    return any(word in SEQUENCE_WORDS for word in lower)
+
+
+def context_phrase(article: Article, clause: Clause) -> TimePhrase | None:
+    """Return the nearest date phrase before the event in its paragraph, else the lead's day.
+
+    Only a date on the side of publication the event's tense allows is carried over: a
+    past event does not take the coming Wednesday. Headline and lead are read as one.
     """
-    text = document_text(article.doc)
-    paragraph = text.rfind("\n", 0, start) + 1
-    phrases = time_phrases(article)
+    start = clause.start
+    paragraph = document_text(article.doc).rfind("\n", 0, start) + 1
+    phrases = [p for p in time_phrases(article) if fits_tense(article, p, clause.past)]
     same = [p for p in phrases if p.start < start and p.paragraph == paragraph]
     if same:
         return same[-1]
@@ -113,3 +140,8 @@ def context_phrase(article: Article, start: int) -> TimePhrase | None:
     lead = [phrase for phrase in phrases if phrase.start < min(reach, article.lead_end)]
     days = [phrase for phrase in lead if phrase.precision == "day"]
     return next(iter(days or lead), None)
+
+
+def fits_tense(article: Article, phrase: TimePhrase, past: bool) -> bool:
+    """Tell whether a past event may have happened on the phrase's date (not after publication)."""
+    return not past or article.published is None or phrase.day <= article.published
