@@ -38,17 +38,23 @@ def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list
     mask = boilerplate_mask(doc)
     columns = columns_of(doc)
     parts = [article_part(sent, columns, mask) for sent in sentences_of(doc)]
+    wire = WIRE_DATELINE.search(document_text(doc), 0, DATELINE_SEARCH)
+    datelines = [
+        index for sent in parts if sent is not None for index in dateline_tokens(columns, sent)
+    ]
+    if wire is not None:
+        datelines += [
+            i for i, start in enumerate(columns.idx) if wire.start() <= start < wire.end()
+        ]
     article = Article(
         doc,
         columns,
         int(published.strftime("%Y%m%d")) if published else NO_DATE,
         published,
-        frozenset(
-            index for sent in parts if sent is not None for index in dateline_tokens(columns, sent)
-        ),
+        frozenset(datelines),
         mask,
         lead_end(parts),
-        wire_dateline(document_text(doc)),
+        wire.span(1) if wire else None,
     )
     return article, parts
 
@@ -62,12 +68,6 @@ WIRE_DATELINE = re.compile(
 
 DATELINE_SEARCH = 2000
 """How far into the text a wire dateline may stand (after headline, standfirst and byline)."""
-
-
-def wire_dateline(text: str) -> tuple[int, int] | None:
-    """Return the character range of the place of the first wire dateline, if any."""
-    found = WIRE_DATELINE.search(text, 0, DATELINE_SEARCH)
-    return found.span(1) if found else None
 
 
 LEAD_SENTENCES = 4
