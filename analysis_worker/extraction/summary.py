@@ -16,6 +16,7 @@ from analysis_worker.extraction.locations import (
     dateline_entity,
     dateline_place,
     main_place,
+    main_place_mention,
     place_named,
 )
 from analysis_worker.extraction.mentions import sentence_mentions
@@ -87,12 +88,13 @@ def summarize(doc: Doc, published_at: datetime | None) -> Summary:
         if sent is not None
         for piece in paragraph_pieces(article.columns, without_dateline(article, sent))
     ]
+    headline = sentences[:1]  # its kicker ('Tram crash in X:') may name the place
     if sentences:
         sentences[0] = without_kicker(article.columns, sentences[0])
     lead = sentences[:LEAD_SENTENCES]
     main = main_clause(article.columns, lead)
     when = time_phrase(article, sentences[:BODY_SENTENCES], main[0] if main else None)
-    where, location = place_phrase(article, lead)
+    where, location = place_phrase(article, headline + lead[1:])
     return Summary(
         who=phrase(doc, subject_tokens(article.columns, main[1])) if main else first_actor(lead),
         what=phrase(doc, predicate_tokens(article.columns, *main)) if main else None,
@@ -220,14 +222,37 @@ def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Loc
     columns = article.columns
     places = [ent for sent in lead for ent in sentence_mentions(sent) if ent.label_ in PLACE_LABELS]
     dateline = [ent for ent in [dateline_entity(article)] if ent is not None]
-    located = [ent for ent in places if locative_prep(columns, ent.root.i) is not None]
+    scenes = [ent for ent in places if is_scene(columns, ent)]
     named = [ent for ent in places if columns.dep[ent.root.i] not in MODIFIER_DEPS]
-    for ent in [*dateline, *located, *named, *places]:
+    for ent in [*dateline, *scenes, *named]:
         location = place_named(article, ent.start)
         if location is not None or ent.label_ != "GPE":
             return place_span(article, ent), location
+    main = main_place_mention(article)
+    if main is not None:
+        return Phrase(text=main.text, start=main.start_char, end=main.end_char), main_place(article)
     return None, dateline_place(article) or main_place(article)
 
+
+def is_scene(columns: Columns, ent: Span) -> bool:
+    """Tell whether a place is where something happened: 'in X', 'on X Road', 'the X crash'."""
+    token = ent.root.i
+    if locative_prep(columns, token) is not None:
+        return True
+    head = columns.head[token]
+    if columns.dep[token] == "pobj" and columns.lower[head] == "on":
+        return ent.label_ in {"FAC", "LOC"}  # 'on Fifth Avenue', not 'sanctions on Russia'
+    while columns.dep[token] == "compound" and columns.head[token] != token:
+        token = columns.head[token]
+    return columns.dep[ent.root.i] == "compound" and columns.lemma[token] in SCENE_NOUNS
+
+
+SCENE_NOUNS = frozenset(
+    "crash attack shooting explosion blast fire derailment tragedy disaster accident protest "
+    "riot bombing earthquake flood collision massacre siege raid rally summit stabbing "
+    "hostage outbreak storm".split()
+)
+"""Happenings a place name may qualify as their scene ('the Leeds tram crash')."""
 
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod", "pobj"})
 """A place in these roles qualifies something ('UK-only bars', 'president of the US')."""
@@ -249,6 +274,8 @@ def place_span(article: Article, ent: Span) -> Phrase:
     """Return the place's phrase: its locative phrase when it has one ('in a tunnel near X')."""
     columns = article.columns
     prep = locative_prep(columns, ent.root.i)
+    if prep is None and columns.dep[ent.root.i] == "pobj" and is_scene(columns, ent):
+        prep = columns.head[ent.root.i]
     if prep is None:
         return Phrase(text=ent.text, start=ent.start_char, end=ent.end_char)
     appositions = [c for c in columns.rights(ent.root.i) if columns.dep[c] == "appos"]
