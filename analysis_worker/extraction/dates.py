@@ -39,8 +39,8 @@ _WORD = re.compile(r"[a-z]+")
 Resolved = tuple[date, DatePrecision]
 """A calendar date and how much of it the phrase gave."""
 
-RELATIVE_SPANS: dict[str, DatePrecision] = {"week": "day", "month": "month", "year": "year"}
-"""'last week/month/year' and its kin: the precision each unit leaves."""
+RELATIVE_SPANS: dict[str, DatePrecision] = {"month": "month", "year": "year"}
+"""'last month/year' and its kin: the precision each unit leaves ('last week' names no day)."""
 
 SHIFTS = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}
 """Words that move a unit ('last month') from the article's date."""
@@ -81,9 +81,7 @@ def resolve_relative(text: str, published: date) -> Resolved | None:
 
 
 def shifted(published: date, shift: int, unit: str) -> date:
-    """Return the first day of the week, month or year `shift` units from the article's date."""
-    if unit == "week":
-        return published + timedelta(days=7 * shift - published.weekday())
+    """Return the first day of the month or year `shift` units from the article's date."""
     if unit == "month":
         month = published.month - 1 + shift
         return date(published.year + month // 12, month % 12 + 1, 1)

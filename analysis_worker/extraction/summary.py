@@ -27,7 +27,7 @@ from newsflow.models import Location, Phrase, Summary
 LEAD_SENTENCES = 4
 """How many sentences state the main happening: the headline and the lead."""
 
-BODY_SENTENCES = 12
+BODY_SENTENCES = 20
 """How far a time phrase is looked for when the lead gives none."""
 
 WHO_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})

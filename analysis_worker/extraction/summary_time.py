@@ -62,13 +62,24 @@ def time_kind(article: Article, ent: Span) -> str | None:
 
 
 def time_span(article: Article, ent: Span) -> Phrase:
-    """Return the time phrase with its preposition and modifiers ('at around 6am')."""
+    """Return the time phrase with its preposition, modifiers and an adjoining clock time or
+    day ('at around 6am', 'at 6.10am on Wednesday')."""
     columns = article.columns
-    start, head = ent.start, columns.head[ent.root.i]
+    start, end = ent.start, ent.end
+    for other in sentence_mentions(article.doc[ent.sent.start : ent.sent.end]):
+        if other.label_ in {"DATE", "TIME"} and 0 < other.start - end <= ADJOINING:
+            end = other.end
+        elif other.label_ in {"DATE", "TIME"} and 0 < start - other.end <= ADJOINING:
+            start = other.start
+    head = columns.head[ent.root.i]
     if columns.dep[ent.root.i] == "pobj" and columns.lower[head] in TIME_PREPS and head < start:
-        start = min(columns.subtree(head))
-    span = article.doc[start : ent.end]
+        start = min(start, *columns.subtree(head))
+    span = article.doc[start:end]
     return Phrase(text=span.text, start=span.start_char, end=span.end_char)
+
+
+ADJOINING = 2
+"""How many tokens may part a clock time from its day ('6.10am on Wednesday')."""
 
 
 def when_date(article: Article, when: Phrase | None) -> date | None:
