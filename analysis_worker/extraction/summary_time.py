@@ -19,9 +19,11 @@ TIME_PREPS = frozenset({"on", "at", "in", "during", "around", "about", "overnigh
 
 _CLOCK = re.compile(r"\d\s*(?:[ap]\.?m\b|:\d\d|\.\d\d\s*[ap])|\b(?:midnight|noon|dawn)\b", re.I)
 _DAY_PART = re.compile(r"\b(?:morning|afternoon|evening|night|overnight|early hours)\b", re.I)
+_WEEK = re.compile(r"\b(?:this|last|next|coming|past) week(?:end)?\b", re.I)
 _RELATIVE = re.compile(r"\b\w+ (?:days?|weeks?|months?|years?|hours?) (?:before|after|ago)\b")
 
 RANKS = {"day": 0, "clock": 1, "day part": 2, "month": 3, "year": 4}
+"""'day part' also ranks a week ('this week'): vaguer than a day, finer than a month."""
 """Which time phrase names the happening best: its day, its hour, then its month or year."""
 
 
@@ -57,6 +59,8 @@ def time_kind(article: Article, ent: Span) -> str | None:
         return "clock" if _CLOCK.search(text) else "day part" if _DAY_PART.search(text) else None
     if _RELATIVE.search(text):
         return "day"
+    if _WEEK.search(text):
+        return "day part"
     resolved = read_date(text, article.published or REFERENCE_DAY, True)
     return resolved[1] if resolved else None
 
