@@ -71,9 +71,11 @@ def time_span(article: Article, ent: Span) -> Phrase:
     columns = article.columns
     start, end = ent.start, ent.end
     for other in sentence_mentions(article.doc[ent.sent.start : ent.sent.end]):
-        if other.label_ in {"DATE", "TIME"} and 0 < other.start - end <= ADJOINING:
+        if other.label_ not in {"DATE", "TIME"} or time_kind(article, other) is None:
+            continue
+        if 0 < other.start - end <= ADJOINING:
             end = other.end
-        elif other.label_ in {"DATE", "TIME"} and 0 < start - other.end <= ADJOINING:
+        elif 0 < start - other.end <= ADJOINING:
             start = other.start
     head = columns.head[ent.root.i]
     if columns.dep[ent.root.i] == "pobj" and columns.lower[head] in TIME_PREPS and head < start:

@@ -210,3 +210,10 @@ def test_a_happening_without_a_cameo_event_is_summarised(analyzer):
     assert summary.location is not None and summary.location.country == "GBR"
     assert summary.when is not None and summary.when.text.endswith("7am on Friday")
     assert summary.date == date(2025, 10, 10)
+
+
+def test_a_duration_next_to_the_day_is_not_part_of_when(analyzer):
+    text = "Leeds Rovers won the county cup for the first time in 52 years on Saturday."
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.when is not None
+    assert summary.when.text == "on Saturday" and summary.date == date(2025, 10, 11)
