@@ -220,9 +220,10 @@ def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Loc
         if geocode(text) is not None:
             return Phrase(text=text, start=start, end=end), geocode(text)
     columns = article.columns
-    places = [ent for sent in lead for ent in sentence_mentions(sent) if ent.label_ in PLACE_LABELS]
+    mentions = [ent for sent in lead for ent in sentence_mentions(sent)]
+    places = [ent for ent in mentions if ent.label_ in PLACE_LABELS]
     dateline = [ent for ent in [dateline_entity(article)] if ent is not None]
-    scenes = [ent for ent in places if is_scene(columns, ent)]
+    scenes = [ent for ent in mentions if is_scene(columns, ent) and is_place(ent)]
     named = [ent for ent in places if columns.dep[ent.root.i] not in MODIFIER_DEPS]
     for ent in [*dateline, *scenes, *named]:
         location = place_named(article, ent.start)
@@ -232,6 +233,17 @@ def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Loc
     if main is not None:
         return Phrase(text=main.text, start=main.start_char, end=main.end_char), main_place(article)
     return None, dateline_place(article) or main_place(article)
+
+
+def is_place(ent: Span) -> bool:
+    """Tell whether an entity is a place, also one NER took for a name ('the Leeds crash')."""
+    return ent.label_ in PLACE_LABELS or (
+        ent.label_ in MISTAKEN_LABELS and geocode(ent.text) is not None
+    )
+
+
+MISTAKEN_LABELS = frozenset({"ORG", "PRODUCT"})
+"""Labels NER gives a town before a happening ('Croydon tram crash') that may be the place."""
 
 
 def is_scene(columns: Columns, ent: Span) -> bool:
