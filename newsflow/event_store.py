@@ -6,12 +6,13 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Row,
     Select,
@@ -24,9 +25,15 @@ from sqlalchemy import (
     union_all,
 )
 
+from newsflow.event_counts import (
+    counts_answer_timeline,
+    counts_answer_top,
+    timeline_from_counts,
+    top_from_counts,
+)
 from newsflow.event_filters import EventFilter, conditions
 from newsflow.results import event_id, parse_event_id
-from newsflow.schema import NEVER, PUBLISHED_SORT_KEY, articles, events
+from newsflow.schema import NEVER, PUBLISHED_SORT_KEY, articles, event_texts, events
 
 SortName = Literal["date", "published", "confidence", "updated"]
 Interval = Literal["day", "week", "month"]
@@ -78,36 +85,45 @@ SORTS: dict[str, Sort] = {
 """Newest event date first (default), newest article first, most confident first, or oldest
 write first (for sync clients following `updated_since`)."""
 
-ITEM_COLUMNS = (
+KEY_COLUMNS = (
     events.c.article_id,
     events.c.ordinal,
-    events.c.evidence,
     events.c.day,
     events.c.confidence,
     events.c.updated_at,
+    events.c.published_at,
+)
+"""What places an event in a listing (its key and every sort's value): the narrow part."""
+
+DETAIL_COLUMNS = (
+    event_texts.c.evidence,
     articles.c.title,
     articles.c.url,
     articles.c.source,
-    articles.c.published_at,
 )
-"""What an event in a list shows: its evidence, and where it was reported."""
+"""What an event in a list shows besides: its evidence, and where it was reported."""
 
-EVENTS_WITH_ARTICLES = events.join(articles, articles.c.id == events.c.article_id)
+ITEM_COLUMNS = KEY_COLUMNS + DETAIL_COLUMNS
+
+EVENTS_WITH_ARTICLES = events.join(
+    event_texts,
+    (event_texts.c.article_id == events.c.article_id) & (event_texts.c.ordinal == events.c.ordinal),
+).join(articles, articles.c.id == events.c.article_id)
 
 
-def item(row: Any) -> dict[str, Any]:
+def item(row: Mapping[Any, Any]) -> dict[str, Any]:
     """Return an event as the API lists it: the event, its id, and its article."""
     return {
-        "id": event_id(row.article_id, row.ordinal),
-        **row.evidence,
+        "id": event_id(row["article_id"], row["ordinal"]),
+        **row["evidence"],
         "article": {
-            "id": row.article_id,
-            "title": row.title,
-            "url": row.url,
-            "source": row.source,
-            "published_at": _iso(row.published_at),
+            "id": row["article_id"],
+            "title": row["title"],
+            "url": row["url"],
+            "source": row["source"],
+            "published_at": _iso(row["published_at"]),
         },
-        "updated_at": row.updated_at.isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
     }
 
 
@@ -154,17 +170,36 @@ class EventStore:
     ) -> tuple[list[dict[str, Any]], int, str | None]:
         """Return a page of events, the filter's exact total, and the next page's cursor."""
         condition = conditions(wanted)
-        statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
-        statement = statement.where(condition)
+        # The page is chosen on the narrow rows alone; only its events are joined to details.
+        statement = ordered(select(*KEY_COLUMNS).where(condition), sort)
         if cursor is not None:
             statement = statement.where(after_cursor(sort, cursor))
         with self.engine.connect() as connection:
-            rows = connection.execute(statement.limit(limit + 1)).all()
+            keys = connection.execute(statement.limit(limit + 1)).all()
             total = connection.scalar(select(func.count()).select_from(events).where(condition))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = encode_cursor(sort, rows[-1]) if more and rows else None
+            more = len(keys) > limit
+            keys = keys[:limit]
+            details = self._details(connection, [(k.article_id, k.ordinal) for k in keys])
+        next_cursor = encode_cursor(sort, keys[-1]) if more and keys else None
+        rows = [{**k._mapping, **details[(k.article_id, k.ordinal)]} for k in keys]
         return [item(row) for row in rows], int(total or 0), next_cursor
+
+    @staticmethod
+    def _details(
+        connection: Connection, found: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], dict[str, Any]]:
+        """Return the evidence and article of each of these events."""
+        if not found:
+            return {}
+        statement = (
+            select(event_texts.c.article_id, event_texts.c.ordinal, *DETAIL_COLUMNS)
+            .select_from(event_texts.join(articles, articles.c.id == event_texts.c.article_id))
+            .where(tuple_(event_texts.c.article_id, event_texts.c.ordinal).in_(found))
+        )
+        return {
+            (row.article_id, row.ordinal): dict(row._mapping)
+            for row in connection.execute(statement)
+        }
 
     def get(self, public_id: str) -> dict[str, Any] | None:
         """Return one event by its public id, or None."""
@@ -178,7 +213,7 @@ class EventStore:
         )
         with self.engine.connect() as connection:
             row = connection.execute(statement).first()
-        return item(row) if row else None
+        return item(row._mapping) if row else None
 
     def stream(self, wanted: EventFilter, sort: str) -> Iterator[dict[str, Any]]:
         """Yield every event of a filter in order, from a server-side cursor (constant memory)."""
@@ -188,41 +223,54 @@ class EventStore:
                 statement.where(conditions(wanted))
             )
             for row in result:
-                yield item(row)
+                yield item(row._mapping)
 
     def timeline(
         self, wanted: EventFilter, interval: str, by: str
     ) -> tuple[list[dict[str, Any]], int]:
         """Return buckets of events (count, mean Goldstein, and per group), empty ones too."""
-        bucket = cast(func.date_trunc(interval, events.c.day), events.c.day.type).label("bucket")
-        group = TIMELINE_GROUPS[by].label("group")
-        statement = (
-            select(bucket, group, func.count(), func.avg(events.c.goldstein))
-            .where(conditions(wanted))
-            .group_by(bucket, group)
-            .order_by(bucket, group)
-        )
+        if counts_answer_timeline(wanted):
+            statement = timeline_from_counts(wanted, interval, by)
+        else:
+            bucket = cast(func.date_trunc(interval, events.c.day), events.c.day.type)
+            statement = (
+                select(
+                    bucket.label("bucket"),
+                    TIMELINE_GROUPS[by].label("grouped"),
+                    func.count(),
+                    func.avg(events.c.goldstein),
+                )
+                .where(conditions(wanted))
+                .group_by("bucket", "grouped")
+                .order_by("bucket", "grouped")
+            )
         with self.engine.connect() as connection:
             rows = [Bucketed(*row) for row in connection.execute(statement)]
         return fill_buckets(rows, interval, wanted), sum(row.count for row in rows)
 
     def top(self, wanted: EventFilter, by: str, limit: int) -> list[dict[str, Any]]:
         """Return the most frequent actors, dyads, codes, places... of a filter's events."""
-        condition = conditions(wanted)
-        parts = [
-            select(key.label("key"), events.c.goldstein).where(condition, key.is_not(None), *extra)
-            for key, *extra in TOP_KEYS[by]
-        ]
-        counted = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-        statement = (
-            select(counted.c.key, func.count(), func.avg(counted.c.goldstein))
-            .group_by(counted.c.key)
-            .order_by(func.count().desc(), counted.c.key)
-            .limit(limit)
-        )
+        statement = top_from_counts(by, limit) if counts_answer_top(wanted) else None
+        if statement is None:
+            condition = conditions(wanted)
+            parts = [
+                select(key.label("key"), events.c.goldstein).where(
+                    condition, key.is_not(None), *extra
+                )
+                for key, *extra in TOP_KEYS[by]
+            ]
+            counted = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+            statement = (
+                select(counted.c.key, func.count(), func.avg(counted.c.goldstein))
+                .group_by(counted.c.key)
+                .order_by(func.count().desc(), counted.c.key)
+                .limit(limit)
+            )
         with self.engine.connect() as connection:
             rows = connection.execute(statement).all()
-        return [{"key": row.key, "count": row.count, "goldstein": _mean(row[2])} for row in rows]
+        return [
+            {"key": key, "count": int(count), "goldstein": _mean(mean)} for key, count, mean in rows
+        ]
 
 
 TIMELINE_GROUPS: dict[str, ColumnElement[Any]] = {
