@@ -1,0 +1,94 @@
+// One event with its evidence: the article's text, the sentence and roles marked, and facts.
+import { config, get } from "./api.js";
+import { day, h, loading, problem, replace } from "./dom.js";
+import { QUAD_CLASSES } from "./codebook.js";
+import { evidenceText } from "./marks.js";
+import { eventsHash } from "./dashboard.js";
+import { readFilters } from "./filters.js";
+
+function entityLink(actor) {
+  if (!actor) return "–";
+  const name = [actor.text, actor.actor_code && h("code", {}, actor.actor_code), actor.country && `(${actor.country})`];
+  return actor.entity_key
+    ? h("a", { href: `#/entity/${encodeURIComponent(actor.entity_key)}` }, name.filter(Boolean).map((part) => [part, " "]))
+    : h("span", {}, name.filter(Boolean).map((part) => [part, " "]));
+}
+
+function source(kind) {
+  return kind ? h("span", { class: "provenance" }, ` from ${kind}`) : null;
+}
+
+function facts(event, article) {
+  const location = event.location;
+  const rows = [
+    ["Event", [h("code", {}, event.code), ` ${event.name}`]],
+    ["QuadClass", `${event.quad_class} ${QUAD_CLASSES[event.quad_class] || ""}`],
+    ["Goldstein", String(event.goldstein)],
+    ["PLOVER", event.plover || "–"],
+    ["Source", entityLink(event.source)],
+    ["Trigger", `${event.trigger.text} (${event.trigger.lemma})`],
+    ["Target", entityLink(event.target)],
+    ["Date", [event.date || `${day(article.published_at)} (published)`, event.date_text ? ` “${event.date_text}”` : "", source(event.date_source)]],
+    ["Place", location ? [location.name, location.country ? ` (${location.country})` : "", source(event.location_source)] : "–"],
+    ["Modality", h("span", { class: `modality ${event.modality}` }, event.modality)],
+    ["Attributed to", event.attributed_to ? entityLink(event.attributed_to) : "–"],
+    ["Confidence", event.confidence.toFixed(2)],
+  ];
+  return h("dl", { class: "facts" }, rows.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
+}
+
+function articleHead(article) {
+  return h(
+    "p",
+    { class: "article-meta" },
+    h("a", { href: `#/article/${encodeURIComponent(article.id)}` }, article.title || article.id),
+    article.source ? ` · ${article.source}` : "",
+    ` · ${day(article.published_at)}`,
+    article.url ? [" · ", h("a", { href: article.url, rel: "noopener noreferrer", target: "_blank" }, "original")] : "",
+  );
+}
+
+async function stories(panel, articleId) {
+  if (!config.stories) return;
+  try {
+    const answer = await get("/stories", { article: articleId });
+    const others = (answer.items || [])
+      .flatMap((story) => story.articles || [])
+      .filter((other) => other.id !== articleId);
+    if (!others.length) return;
+    replace(
+      panel,
+      h("h2", {}, "Other reports of this happening"),
+      h("ul", {}, others.map((other) => h("li", {}, h("a", { href: `#/article/${encodeURIComponent(other.id)}` }, other.title || other.id), other.source ? ` · ${other.source}` : ""))),
+    );
+    panel.hidden = false;
+  } catch {
+    panel.hidden = true; // no stories for this article, or none served: the panel stays hidden
+  }
+}
+
+/** Render one event's evidence view into root. */
+export async function renderEvent(root, eventId, params) {
+  const back = h("a", { href: eventsHash(readFilters(params)), class: "back" }, "← Events");
+  replace(root, back, loading("the event"));
+  const articleId = eventId.slice(0, eventId.lastIndexOf("~"));
+  try {
+    const [event, article] = await Promise.all([get(`/events/${encodeURIComponent(eventId)}`), get(`/articles/${encodeURIComponent(articleId)}`)]);
+    const storyPanel = h("section", { class: "panel stories", hidden: true });
+    replace(
+      root,
+      back,
+      h("h1", {}, h("code", {}, event.code), ` ${event.name}`),
+      h(
+        "div",
+        { class: "evidence" },
+        h("section", { class: "panel", "aria-label": "What the article says" }, articleHead(article), h("div", { class: "article-text" }, evidenceText(article.text, event))),
+        h("aside", { class: "panel", "aria-label": "The event" }, facts(event, article), storyPanel),
+      ),
+    );
+    document.getElementById("evidence-sentence")?.scrollIntoView({ block: "center" });
+    stories(storyPanel, articleId);
+  } catch (error) {
+    replace(root, back, problem(error));
+  }
+}
