@@ -91,7 +91,7 @@ function postForm(onPosted) {
   const input = (name, type = "text", extra = {}) => h("input", { id: `post-${name}`, name, type, ...extra });
   const form = h(
     "form",
-    { class: "post-form", "aria-labelledby": "post-title" },
+    { class: "post-form", "aria-labelledby": "post-heading" },
     field("text", "Text", h("textarea", { id: "post-text", name: "text", required: true, rows: 6 })),
     h(
       "div",
@@ -122,8 +122,8 @@ function postForm(onPosted) {
   });
   return h(
     "section",
-    { class: "panel", "aria-labelledby": "post-title" },
-    h("h2", { id: "post-title" }, "Post an article"),
+    { class: "panel", "aria-labelledby": "post-heading" },
+    h("h2", { id: "post-heading" }, "Post an article"),
     h("p", { class: "muted small" }, `Sent to the ingest service at ${config.ingest_url || "?"}.`),
     form,
   );

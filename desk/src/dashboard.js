@@ -10,7 +10,8 @@ import { topList } from "./tops.js";
 const PAGE_SIZE = 25;
 const DEFAULTS = { interval: "week", by: "quad_class", sort: "date" };
 const ACTOR = /^[A-Z]{3}[A-Z0-9]{0,12}$/;
-const DYAD = /^[A-Z0-9]{3,15},[A-Z0-9]{3,15}$/;
+/** What the events API takes as a dyad: source,target codes. */
+export const DYAD = /^[A-Z0-9]{3,15},[A-Z0-9]{3,15}$/;
 
 function query(filters, view) {
   const params = new URLSearchParams();

@@ -1,7 +1,7 @@
 // One canonical entity: its timeline, its top counterparts (dyads) and its articles.
 import { get } from "./api.js";
 import { count, day, empty, h, loading, problem, replace } from "./dom.js";
-import { eventsHash } from "./dashboard.js";
+import { DYAD, eventsHash } from "./dashboard.js";
 import { timelineChart } from "./timeline.js";
 import { topList } from "./tops.js";
 
@@ -34,7 +34,7 @@ export async function renderEntity(root, key) {
       h(
         "div",
         { class: "grid" },
-        h("section", { class: "panel" }, h("h2", {}, "Top counterparts"), topList(dyads.items, (dyad) => eventsHash({ ...scope, dyad }), (dyad) => dyad.replace(",", " → "))),
+        h("section", { class: "panel" }, h("h2", {}, "Top counterparts"), topList(dyads.items, (dyad) => (DYAD.test(dyad) ? eventsHash({ ...scope, dyad }) : null), (dyad) => dyad.replace(",", " → "))),
         h("section", { class: "panel" }, h("h2", {}, "Articles"), articles(entity.articles)),
       ),
     );

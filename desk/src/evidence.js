@@ -71,9 +71,10 @@ async function stories(panel, articleId) {
 export async function renderEvent(root, eventId, params) {
   const back = h("a", { href: eventsHash(readFilters(params)), class: "back" }, "← Events");
   replace(root, back, loading("the event"));
-  const articleId = eventId.slice(0, eventId.lastIndexOf("~"));
   try {
-    const [event, article] = await Promise.all([get(`/events/${encodeURIComponent(eventId)}`), get(`/articles/${encodeURIComponent(articleId)}`)]);
+    const event = await get(`/events/${encodeURIComponent(eventId)}`);
+    const articleId = event.article.id;
+    const article = await get(`/articles/${encodeURIComponent(articleId)}`);
     const storyPanel = h("section", { class: "panel stories", hidden: true });
     replace(
       root,

@@ -52,7 +52,7 @@ function header(key) {
       { "aria-label": "Views" },
       h("a", { href: "#/events", dataset: { section: "event" } }, "Events"),
       h("a", { href: "#/articles", dataset: { section: "article" } }, "Articles"),
-      h("a", { href: "/docs" }, "API docs"),
+      h("a", { href: "/docs", title: "The API's OpenAPI documentation" }, "Docs"),
     ),
     h("button", { type: "button", class: "key-button", onclick: () => key.open() }, apiKey() ? "API key ✓" : "API key"),
   );

@@ -9,7 +9,7 @@ function actor(side) {
 }
 
 function header(name, sort, onSort) {
-  if (!SORTABLE[name]) return h("th", { scope: "col" }, name);
+  if (!SORTABLE[name]) return h("th", { scope: "col", class: "plain" }, name);
   const current = sort === name;
   return h(
     "th",
@@ -21,14 +21,14 @@ function header(name, sort, onSort) {
 function row(event, hrefFor) {
   const href = hrefFor(event.id);
   const cells = [
-    h("td", {}, day(event.date || event.article.published_at)),
-    h("td", {}, actor(event.source)),
-    h("td", {}, h("a", { href, class: "event-link" }, h("code", {}, event.code), " ", event.trigger.text), h("div", { class: "muted small" }, event.name)),
-    h("td", {}, actor(event.target)),
-    h("td", {}, event.location ? event.location.name : "–"),
-    h("td", {}, h("span", { class: `modality ${event.modality}` }, event.modality)),
+    h("td", { class: "date" }, day(event.date || event.article.published_at)),
+    h("td", { class: "source" }, actor(event.source)),
+    h("td", { class: "what" }, h("a", { href, class: "event-link" }, h("code", {}, event.code), " ", event.trigger.text), h("div", { class: "muted small" }, event.name)),
+    h("td", { class: "target" }, actor(event.target)),
+    h("td", { class: "place" }, event.location ? event.location.name : "–"),
+    h("td", { class: "modality-cell" }, h("span", { class: `modality ${event.modality}` }, event.modality)),
     h("td", { class: "num" }, event.confidence.toFixed(2)),
-    h("td", {}, event.article.title || event.article.id),
+    h("td", { class: "article" }, event.article.title || event.article.id),
   ];
   const tr = h("tr", { dataset: { id: event.id } }, cells);
   tr.addEventListener("click", (click) => {

@@ -2,8 +2,9 @@
 import { empty, h, s } from "./dom.js";
 import { groupColour, groupLabel } from "./codebook.js";
 
-const WIDTH = 800;
-const HEIGHT = 170;
+/** Narrower on a phone, so the bars and dates stay readable when the chart is scaled down. */
+const WIDTH = window.matchMedia("(max-width: 700px)").matches ? 400 : 800;
+const HEIGHT = 140;
 const LEFT = 34;
 const BOTTOM = 20;
 const TOP = 8;
