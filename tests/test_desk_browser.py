@@ -318,3 +318,32 @@ def test_phone_width_fits_without_sideways_scrolling(phone: Page, desk: Stack) -
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{name} is {width} px wide"
         shoot(phone, name)
+
+
+READ_KEY = "desk-test-key"
+
+
+@pytest.fixture
+def locked(
+    redis_server: RedisServer, migrated_postgres: PostgresServer, tmp_path: Path
+) -> Iterator[Stack]:
+    """Ingest and an API that require a key to read too (no worker: nothing to analyse)."""
+    env = {"API_KEYS": READ_KEY, "READ_API_REQUIRES_KEY": "true"}
+    stack = Stack(redis_server.url, migrated_postgres.url, tmp_path, env=env, workers=0)
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+def test_a_read_key_is_asked_for_kept_in_the_tab_and_sent(
+    page: Page, traffic: Traffic, desk: Stack, locked: Stack
+) -> None:
+    page.goto(f"{locked.api}/")
+    page.wait_for_selector(".key-form:not([hidden])")
+    assert "Unauthorized" in page.locator(".problem").first.inner_text()
+    page.fill("#api-key", READ_KEY)
+    page.click(".key-form button[type=submit]")
+    page.wait_for_selector("table.events tbody tr")
+    assert page.evaluate("sessionStorage.getItem('newsflow.key')") == READ_KEY
+    sent = [r for r in traffic.requests if "/events?" in r.url]
+    assert sent[-1].headers["authorization"] == f"Bearer {READ_KEY}"
