@@ -247,6 +247,24 @@ def test_brushing_the_timeline_filters_the_table(page: Page, desk: Stack) -> Non
     assert page.locator(".timeline-chart .bucket").count() > 1  # the whole timeline stays drawn
 
 
+def test_choosing_a_place_on_the_map_filters_and_exports_follow(page: Page, desk: Stack) -> None:
+    first_render(page, f"{desk.api}/")
+    brussels = page.locator('.map-chart a.place[aria-label^="Brussels"]')
+    brussels.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash.includes('place=Brussels')")
+    page.wait_for_selector(".map-chart a.place.current")
+    listed = requests.get(f"{desk.api}/events?place=Brussels", timeout=5).json()
+    page.wait_for_function(
+        f"document.querySelector('#view .total')?.innerText === '{listed['total']} events'"
+    )
+    assert sorted(rows(page)) == sorted(item["id"] for item in listed["items"])
+    csv = page.locator(".exports a", has_text="CSV").get_attribute("href")
+    assert csv == "/events/export?place=Brussels&format=csv"
+    exported = requests.get(f"{desk.api}{csv}", timeout=5).text.splitlines()
+    assert len(exported) == listed["total"] + 1 and all("Brussels" in line for line in exported[1:])
+
+
 def test_an_article_posted_from_the_form_ends_done(page: Page, desk: Stack) -> None:
     page.goto(f"{desk.api}/#/articles")
     page.wait_for_selector("ul.articles li")

@@ -48,22 +48,30 @@ function articleHead(article) {
   );
 }
 
-async function stories(panel, articleId) {
-  if (!config.stories) return;
+function reportLink(item) {
+  const article = item.article || item;
+  const href = item.article ? `#/event/${encodeURIComponent(item.id)}` : `#/article/${encodeURIComponent(item.id)}`;
+  return h("li", {}, h("a", { href }, article.title || article.id), article.source ? ` · ${article.source}` : "", ` · ${day(article.published_at)}`);
+}
+
+/** Fill the stories panel: the other mentions of this happening, else the story's other articles. */
+async function stories(panel, event, article) {
+  if (!config.stories || !article.story_id) return; // no /stories on this API, or no story yet
   try {
-    const answer = await get("/stories", { article: articleId });
-    const others = (answer.items || [])
-      .flatMap((story) => story.articles || [])
-      .filter((other) => other.id !== articleId);
-    if (!others.length) return;
+    const story = await get(`/stories/${encodeURIComponent(article.story_id)}`);
+    const happening = (story.events || []).find((canonical) => (canonical.mentions || []).some((mention) => mention.id === event.id));
+    const mentions = happening ? happening.mentions.filter((mention) => mention.article.id !== article.id) : [];
+    const articles = (story.articles || []).filter((other) => other.id !== article.id);
+    if (!mentions.length && !articles.length) return;
     replace(
       panel,
-      h("h2", {}, "Other reports of this happening"),
-      h("ul", {}, others.map((other) => h("li", {}, h("a", { href: `#/article/${encodeURIComponent(other.id)}` }, other.title || other.id), other.source ? ` · ${other.source}` : ""))),
+      h("h2", {}, mentions.length ? "Other reports of this happening" : "Other articles of this story"),
+      h("ul", {}, (mentions.length ? mentions : articles).map(reportLink)),
+      h("p", { class: "muted small" }, `Story: ${story.title || story.id} (${story.num_articles} articles, ${story.num_sources} outlets)`),
     );
     panel.hidden = false;
   } catch {
-    panel.hidden = true; // no stories for this article, or none served: the panel stays hidden
+    panel.hidden = true; // the story could not be read: the panel stays hidden
   }
 }
 
@@ -88,7 +96,7 @@ export async function renderEvent(root, eventId, params) {
       ),
     );
     document.getElementById("evidence-sentence")?.scrollIntoView({ block: "center" });
-    stories(storyPanel, articleId);
+    stories(storyPanel, event, article);
   } catch (error) {
     replace(root, back, problem(error));
   }
