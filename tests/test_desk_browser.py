@@ -295,6 +295,14 @@ def test_api_problems_show_their_title_and_detail(page: Page, desk: Stack) -> No
         assert (expected.get("detail") or "") in shown.inner_text()
 
 
+def test_a_filter_that_matches_nothing_says_so_in_every_panel(page: Page, desk: Stack) -> None:
+    page.goto(f"{desk.api}/#/events?q=zeppelin")
+    page.wait_for_selector("text=No events match this filter.")
+    assert total(page) == "0 events"
+    assert page.locator(".actors-panel").inner_text().endswith("None for this filter.")
+    assert page.locator(".map-chart .place").count() == 0
+
+
 def test_an_entity_page_shows_its_timeline_counterparts_and_articles(
     page: Page, desk: Stack
 ) -> None:
