@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test lint bench load redis-server postgresql chromium desk screenshots clean
+.PHONY: up test lint bench bench-query load redis-server postgresql chromium desk screenshots clean
 
 up: $(VENV)/.installed postgresql
 	$(BIN)/newsflow up
@@ -19,6 +19,10 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.pipeline
+
+# Loads 100,000 articles into a private PostgreSQL: tens of minutes (see README).
+bench-query: $(VENV)/.installed redis-server postgresql
+	$(BIN)/python -m bench.query
 
 load: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.load
