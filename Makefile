@@ -66,7 +66,8 @@ desk:
 
 # Desktop (1280 px) and phone (375 px) screenshots of the desk, to docs/screenshots/.
 screenshots: $(VENV)/.installed redis-server postgresql chromium
-	$(BIN)/pytest tests/test_desk_browser.py -k "first_render or evidence or posted or entity or phone"
+	$(BIN)/pytest tests/test_desk_browser.py -k "first_render or evidence or posted or entity or phone" \
+	  --screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -2,15 +2,15 @@
 
 One stack (ingest, API, a worker) with the seeds analysed serves every test of the module.
 Every request the browser makes is routed through `only_loopback`: one to any other host is
-aborted and fails the test. Desktop (1280 px) and phone (375 px) screenshots are written to
-docs/screenshots/ (`make screenshots` runs only the tests that take them).
+aborted and fails the test. Desktop (1280 px) and phone (375 px) screenshots are saved in the
+tests' temporary folders, or in `--screenshots DIR` (`make screenshots`: docs/screenshots/).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,10 @@ from newsflow.database import connect_database
 from newsflow.pg_server import PostgresServer
 from newsflow.settings import Settings
 from tests.conftest import truncate_all
-from tests.processes import REPO_ROOT, RedisServer, Stack, wait_for
+from tests.processes import RedisServer, Stack, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 MAX_FIRST_RENDER_REQUESTS = 6
@@ -140,14 +139,24 @@ def phone(browser: Browser, traffic: Traffic) -> Iterator[Page]:
     yield from open_page(browser, traffic, PHONE)
 
 
-def shoot(page: Page, name: str) -> Path:
-    """Save a screenshot as docs/screenshots/NAME-WIDTH.png: the whole page on a desktop,
-    the first screen on a phone."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]  # type: ignore[index]
-    path = SCREENSHOTS / f"{name}-{width}.png"
-    page.screenshot(path=str(path), full_page=width > PHONE["width"])
-    return path
+Shoot = Callable[[Page, str], Path]
+
+
+@pytest.fixture
+def shoot(request: pytest.FixtureRequest, tmp_path: Path) -> Shoot:
+    """Return a function that saves a screenshot as NAME-WIDTH.png in --screenshots DIR (make
+    screenshots: docs/screenshots), else in the test's temporary folder: the whole page on a
+    desktop, the first screen on a phone."""
+    folder = Path(request.config.getoption("--screenshots") or tmp_path)
+
+    def save(page: Page, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        width = page.viewport_size["width"]  # type: ignore[index]
+        path = folder / f"{name}-{width}.png"
+        page.screenshot(path=str(path), full_page=width > PHONE["width"])
+        return path
+
+    return save
 
 
 def first_render(page: Page, url: str) -> None:
@@ -174,7 +183,7 @@ def mark_text(page: Page, kind: str) -> str:
 
 
 def test_first_render_is_at_most_six_requests_under_500_kb(
-    page: Page, traffic: Traffic, desk: Stack
+    page: Page, traffic: Traffic, desk: Stack, shoot: Shoot
 ) -> None:
     first_render(page, f"{desk.api}/")
     sizes = [request.sizes() for request in traffic.requests]
@@ -188,7 +197,9 @@ def test_first_render_is_at_most_six_requests_under_500_kb(
     shoot(page, "desk-events")
 
 
-def test_mig31_event_found_by_actor_and_root_shows_its_evidence(page: Page, desk: Stack) -> None:
+def test_mig31_event_found_by_actor_and_root_shows_its_evidence(
+    page: Page, desk: Stack, shoot: Shoot
+) -> None:
     first_render(page, f"{desk.api}/")
     page.fill("#filter-actor", "rus")
     page.select_option("#filter-root", "15")
@@ -265,7 +276,7 @@ def test_choosing_a_place_on_the_map_filters_and_exports_follow(page: Page, desk
     assert len(exported) == listed["total"] + 1 and all("Brussels" in line for line in exported[1:])
 
 
-def test_an_article_posted_from_the_form_ends_done(page: Page, desk: Stack) -> None:
+def test_an_article_posted_from_the_form_ends_done(page: Page, desk: Stack, shoot: Shoot) -> None:
     page.goto(f"{desk.api}/#/articles")
     page.wait_for_selector("ul.articles li")
     page.fill("#post-text", POSTED_TEXT)
@@ -304,7 +315,7 @@ def test_a_filter_that_matches_nothing_says_so_in_every_panel(page: Page, desk: 
 
 
 def test_an_entity_page_shows_its_timeline_counterparts_and_articles(
-    page: Page, desk: Stack
+    page: Page, desk: Stack, shoot: Shoot
 ) -> None:
     page.goto(f"{desk.api}/#/entity/org:nato")
     page.wait_for_selector(".timeline-chart")
@@ -326,7 +337,9 @@ def test_keyboard_alone_reaches_an_event(page: Page, desk: Stack) -> None:
     page.wait_for_selector("mark.sentence")
 
 
-def test_phone_width_fits_without_sideways_scrolling(phone: Page, desk: Stack) -> None:
+def test_phone_width_fits_without_sideways_scrolling(
+    phone: Page, desk: Stack, shoot: Shoot
+) -> None:
     views = [
         ("desk-events", "/", "table.events tbody tr"),
         ("desk-evidence", "/#/events?actor=RUS&root=15", "table.events tbody tr"),
