@@ -121,6 +121,11 @@ def open_page(browser: Browser, traffic: Traffic, viewport: dict[str, int]) -> I
     page.on("request", lambda request: traffic.requests.append(request))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The page's Content-Security-Policy refuses what is not its own; a refusal is a bug of ours.
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+    )
     yield page
     context.close()
     assert traffic.refused == [], f"requests left 127.0.0.1: {traffic.refused}"
@@ -310,6 +315,7 @@ def test_a_filter_that_matches_nothing_says_so_in_every_panel(page: Page, desk: 
     page.goto(f"{desk.api}/#/events?q=zeppelin")
     page.wait_for_selector("text=No events match this filter.")
     assert total(page) == "0 events"
+    page.wait_for_selector(".actors-panel .empty")
     assert page.locator(".actors-panel").inner_text().endswith("None for this filter.")
     assert page.locator(".map-chart .place").count() == 0
 
