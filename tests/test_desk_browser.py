@@ -281,6 +281,17 @@ def test_choosing_a_place_on_the_map_filters_and_exports_follow(page: Page, desk
     assert len(exported) == listed["total"] + 1 and all("Brussels" in line for line in exported[1:])
 
 
+def test_the_timeline_brushes_from_the_keyboard_too(page: Page, desk: Stack) -> None:
+    first_render(page, f"{desk.api}/")
+    page.focus(".timeline-chart")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash.includes('until=')")
+    first = page.locator(".timeline-chart .bucket title").first.text_content() or ""
+    assert f"since={first[:10]}" in page.url
+
+
 def test_an_article_posted_from_the_form_ends_done(page: Page, desk: Stack, shoot: Shoot) -> None:
     page.goto(f"{desk.api}/#/articles")
     page.wait_for_selector("ul.articles li")

@@ -97,7 +97,8 @@ export function timelineChart(timeline, range, onBrush) {
       viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
       class: "timeline-chart",
       role: "img",
-      "aria-label": `Events per ${timeline.interval}: drag across bars to filter by their dates`,
+      tabindex: "0",
+      "aria-label": `Events per ${timeline.interval}: drag across bars, or use the arrow keys (Shift to extend) and Enter, to filter by their dates`,
     },
     axis(timeline, band, max),
     bars(timeline, band, scale),
@@ -132,6 +133,21 @@ export function timelineChart(timeline, range, onBrush) {
     const [first, last] = show(start, indexAt(event));
     start = null;
     onBrush(buckets[first].start, bucketEnd(buckets[last].start, timeline.interval));
+  });
+  // Keyboard: arrows move a one-bar selection, Shift+arrows extend it, Enter applies it.
+  let keyed = null;
+  svg.addEventListener("keydown", (event) => {
+    const step = { ArrowLeft: -1, ArrowRight: 1 }[event.key];
+    if (step) {
+      event.preventDefault();
+      const clamp = (index) => Math.min(buckets.length - 1, Math.max(0, index));
+      const [anchor, end] = keyed || [-1, -1];
+      keyed = event.shiftKey && keyed ? [anchor, clamp(end + step)] : [clamp(end + step), clamp(end + step)];
+      show(...keyed);
+    } else if (event.key === "Enter" && keyed) {
+      const [first, last] = keyed[0] <= keyed[1] ? keyed : [keyed[1], keyed[0]];
+      onBrush(buckets[first].start, bucketEnd(buckets[last].start, timeline.interval));
+    }
   });
   const chart = h("div", { class: "timeline" }, svg, legend(timeline));
   paintSwatches(chart);
