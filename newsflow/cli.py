@@ -64,8 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score extraction against a gold standard")
     evaluate.add_argument(
         "benchmark",
-        choices=["petr2", "plover", "ner"],
-        help="PETRARCH-2 validation sentences, PLOVER records or CoNLL-2003 entities",
+        choices=["petr2", "plover", "ner", "5w1h", "offtopic"],
+        help="PETRARCH-2 sentences, PLOVER records, CoNLL-2003 entities, Giveme5W1H articles,"
+        " or hostile events on the non-political stories of the news clusters",
     )
     evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
     evaluate.set_defaults(run=_run_eval)
@@ -197,11 +198,17 @@ def _run_extract(args: argparse.Namespace, settings: Settings) -> int:
 def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction import load_analyzer
     from analysis_worker.extraction.evaluation import evaluate_petr2, evaluate_plover
+    from analysis_worker.extraction.evaluation_5w1h import evaluate_5w1h
     from analysis_worker.extraction.evaluation_ner import evaluate_ner
+    from analysis_worker.extraction.evaluation_topics import evaluate_offtopic
 
-    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover, "ner": evaluate_ner}[
-        args.benchmark
-    ]
+    evaluate = {
+        "petr2": evaluate_petr2,
+        "plover": evaluate_plover,
+        "ner": evaluate_ner,
+        "5w1h": evaluate_5w1h,
+        "offtopic": evaluate_offtopic,
+    }[args.benchmark]
     if not args.path.exists():
         print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
         return 1
