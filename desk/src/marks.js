@@ -42,6 +42,10 @@ export function evidenceText(text, event) {
     event.source && { ...event.source, kind: "source", label: `SOURCE ${event.source.actor_code || ""}`.trim() },
     { ...event.trigger, kind: "trigger", label: `TRIGGER ${event.code}` },
     event.target && { ...event.target, kind: "target", label: `TARGET ${event.target.actor_code || ""}`.trim() },
+    // The other sentences that report the same event (headline, lead, body), where given.
+    ...(event.mentions || [])
+      .filter((mention) => mention.start !== event.trigger.start)
+      .map((mention) => ({ ...mention, kind: "mention", label: "ALSO", title: "Another sentence reporting this event" })),
   ].filter(Boolean);
   const [start, end] = sentenceSpan(text, event);
   return [
