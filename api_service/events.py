@@ -127,6 +127,17 @@ class TopList(BaseModel):
     items: list[GroupCount]
 
 
+def too_many_buckets(exc: TooManyBuckets) -> Problem:
+    """Return the 422 problem of a timeline interval too fine for its events' dates."""
+    return Problem(
+        422,
+        "Unprocessable Content",
+        "The interval is too fine for the dates of these events.",
+        kind="validation-error",
+        errors=[{"field": "interval", "message": str(exc), "type": "value_error"}],
+    )
+
+
 def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     """Add /events and its aggregates and exports to the app."""
     errors = problem_responses(400, 401, 422, 429, 503)
@@ -151,13 +162,7 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
         try:
             buckets, total = store.timeline(query, query.interval, query.by)
         except TooManyBuckets as exc:
-            raise Problem(
-                422,
-                "Unprocessable Content",
-                "The interval is too fine for the dates of these events.",
-                kind="validation-error",
-                errors=[{"field": "interval", "message": str(exc), "type": "value_error"}],
-            ) from exc
+            raise too_many_buckets(exc) from exc
         return jsonify(interval=query.interval, by=query.by, total=total, buckets=buckets)
 
     @app.get("/events/top", tags=[EVENTS_TAG], responses={200: TopList, **errors})
