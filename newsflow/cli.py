@@ -61,8 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score event extraction against a gold standard")
     evaluate.add_argument(
         "benchmark",
-        choices=["petr2", "plover"],
-        help="PETRARCH-2 validation sentences or PLOVER records",
+        choices=["petr2", "plover", "stories"],
+        help="PETRARCH-2 validation sentences, PLOVER records, or news clusters (stories)",
     )
     evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
     evaluate.set_defaults(run=_run_eval)
@@ -133,7 +133,7 @@ def _run_db_import_redis(args: argparse.Namespace, settings: Settings) -> int:
     engine = connect_database(settings, request_timeouts=False)
     try:
         require_current_schema(engine)
-        report = import_redis(_store(settings), ResultStore(engine))
+        report = import_redis(_store(settings), ResultStore(engine, settings.story_rule()))
     finally:
         engine.dispose()
     print(
@@ -185,10 +185,17 @@ def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction import load_analyzer
     from analysis_worker.extraction.evaluation import evaluate_petr2, evaluate_plover
 
-    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover}[args.benchmark]
     if not args.path.exists():
         print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
         return 1
+    if args.benchmark == "stories":
+        from newsflow.story_eval import evaluate_stories
+
+        folder = args.path / "data" if (args.path / "data").is_dir() else args.path
+        analyzer = load_analyzer(settings.spacy_model)
+        print(evaluate_stories(folder, analyzer, settings.story_rule()))
+        return 0
+    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover}[args.benchmark]
     print(evaluate(args.path, load_analyzer(settings.spacy_model)))
     return 0
 
