@@ -16,6 +16,7 @@ from sqlalchemy import (
     Row,
     Select,
     String,
+    and_,
     cast,
     func,
     literal,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 
 from newsflow.event_filters import EventFilter, conditions
 from newsflow.results import event_id, parse_event_id
-from newsflow.schema import NEVER, PUBLISHED_SORT_KEY, articles, events
+from newsflow.schema import NEVER, PUBLISHED_SORT_KEY, articles, canonical_events, events
 
 SortName = Literal["date", "published", "confidence", "updated"]
 Interval = Literal["day", "week", "month"]
@@ -89,10 +90,28 @@ ITEM_COLUMNS = (
     articles.c.url,
     articles.c.source,
     articles.c.published_at,
+    events.c.canonical_id,
+    canonical_events.c.num_mentions,
+    canonical_events.c.num_articles,
+    canonical_events.c.num_sources,
 )
-"""What an event in a list shows: its evidence, and where it was reported."""
+"""What an event in a list shows: its evidence, where it was reported, and its happening's
+counts."""
 
-EVENTS_WITH_ARTICLES = events.join(articles, articles.c.id == events.c.article_id)
+EVENTS_WITH_ARTICLES = events.join(articles, articles.c.id == events.c.article_id).outerjoin(
+    canonical_events, canonical_events.c.id == events.c.canonical_id
+)
+IS_FACE = and_(
+    canonical_events.c.face_article_id == events.c.article_id,
+    canonical_events.c.face_ordinal == events.c.ordinal,
+)
+"""The mention that stands for its canonical event (one row per happening)."""
+
+CountName = Literal["events", "mentions", "articles"]
+EVENTS_WITH_CANONICAL = events.join(
+    canonical_events, canonical_events.c.id == events.c.canonical_id
+)
+"""Where `count=events` counts: one row per happening, its face (its best-evidenced mention)."""
 
 
 def item(row: Any) -> dict[str, Any]:
@@ -108,6 +127,10 @@ def item(row: Any) -> dict[str, Any]:
             "published_at": _iso(row.published_at),
         },
         "updated_at": row.updated_at.isoformat(),
+        "canonical_id": row.canonical_id or event_id(row.article_id, row.ordinal),
+        "num_mentions": row.num_mentions or 1,
+        "num_articles": row.num_articles or 1,
+        "num_sources": row.num_sources or 1,
     }
 
 
@@ -150,17 +173,23 @@ class EventStore:
         self.engine = engine
 
     def page(
-        self, wanted: EventFilter, sort: str, limit: int, cursor: str | None = None
+        self,
+        wanted: EventFilter,
+        sort: str,
+        limit: int,
+        cursor: str | None = None,
+        distinct: bool = False,
     ) -> tuple[list[dict[str, Any]], int, str | None]:
-        """Return a page of events, the filter's exact total, and the next page's cursor."""
-        condition = conditions(wanted)
+        """Return a page of events (or canonical events), the exact total, the next cursor."""
+        condition = and_(conditions(wanted), IS_FACE) if distinct else conditions(wanted)
+        counted = EVENTS_WITH_ARTICLES if distinct else events
         statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
         statement = statement.where(condition)
         if cursor is not None:
             statement = statement.where(after_cursor(sort, cursor))
         with self.engine.connect() as connection:
             rows = connection.execute(statement.limit(limit + 1)).all()
-            total = connection.scalar(select(func.count()).select_from(events).where(condition))
+            total = connection.scalar(select(func.count()).select_from(counted).where(condition))
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = encode_cursor(sort, rows[-1]) if more and rows else None
@@ -180,25 +209,30 @@ class EventStore:
             row = connection.execute(statement).first()
         return item(row) if row else None
 
-    def stream(self, wanted: EventFilter, sort: str) -> Iterator[dict[str, Any]]:
+    def stream(
+        self, wanted: EventFilter, sort: str, distinct: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """Yield every event of a filter in order, from a server-side cursor (constant memory)."""
         statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
+        condition = and_(conditions(wanted), IS_FACE) if distinct else conditions(wanted)
         with self.engine.connect() as connection:
             result = connection.execution_options(yield_per=EXPORT_BATCH).execute(
-                statement.where(conditions(wanted))
+                statement.where(condition)
             )
             for row in result:
                 yield item(row)
 
     def timeline(
-        self, wanted: EventFilter, interval: str, by: str
+        self, wanted: EventFilter, interval: str, by: str, count: str = "mentions"
     ) -> tuple[list[dict[str, Any]], int]:
         """Return buckets of events (count, mean Goldstein, and per group), empty ones too."""
         bucket = cast(func.date_trunc(interval, events.c.day), events.c.day.type).label("bucket")
         group = TIMELINE_GROUPS[by].label("group")
+        source, condition = counted_events(wanted, count)
         statement = (
-            select(bucket, group, func.count(), func.avg(events.c.goldstein))
-            .where(conditions(wanted))
+            select(bucket, group, counter(count), func.avg(events.c.goldstein))
+            .select_from(source)
+            .where(condition)
             .group_by(bucket, group)
             .order_by(bucket, group)
         )
@@ -206,23 +240,42 @@ class EventStore:
             rows = [Bucketed(*row) for row in connection.execute(statement)]
         return fill_buckets(rows, interval, wanted), sum(row.count for row in rows)
 
-    def top(self, wanted: EventFilter, by: str, limit: int) -> list[dict[str, Any]]:
+    def top(
+        self, wanted: EventFilter, by: str, limit: int, count: str = "mentions"
+    ) -> list[dict[str, Any]]:
         """Return the most frequent actors, dyads, codes, places... of a filter's events."""
-        condition = conditions(wanted)
+        source, condition = counted_events(wanted, count)
         parts = [
-            select(key.label("key"), events.c.goldstein).where(condition, key.is_not(None), *extra)
+            select(key.label("key"), events.c.goldstein, events.c.article_id)
+            .select_from(source)
+            .where(condition, key.is_not(None), *extra)
             for key, *extra in TOP_KEYS[by]
         ]
         counted = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+        number = (
+            func.count(func.distinct(counted.c.article_id)) if count == "articles" else func.count()
+        )
         statement = (
-            select(counted.c.key, func.count(), func.avg(counted.c.goldstein))
+            select(counted.c.key, number.label("count"), func.avg(counted.c.goldstein))
             .group_by(counted.c.key)
-            .order_by(func.count().desc(), counted.c.key)
+            .order_by(number.desc(), counted.c.key)
             .limit(limit)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(statement).all()
         return [{"key": row.key, "count": row.count, "goldstein": _mean(row[2])} for row in rows]
+
+
+def counted_events(wanted: EventFilter, count: str) -> tuple[Any, ColumnElement[bool]]:
+    """Return the rows to count and their condition: faces only when counting happenings."""
+    if count == "events":
+        return EVENTS_WITH_CANONICAL, and_(conditions(wanted), IS_FACE)
+    return events, conditions(wanted)
+
+
+def counter(count: str) -> ColumnElement[Any]:
+    """Return the aggregate that counts mentions, happenings (their faces) or articles."""
+    return func.count(func.distinct(events.c.article_id)) if count == "articles" else func.count()
 
 
 TIMELINE_GROUPS: dict[str, ColumnElement[Any]] = {

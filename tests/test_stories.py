@@ -3,6 +3,8 @@ once, whatever the order or the number of writers."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import threading
 from datetime import UTC, datetime, timedelta
@@ -162,3 +164,46 @@ def test_stories_filter_by_entity_and_place(
     assert unrelated not in {s["id"] for s in by_entity}
     assert api_client.get("/stories?cursor=nonsense").status_code == 400
     assert api_client.get("/stories/no-such-story").status_code == 404
+
+
+def test_distinct_events_list_each_happening_once_with_its_counts(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    mentions = api_client.get("/events?limit=500").json
+    distinct = api_client.get("/events?limit=500&distinct=true").json
+    assert distinct["total"] == len({e["canonical_id"] for e in mentions["items"]})
+    assert distinct["total"] == len(distinct["items"]) < mentions["total"]
+    assert sum(e["num_mentions"] for e in distinct["items"]) == mentions["total"]
+    violation = [e for e in distinct["items"] if e["article"]["id"] in MIG31 and e["code"] == "150"]
+    assert [(e["num_articles"], e["num_sources"]) for e in violation] == [(3, 3)]
+
+
+def test_timeline_and_top_say_what_they_count(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    totals = {}
+    for count in ("events", "mentions", "articles"):
+        answer = api_client.get(f"/events/timeline?interval=month&count={count}").json
+        assert answer["count"] == count
+        totals[count] = answer["total"]
+    assert totals["events"] == api_client.get("/events?distinct=true").json["total"]
+    assert totals["mentions"] == api_client.get("/events").json["total"]
+    assert totals["events"] < totals["mentions"]
+    top = api_client.get("/events/top?by=code&count=articles&limit=100").json
+    assert top["count"] == "articles"
+    every = api_client.get("/events?limit=500").json["items"]
+    for ranked in top["items"]:
+        reporting = {e["article"]["id"] for e in every if e["code"] == ranked["key"]}
+        assert ranked["count"] == len(reporting)
+
+
+def test_exports_carry_gdelt_counts(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    rows = list(csv.DictReader(io.StringIO(api_client.get("/events/export?distinct=true").text)))
+    assert {"NumMentions", "NumArticles", "NumSources"} <= rows[0].keys()
+    assert ("3", "3") in {(r["NumArticles"], r["NumSources"]) for r in rows}
+    assert sum(int(r["NumMentions"]) for r in rows) == api_client.get("/events").json["total"]
