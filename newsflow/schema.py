@@ -187,8 +187,16 @@ story_keys = Table(
     Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("key", Text, primary_key=True, comment="An entity key of the article."),
     Column("day", Date, nullable=False),
+    Column("weight", Double, nullable=False, comment="The key's weight in the article."),
 )
-Index("story_keys_by_key", story_keys.c.key, story_keys.c.day)
+# Every column: candidates and their entity similarity come from an index-only scan.
+Index(
+    "story_keys_by_key",
+    story_keys.c.key,
+    story_keys.c.day,
+    story_keys.c.article_id,
+    story_keys.c.weight,
+)
 
 stories = Table(
     "stories",

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     story_entity_weight: float = Field(
         default=0.2, ge=0, le=1, description="Share of entities (vs title and lead words) in it."
     )
+    story_min_entity_similarity: float = Field(
+        default=0.25, ge=0, le=1, description="Least entity cosine of two articles of one story."
+    )
     log_level: str = "INFO"
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -122,7 +125,12 @@ class Settings(BaseSettings):
 
     def story_rule(self) -> StoryRule:
         """Return the story rule these settings tune."""
-        return StoryRule(self.story_window_days, self.story_threshold, self.story_entity_weight)
+        return StoryRule(
+            self.story_window_days,
+            self.story_threshold,
+            self.story_entity_weight,
+            self.story_min_entity_similarity,
+        )
 
     @model_validator(mode="after")
     def _keys_for_read_api(self) -> Settings:

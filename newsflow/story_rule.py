@@ -1,7 +1,8 @@
 """The story rule: when two analysed articles report the same happening, as a pure function.
 
 Two articles are in the same story when they were published within `window_days` of each
-other, share an entity, and their similarity reaches `threshold`; stories are the connected
+other, their entities are alike (cosine at least `min_entity_similarity`, so they share one), and
+their similarity reaches `threshold`; stories are the connected
 components of that relation. The similarity only looks at the two articles (no corpus
 statistics), so the grouping of a set of articles is the same whatever order they arrive in,
 and a later article that matches two stories joins them into one.
@@ -49,6 +50,7 @@ class StoryRule:
     window_days: int = 30
     threshold: float = 0.3
     entity_weight: float = 0.2
+    min_entity_similarity: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,11 @@ def same_story(a: ArticleFeatures, b: ArticleFeatures, rule: StoryRule) -> bool:
     """Say whether two articles report the same happening."""
     if abs((a.day - b.day).days) > rule.window_days:
         return False
-    if not a.entities.keys() & b.entities.keys():  # so candidates are found by shared entity
+    entities = cosine(a.entities, b.entities)
+    if entities <= 0 or entities < rule.min_entity_similarity:  # what the index lookup finds
         return False
-    return similarity(a, b, rule) >= rule.threshold
+    words = cosine(a.words, b.words)
+    return rule.entity_weight * entities + (1 - rule.entity_weight) * words >= rule.threshold
 
 
 def components(articles: Iterable[ArticleFeatures], rule: StoryRule) -> list[list[str]]:

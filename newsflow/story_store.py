@@ -13,7 +13,18 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import (
+    Connection,
+    Double,
+    Text,
+    bindparam,
+    column,
+    delete,
+    func,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.dialects.postgresql import insert
 
 from newsflow.event_merge import Mention, canonical_groups, counts
@@ -30,6 +41,9 @@ from newsflow.story_rule import ArticleFeatures, StoryRule, components, features
 
 STORY_LOCK = 0x6E657773  # "news"
 """The advisory lock key that serialises grouping."""
+
+ROUNDING = 1e-6
+"""Slack of the SQL similarity floor, so rounding never hides a candidate the rule accepts."""
 
 
 def lock_stories(connection: Connection) -> None:
@@ -91,18 +105,25 @@ class StoryGrouper:
         return story, merged
 
     def candidates(self, connection: Connection, found: ArticleFeatures) -> list[ArticleFeatures]:
-        """Return the articles sharing an entity key within the date window (by index)."""
-        window = self.rule.window_days
+        """Return the articles within the date window whose entities are alike enough (index)."""
+        if not found.entities:
+            return []
+        window = timedelta(days=self.rule.window_days)
+        mine = values(column("key", Text), column("weight", Double), name="mine").data(
+            sorted(found.entities.items())
+        )
         ids = connection.scalars(
             select(story_keys.c.article_id)
+            .join(mine, mine.c.key == story_keys.c.key)
             .where(
-                story_keys.c.key.in_(found.keys()),
-                story_keys.c.day.between(
-                    found.day - timedelta(days=window), found.day + timedelta(days=window)
-                ),
+                story_keys.c.day.between(found.day - window, found.day + window),
                 story_keys.c.article_id != found.id,
             )
-            .distinct()
+            .group_by(story_keys.c.article_id)
+            .having(
+                func.sum(story_keys.c.weight * mine.c.weight)
+                >= max(self.rule.min_entity_similarity - ROUNDING, ROUNDING)
+            )
         ).all()
         return load_features(connection, ids)
 
@@ -121,7 +142,10 @@ def _write_features(connection: Connection, found: ArticleFeatures) -> None:
     if found.keys():
         connection.execute(
             insert(story_keys),
-            [{"article_id": found.id, "key": k, "day": found.day} for k in found.keys()],
+            [
+                {"article_id": found.id, "key": k, "day": found.day, "weight": w}
+                for k, w in sorted(found.entities.items())
+            ],
         )
 
 

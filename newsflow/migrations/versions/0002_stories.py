@@ -61,10 +61,15 @@ def upgrade() -> None:
         sa.Column("article_id", sa.Text(), nullable=False),
         sa.Column("key", sa.Text(), nullable=False, comment="An entity key of the article."),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column(
+            "weight", sa.Double(), nullable=False, comment="The key's weight in the article."
+        ),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("article_id", "key"),
     )
-    op.create_index("story_keys_by_key", "story_keys", ["key", "day"], unique=False)
+    op.create_index(
+        "story_keys_by_key", "story_keys", ["key", "day", "article_id", "weight"], unique=False
+    )
     op.create_table(
         "stories",
         sa.Column("id", sa.Text(), nullable=False, comment="The smallest id of its articles."),
