@@ -7,15 +7,18 @@ import itertools
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import requests
+from pydantic import ValidationError
 
 from newsflow.articles_io import post_article, read_article_files
 from newsflow.connection import connect
 from newsflow.keys import Keys
+from newsflow.models import ArticleIn
 from newsflow.queue import AnalysisQueue
 from newsflow.reconciler import Reconciler
 from newsflow.settings import Settings
@@ -58,11 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help='read {"id","text","published_at"} lines on stdin'
     )
     extract.set_defaults(run=_run_extract)
-    evaluate = commands.add_parser("eval", help="score event extraction against a gold standard")
+    evaluate = commands.add_parser("eval", help="score extraction against a gold standard")
     evaluate.add_argument(
         "benchmark",
-        choices=["petr2", "plover", "stories"],
-        help="PETRARCH-2 validation sentences, PLOVER records, or news clusters (stories)",
+        choices=["petr2", "plover", "ner", "stories"],
+        help="PETRARCH-2 validation sentences, PLOVER records, CoNLL-2003 entities, "
+        "or news clusters (stories)",
     )
     evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
     evaluate.set_defaults(run=_run_eval)
@@ -172,18 +176,29 @@ def _run_extract(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction import load_analyzer
 
     analyzer = load_analyzer(settings.spacy_model)
-    # Two views of one lazy stream: spaCy reads texts ahead in batches, ids follow behind.
-    items, texts = itertools.tee(_stdin_items() if args.jsonl else _file_items(args.files))
-    pairs = ((item["text"], _parse_date(item.get("published_at"))) for item in texts)
-    for item, analysis in zip(items, analyzer.analyze_many(pairs), strict=True):
-        record = {"id": item.get("id"), **analysis.model_dump(mode="json")}
+    # Two views of one lazy stream: spaCy reads good texts ahead in batches, records follow.
+    items, readable = itertools.tee(_stdin_items() if args.jsonl else _file_items(args.files))
+    pairs = ((item.text, item.published_at) for item in readable if item.error is None)
+    analyses = analyzer.analyze_many(pairs)
+    total = failed = 0
+    for item in items:
+        total += 1
+        failed += item.error is not None
+        record = (
+            {"id": item.id, "error": item.error}
+            if item.error
+            else {"id": item.id, **next(analyses).model_dump(mode="json")}
+        )
         print(json.dumps(record, ensure_ascii=False, indent=None if args.jsonl else 2))
-    return 0
+    if failed:
+        print(f"newsflow extract: {failed} of {total} articles failed", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction import load_analyzer
     from analysis_worker.extraction.evaluation import evaluate_petr2, evaluate_plover
+    from analysis_worker.extraction.evaluation_ner import evaluate_ner
 
     if not args.path.exists():
         print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
@@ -195,22 +210,51 @@ def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
         analyzer = load_analyzer(settings.spacy_model)
         print(evaluate_stories(folder, analyzer, settings.story_rule()))
         return 0
-    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover}[args.benchmark]
+    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover, "ner": evaluate_ner}[
+        args.benchmark
+    ]
     print(evaluate(args.path, load_analyzer(settings.spacy_model)))
     return 0
 
 
-def _file_items(paths: list[Path]) -> Iterator[dict[str, Any]]:
+@dataclass(frozen=True)
+class _ExtractItem:
+    """One article to extract, or why it cannot be (then it gets an error record)."""
+
+    id: Any
+    text: str = ""
+    published_at: datetime | None = None
+    error: str | None = None
+
+
+def _file_items(paths: list[Path]) -> Iterator[_ExtractItem]:
     for path in paths:
         for number, payload in enumerate(read_article_files([path])):
-            yield {"id": payload.get("id") or f"{path.name}#{number}", **payload}
+            yield _extract_item({"id": payload.get("id") or f"{path.name}#{number}", **payload})
 
 
-def _stdin_items() -> Iterator[dict[str, Any]]:
-    for line in sys.stdin:
-        if line.strip():
-            yield json.loads(line)
+def _stdin_items() -> Iterator[_ExtractItem]:
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            payload = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _ExtractItem(id=None, error=f"line {number}: invalid JSON: {exc}")
+            continue
+        yield _extract_item(payload, f"line {number}: ")
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _extract_item(payload: object, where: str = "") -> _ExtractItem:
+    """Check text and published_at as the ingest service does (ArticleIn's rules)."""
+    if not isinstance(payload, dict):
+        return _ExtractItem(id=None, error=f"{where}not a JSON object")
+    fields = {key: payload[key] for key in ("text", "published_at") if key in payload}
+    try:
+        article = ArticleIn.model_validate(fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
+        )
+        return _ExtractItem(id=payload.get("id"), error=where + problems)
+    return _ExtractItem(payload.get("id"), article.text, article.published_at)

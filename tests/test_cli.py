@@ -57,6 +57,26 @@ def test_extract_jsonl_writes_one_line_per_input_line() -> None:
     assert ("Poland", "GPE") in {(e["text"], e["label"]) for e in out[0]["entities"]}
 
 
+@pytest.mark.slow
+def test_extract_jsonl_answers_bad_lines_in_place_and_goes_on() -> None:
+    lines = [
+        json.dumps({"id": "a", "text": "Germany sent jets to Poland.", "published_at": "None"}),
+        json.dumps({"id": "b", "text": "France protested.", "published_at": "1211-08-"}),
+        json.dumps({"id": "c", "published_at": "2025-10-14"}),
+        '{"id": "d", "text": ',
+        json.dumps({"id": "e", "text": "Estonia summoned the Russian ambassador."}),
+    ]
+    result = newsflow("extract", "--jsonl", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 1
+    assert "4 of 5 articles failed" in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "c", None, "e"]
+    assert all(set(o) == {"id", "error"} for o in out[:4])
+    assert "published_at" in out[0]["error"] and "published_at" in out[1]["error"]
+    assert "text" in out[2]["error"] and "invalid JSON" in out[3]["error"]
+    assert ("Estonia", "GPE") in {(e["text"], e["label"]) for e in out[4]["entities"]}
+
+
 def test_post_without_a_running_ingest_says_so() -> None:
     result = newsflow("post", str(SEED), "--url", f"http://127.0.0.1:{free_port()}")
     assert result.returncode == 1

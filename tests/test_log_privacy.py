@@ -6,7 +6,6 @@ import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -14,7 +13,7 @@ import requests
 from ingest_service.app import create_app
 from newsflow.connection import connect
 from newsflow.settings import Settings
-from tests.processes import RedisServer, Service, free_port, python_module, wait_for, wait_ready
+from tests.processes import Service, free_port, python_module, wait_for, wait_ready
 
 MARKER = f"zebra-{uuid.uuid4().hex}-confidential"
 """Article text no log line may contain."""
@@ -44,13 +43,14 @@ def test_unexpected_errors_log_the_stack_but_not_the_message(
 
 @pytest.fixture
 def private_stack(
-    redis_server: RedisServer, redis_client: Any, tmp_path: Path
+    settings: Settings, tmp_path: Path
 ) -> Iterator[tuple[dict[str, str], list[Service]]]:
     """Ingest, API and a worker at DEBUG level, with keys required on both services."""
     ingest_port, api_port = free_port(), free_port()
     api_url = f"http://127.0.0.1:{api_port}"
     env = {
-        "REDIS_URL": redis_server.url,
+        "REDIS_URL": settings.redis_url,
+        "DATABASE_URL": settings.database_url,
         "API_PUBLIC_URL": api_url,
         "API_KEYS": f"other-key,{KEY}",
         "READ_API_REQUIRES_KEY": "true",

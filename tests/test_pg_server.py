@@ -76,6 +76,20 @@ def test_services_refuse_an_unmigrated_database(fresh_database: str) -> None:
             require_current_schema(engine)
     finally:
         engine.dispose()
+    for service in (
+        python_module("api_service", "--port", str(free_port())),
+        python_module("analysis_worker"),
+    ):
+        started = subprocess.run(
+            service,
+            env={**os.environ, "DATABASE_URL": fresh_database, "REDIS_URL": "redis://127.0.0.1:1"},
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert started.returncode != 0
+        assert "run `newsflow db upgrade`" in started.stderr, started.stderr
 
 
 def test_db_upgrade_brings_a_fresh_database_to_head(fresh_database: str) -> None:

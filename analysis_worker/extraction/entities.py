@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span
 
-from analysis_worker.extraction.boilerplate import boilerplate_mask
 from analysis_worker.extraction.columns import columns_of
 from analysis_worker.extraction.document_cache import cached, document_text, span_text
+from analysis_worker.extraction.entity_mask import entity_mask
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.mentions import document_mentions
 from analysis_worker.extraction.places import load_gazetteer, plain
@@ -49,6 +50,14 @@ NAME_CACHE_SIZE = 65536
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’]s$")
+
+
+@dataclass(frozen=True)
+class PersonKeys:
+    """The person keys of one article: of names spaCy tagged PERSON, and of surnames."""
+
+    named: dict[str, str]
+    surnames: dict[str, str]
 
 
 @lru_cache(maxsize=NAME_CACHE_SIZE)
@@ -105,6 +114,29 @@ def person_keys(spans: list[Span]) -> dict[str, str]:
     return keys
 
 
+def surname_keys(spans: list[Span], named: dict[str, str]) -> dict[str, str]:
+    """Map the surnames of persons named in full (in the article or the dictionary) to their keys.
+
+    Only these make a mention spaCy labelled otherwise a person ('Jordan' after 'Neil Jordan');
+    a club or company that spaCy once took for a person ('Kestrel') keeps spaCy's label.
+    """
+    known = known_full_names()
+    surnames = {name: key for name, key in named.items() if name in known}
+    full = {named[person_name(text)] for text in map(span_text, spans) if is_full_name(text)}
+    for key in sorted(full, key=len):  # the longest full name wins, as in person_keys
+        words = key.removeprefix("person:").split("-")
+        surnames.update(("-".join(words[first:]), key) for first in range(1, len(words)))
+    return surnames
+
+
+def is_full_name(text: str) -> bool:
+    """Tell whether a PERSON span names someone in full: two words or more, not in capitals.
+
+    A span in capitals is a headline's words ('MARLINS BEAT REDS').
+    """
+    return len(text.split()) > 1 and not text.isupper()
+
+
 @lru_cache(maxsize=NAME_CACHE_SIZE)
 def actor_code_of(text: str) -> str | None:
     """Return the CAMEO code of an entity's name, if the actor dictionary has it."""
@@ -116,11 +148,13 @@ def actor_code_of(text: str) -> str | None:
     return max(periods, key=lambda period: period[1])[0] if periods else None
 
 
-def canonical_key(label: str, text: str, persons: dict[str, str], code: str | None) -> str:
+def canonical_key(label: str, text: str, persons: PersonKeys, code: str | None) -> str:
     """Return the key shared by every name of the same entity (label and text of a mention)."""
     person = person_name(text)
-    if label == "PERSON" or person in persons:
-        return persons[person]
+    if label == "PERSON":
+        return persons.named[person]
+    if person in persons.surnames:
+        return persons.surnames[person]
     canonical = load_lexicon().canonical
     if code in canonical:
         return canonical[code]
@@ -147,17 +181,26 @@ def country_names() -> dict[str, str]:
 
 
 def kept_spans(doc: Doc) -> list[Span]:
-    """Return the entity spans worth keeping: right labels, some letters, not boilerplate."""
-    mask = boilerplate_mask(doc)
+    """Return the entity spans worth keeping: right labels, some letters, not masked out."""
+    mask = entity_mask(doc)
     lemma = columns_of(doc).lemma
+    spans = (first_line(span) for span in document_mentions(doc) if span.label_ in ENTITY_LABELS)
     return [
         span
-        for span in document_mentions(doc)
-        if span.label_ in ENTITY_LABELS
-        and any(ch.isalpha() for ch in span_text(span))
+        for span in spans
+        if any(ch.isalpha() for ch in span_text(span))
         and not mask.covers(span.start_char)
         and not is_title_word(span, lemma)
     ]
+
+
+def first_line(span: Span) -> Span:
+    """Cut a span at a line break: no name runs on into the next paragraph ('Jim Adams\nLONDON')."""
+    text = span_text(span)
+    if "\n" not in text:
+        return span
+    cut = token_range(columns_of(span.doc).idx, span.start, span.start_char + text.index("\n"))
+    return Span(span.doc, span.start, cut.stop, label=span.label_)
 
 
 def is_title_word(span: Span, lemma: list[str]) -> bool:
@@ -171,7 +214,7 @@ def is_title_word(span: Span, lemma: list[str]) -> bool:
 def alias_spans(doc: Doc, taken: set[int]) -> list[Span]:
     """Return mentions of aliases spaCy did not tag ('the Alliance')."""
     aliases = load_lexicon().aliases
-    mask = boilerplate_mask(doc)
+    mask = entity_mask(doc)
     found = (
         doc.char_span(m.start(), m.end()) for m in alias_pattern().finditer(document_text(doc))
     )
@@ -204,11 +247,13 @@ def build_index(doc: Doc) -> dict[int, Entity]:
     spans = kept_spans(doc)
     taken = {index for span in spans for index in range(span.start, span.end)}
     spans = sorted([*spans, *alias_spans(doc, taken)], key=lambda span: span.start)
-    persons = person_keys([span for span in spans if span.label_ == "PERSON"])
+    person_spans = [span for span in spans if span.label_ == "PERSON"]
+    named = person_keys(person_spans)
+    persons = PersonKeys(named, surname_keys(person_spans, named))
     return {span.start: to_entity(span, persons) for span in spans}
 
 
-def to_entity(span: Span, persons: dict[str, str]) -> Entity:
+def to_entity(span: Span, persons: PersonKeys) -> Entity:
     """Build the entity of one span."""
     text, label = span_text(span), span.label_
     code = actor_code_of(text)
