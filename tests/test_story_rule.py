@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from analysis_worker.extraction import Analyzer
 from newsflow.clustering_scores import adjusted_rand, bcubed, labels, score
 from newsflow.event_merge import Mention, canonical_groups, counts
+from newsflow.story_eval import evaluate_stories
 from newsflow.story_memory import MemoryStories
 from newsflow.story_rule import ArticleFeatures, StoryRule, components, features, same_story
+from tests.processes import REPO_ROOT
 
 RULE = StoryRule(window_days=3, threshold=0.3, entity_weight=0.5)
 DAY = date(2025, 9, 19)
@@ -95,3 +100,24 @@ def test_mentions_of_one_happening_are_counted_once_per_article_and_outlet() -> 
     merged = counts(max(groups, key=len))
     assert (merged["num_mentions"], merged["num_articles"], merged["num_sources"]) == (3, 3, 2)
     assert labels([["a", "b"], ["c"]]) == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_eval_stories_scores_a_benchmark_folder(analyzer: Analyzer, tmp_path: Path) -> None:
+    reports = json.loads((REPO_ROOT / "tests/data/mig31_reports.json").read_text())
+    other = json.loads((REPO_ROOT / "tests/data/unrelated_report.json").read_text())
+    for number, (raw, story) in enumerate([(r, "mig31") for r in reports] + [(other, "fair")]):
+        cluster = {"Event": story, "Category": "world"}
+        record = {
+            "dId": raw["id"],
+            "title": raw["title"],
+            "description": "None",
+            "text": raw["text"],
+            "date_publish": raw["published_at"].replace("Z", ""),
+            # a Python literal in most of the benchmark's files, JSON in others
+            "newsCluster": repr(cluster) if number % 2 else json.dumps(cluster),
+        }
+        (tmp_path / f"{number}.json").write_text(json.dumps(record))
+    result = evaluate_stories(tmp_path, analyzer, RULE)
+    assert result.rule_orders_agree
+    assert (result.rule[0].f1, result.rule[0].groups, result.rule[0].items) == (1.0, 2, 4)
+    assert "story rule" in str(result) and "tf-idf baseline" in str(result)
