@@ -1,7 +1,8 @@
 """The PostgreSQL results schema (SQLAlchemy Core): analysed articles, events, entities.
 
-Every table but `entities` carries `article_id`, and the keys lead with it: one article's rows
-live together, and a distributed PostgreSQL (Citus) can shard all of them on that column.
+Every table but `entities`, `stories` and `canonical_events` (rows across articles, each
+recomputed from its articles' rows) carries `article_id`, and the keys lead with it: one
+article's rows live together, and a distributed PostgreSQL (Citus) can shard them on it.
 The migrations in `newsflow/migrations` create exactly these tables.
 """
 
