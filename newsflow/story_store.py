@@ -15,15 +15,12 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Double,
-    Text,
     bindparam,
-    column,
     delete,
     func,
     select,
+    text,
     update,
-    values,
 )
 from sqlalchemy.dialects.postgresql import insert
 
@@ -41,6 +38,27 @@ from newsflow.story_rule import ArticleFeatures, StoryRule, components, features
 
 STORY_LOCK = 0x6E657773  # "news"
 """The advisory lock key that serialises grouping."""
+
+CANDIDATES = text(
+    """
+    WITH mine AS (
+        SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS m(key, w)
+    ), alike AS (
+        SELECT k.article_id, sum(k.weight * mine.w) AS cosine
+        FROM mine JOIN story_keys AS k ON k.key = mine.key
+        WHERE k.day BETWEEN :first AND :last AND k.article_id <> :id
+        GROUP BY k.article_id
+        HAVING sum(k.weight * mine.w) >= :floor
+    )
+    SELECT f.article_id FROM alike JOIN story_features AS f ON f.article_id = alike.article_id
+    WHERE :entity_weight * alike.cosine + (1 - :entity_weight) * (
+        SELECT coalesce(sum((f.words ->> w.word)::float8 * w.weight), 0)
+        FROM unnest(CAST(:words AS text[]), CAST(:word_weights AS float8[])) AS w(word, weight)
+    ) >= :threshold
+    """
+)
+"""Articles whose entity and word cosines may pass the rule (both summed in PostgreSQL); one
+statement shape, so it is compiled once."""
 
 ROUNDING = 1e-6
 """Slack of the SQL similarity floor, so rounding never hides a candidate the rule accepts."""
@@ -105,25 +123,29 @@ class StoryGrouper:
         return story, merged
 
     def candidates(self, connection: Connection, found: ArticleFeatures) -> list[ArticleFeatures]:
-        """Return the articles within the date window whose entities are alike enough (index)."""
+        """Return the articles in the date window that the rule's similarity may accept.
+
+        PostgreSQL computes both cosines (entities by an index-only scan of story_keys, words
+        from the candidates' stored vectors), so only near-matches are loaded; the rule then
+        decides in Python, exactly as in memory.
+        """
         if not found.entities:
             return []
-        window = timedelta(days=self.rule.window_days)
-        mine = values(column("key", Text), column("weight", Double), name="mine").data(
-            sorted(found.entities.items())
-        )
+        rule, window = self.rule, timedelta(days=self.rule.window_days)
         ids = connection.scalars(
-            select(story_keys.c.article_id)
-            .join(mine, mine.c.key == story_keys.c.key)
-            .where(
-                story_keys.c.day.between(found.day - window, found.day + window),
-                story_keys.c.article_id != found.id,
-            )
-            .group_by(story_keys.c.article_id)
-            .having(
-                func.sum(story_keys.c.weight * mine.c.weight)
-                >= max(self.rule.min_entity_similarity - ROUNDING, ROUNDING)
-            )
+            CANDIDATES,
+            {
+                "id": found.id,
+                "keys": list(found.entities),
+                "key_weights": list(found.entities.values()),
+                "words": list(found.words),
+                "word_weights": list(found.words.values()),
+                "first": found.day - window,
+                "last": found.day + window,
+                "floor": max(rule.min_entity_similarity - ROUNDING, ROUNDING),
+                "entity_weight": rule.entity_weight,
+                "threshold": rule.threshold - ROUNDING,
+            },
         ).all()
         return load_features(connection, ids)
 
