@@ -11,10 +11,11 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
 from newsflow.event_filters import EventFilter
-from newsflow.event_store import EventStore, InvalidCursor, TooManyBuckets
+from newsflow.event_store import EventStore, InvalidCursor
 from newsflow.exports import FORMATS
 from newsflow.models import Event
 from newsflow.problems import Problem
+from newsflow.timeline_buckets import TooManyBuckets
 from newsflow.web import problem_responses
 
 EVENTS_TAG = Tag(name="events", description="CAMEO-coded events across articles, with evidence")
