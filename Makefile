@@ -4,13 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test lint bench load redis-server postgresql clean
+.PHONY: up test lint bench bench-query load redis-server postgresql chromium desk screenshots clean
 
 up: $(VENV)/.installed postgresql
 	$(BIN)/newsflow up
 
 # The style gate runs first: code that is not ruff- and mypy-clean does not land.
-test: lint redis-server postgresql
+test: lint redis-server postgresql chromium
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
@@ -19,6 +19,10 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.pipeline
+
+# Loads 100,000 articles into a private PostgreSQL: tens of minutes (see README).
+bench-query: $(VENV)/.installed redis-server postgresql
+	$(BIN)/python -m bench.query
 
 load: $(VENV)/.installed redis-server postgresql
 	$(BIN)/python -m bench.load
@@ -45,6 +49,25 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; \
 	}
+
+# The desk's browser tests drive Debian's Chromium with Playwright (never `playwright install`:
+# nothing is downloaded); install it when missing.
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "chromium not found; installing Debian's chromium with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; \
+	}
+
+# Rebuild the desk's script (api_service/desk/desk.js, committed) from desk/src with esbuild,
+# and its basemap from world-atlas; both come from the npm registry (desk/package-lock.json).
+desk:
+	cd desk && npm ci --no-audit --no-fund && npm run basemap && npm run build
+
+# Desktop (1280 px) and phone (375 px) screenshots of the desk, to docs/screenshots/.
+screenshots: $(VENV)/.installed redis-server postgresql chromium
+	$(BIN)/pytest tests/test_desk_browser.py -k "first_render or evidence or posted or entity or phone" \
+	  --screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,7 @@ REASON_LENGTH = 500
 
 
 def analyze_article(article_id: str) -> dict[str, Any]:
-    """Analyse one stored article and store its analysis; report what was found."""
+    """Analyse one stored article and hand its analysis to the writer; report what was found."""
     current = runtime.current()
     article = current.store.mark_processing(article_id)
     if article is None:
@@ -36,10 +36,7 @@ def analyze_article(article_id: str) -> dict[str, Any]:
         analyzed_at=utcnow(),
         **dict(analysis),
     )
-    # PostgreSQL commits the results before Redis lets the article go: a crash in between
-    # leaves it processing, and the job that runs again writes the same rows.
-    current.results.save_waiting_out_outages(article, stored)
-    current.store.finish(article_id)
+    current.writer.submit(article, stored)
     return {
         "article_id": article_id,
         "entities": len(analysis.entities),

@@ -9,6 +9,7 @@ from redis import Redis
 
 from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.parse_ahead import ParseAhead
+from analysis_worker.result_writer import ResultWriter
 from newsflow.database import connect_database, wait_for_schema
 from newsflow.keys import Keys
 from newsflow.results import ResultStore
@@ -26,6 +27,7 @@ class Runtime:
     store: ArticleStore
     results: ResultStore
     parse_ahead: ParseAhead
+    writer: ResultWriter
 
 
 _current: Runtime | None = None
@@ -45,7 +47,9 @@ def build_runtime(settings: Settings, connection: Redis) -> Runtime:
 def assemble(analyzer: Analyzer, connection: Redis, keys: Keys, results: ResultStore) -> Runtime:
     """Bind a loaded analyzer and the stores to their connections."""
     store = ArticleStore(connection, keys)
-    return Runtime(analyzer, store, results, ParseAhead(analyzer, store))
+    return Runtime(
+        analyzer, store, results, ParseAhead(analyzer, store), ResultWriter(results, store)
+    )
 
 
 def install(runtime: Runtime) -> None:

@@ -92,10 +92,12 @@ class AnalysisWorker(SimpleWorker):
         self._unclaim = self.connection.register_script(UNCLAIM_LUA)
 
     def work(self, *args: Any, **kwargs: Any) -> bool:
-        """Work as RQ does; when stopping, put the jobs claimed and not started back."""
+        """Work as RQ does; when stopping, save what the writer holds and put the jobs claimed
+        and not started back."""
         try:
             return super().work(*args, **kwargs)
         finally:
+            runtime.current().writer.drain()
             self.return_claimed()
 
     def dequeue_job_and_maintain_ttl(

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from redis import Redis
 from sqlalchemy import Engine, text
 
+from api_service.desk import add_desk_routes
 from api_service.events import add_event_routes
 from api_service.stories import add_story_routes
 from newsflow.article_reads import ArticleReader, InvalidCursor, decode_cursor, next_cursor
@@ -90,6 +91,7 @@ def create_app(
     _add_entity_routes(app, EntityIndex(engine))
     add_event_routes(app, EventStore(engine))
     add_story_routes(app, StoryReader(engine))
+    add_desk_routes(app, engine)
     return app
 
 

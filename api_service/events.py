@@ -11,11 +11,10 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
 from newsflow.event_filters import EventFilter
-from newsflow.event_store import EventStore, InvalidCursor
+from newsflow.event_store import EventStore, InvalidCursor, TooManyBuckets
 from newsflow.exports import FORMATS
 from newsflow.models import Event
 from newsflow.problems import Problem
-from newsflow.timeline_buckets import TooManyBuckets
 from newsflow.web import problem_responses
 
 EVENTS_TAG = Tag(name="events", description="CAMEO-coded events across articles, with evidence")
@@ -149,6 +148,17 @@ class TopList(BaseModel):
     items: list[GroupCount]
 
 
+def too_many_buckets(exc: TooManyBuckets) -> Problem:
+    """Return the 422 problem of a timeline interval too fine for its events' dates."""
+    return Problem(
+        422,
+        "Unprocessable Content",
+        "The interval is too fine for the dates of these events.",
+        kind="validation-error",
+        errors=[{"field": "interval", "message": str(exc), "type": "value_error"}],
+    )
+
+
 def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     """Add /events and its aggregates and exports to the app."""
     errors = problem_responses(400, 401, 422, 429, 503)
@@ -175,13 +185,7 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
         try:
             buckets, total = store.timeline(query, query.interval, query.by, query.count)
         except TooManyBuckets as exc:
-            raise Problem(
-                422,
-                "Unprocessable Content",
-                "The interval is too fine for the dates of these events.",
-                kind="validation-error",
-                errors=[{"field": "interval", "message": str(exc), "type": "value_error"}],
-            ) from exc
+            raise too_many_buckets(exc) from exc
         return jsonify(
             interval=query.interval, by=query.by, count=query.count, total=total, buckets=buckets
         )

@@ -10,6 +10,7 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field, ValidationError
 from redis import Redis
 
+from newsflow import cors
 from newsflow.bodies import read_json, too_large
 from newsflow.connection import connect
 from newsflow.keys import Keys
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
         recheck_after=settings.stuck_after_seconds,
     )
     _add_article_routes(app, settings, store)
+    cors.init_app(app, cors.desk_origins(settings))
     return app
 
 

@@ -10,8 +10,12 @@ from flask import Flask, current_app, g, request
 
 from newsflow.problems import Problem
 
-OPEN_PATHS = frozenset({"/healthz", "/readyz", "/docs"})
-"""Paths anyone may call: probes and the docs redirect (plus everything under /openapi)."""
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/", "/desk/config.json"})
+"""Paths anyone may call: probes, the docs redirect, the desk's page and config (plus everything
+under /openapi and the desk's files: a browser loads them before the user can give a key)."""
+
+DESK_ASSETS_PREFIX = "/desk/assets/"
+"""The desk's scripts and styles."""
 
 OPEN_PREFIX = "/openapi"
 """The OpenAPI document and its docs pages."""
@@ -38,7 +42,8 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"apiKey": []}]
 def is_open(path: str, method: str) -> bool:
     """Tell whether a request needs neither a key nor a rate limit (probes, docs, preflight)."""
     in_docs = path == OPEN_PREFIX or path.startswith(OPEN_PREFIX + "/")
-    return method == "OPTIONS" or path in OPEN_PATHS or in_docs
+    in_desk = path.startswith(DESK_ASSETS_PREFIX)
+    return method == "OPTIONS" or path in OPEN_PATHS or in_docs or in_desk
 
 
 def digest(key: str) -> bytes:

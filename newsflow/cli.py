@@ -64,9 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score extraction against a gold standard")
     evaluate.add_argument(
         "benchmark",
-        choices=["petr2", "plover", "ner", "stories"],
-        help="PETRARCH-2 validation sentences, PLOVER records, CoNLL-2003 entities, "
-        "or news clusters (stories)",
+        choices=["petr2", "plover", "ner", "5w1h", "offtopic", "stories"],
+        help="PETRARCH-2 sentences, PLOVER records, CoNLL-2003 entities, Giveme5W1H articles,"
+        " hostile events on the non-political stories of the news clusters, or the stories"
+        " (grouping) of the news clusters",
     )
     evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
     evaluate.set_defaults(run=_run_eval)
@@ -198,7 +199,9 @@ def _run_extract(args: argparse.Namespace, settings: Settings) -> int:
 def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction import load_analyzer
     from analysis_worker.extraction.evaluation import evaluate_petr2, evaluate_plover
+    from analysis_worker.extraction.evaluation_5w1h import evaluate_5w1h
     from analysis_worker.extraction.evaluation_ner import evaluate_ner
+    from analysis_worker.extraction.evaluation_topics import evaluate_offtopic
 
     if not args.path.exists():
         print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
@@ -210,9 +213,13 @@ def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
         analyzer = load_analyzer(settings.spacy_model)
         print(evaluate_stories(folder, analyzer, settings.story_rule()))
         return 0
-    evaluate = {"petr2": evaluate_petr2, "plover": evaluate_plover, "ner": evaluate_ner}[
-        args.benchmark
-    ]
+    evaluate = {
+        "petr2": evaluate_petr2,
+        "plover": evaluate_plover,
+        "ner": evaluate_ner,
+        "5w1h": evaluate_5w1h,
+        "offtopic": evaluate_offtopic,
+    }[args.benchmark]
     print(evaluate(args.path, load_analyzer(settings.spacy_model)))
     return 0
 

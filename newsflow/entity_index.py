@@ -51,7 +51,15 @@ def top_statement(limit: int, label: str | None, query: str | None) -> Select[An
     if label:
         statement = statement.where(entities.c.label == label)
     if query:
-        statement = statement.where(entities.c.name.ilike(name_pattern(query)))
+        # Names first, through the trigram index, then the count order: walking the count
+        # index and testing each name reads most of a large table for a rare fragment.
+        named = (
+            select(entities.c.key)
+            .where(entities.c.name.ilike(name_pattern(query)))
+            .cte("named")
+            .prefix_with("MATERIALIZED")
+        )
+        statement = statement.where(entities.c.key.in_(select(named.c.key)))
     return statement
 
 

@@ -7,11 +7,22 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from sqlalchemy import ColumnElement, Float, and_, cast, func, literal_column, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 
 from newsflow import codebook
 from newsflow.models import ARTICLE_ID_PATTERN, Modality, reject_control_text
-from newsflow.schema import TEXT_SEARCH_CONFIG, events
+from newsflow.schema import TEXT_SEARCH_CONFIG, event_texts, events
 
 ACTOR_PATTERN = r"^[A-Z]{3}[A-Z0-9]{0,12}$"
 """A CAMEO actor code or its beginning: a country RUS, a full code RUSMIL, an IGO IGOWSTNAT."""
@@ -295,11 +306,11 @@ def _evidence(wanted: EventFilter) -> list[ColumnElement[bool]]:
     if wanted.min_confidence is not None:
         parts.append(c.confidence >= wanted.min_confidence)
     if wanted.q:
-        config: ColumnElement[Any] = literal_column(
-            f"'{TEXT_SEARCH_CONFIG}'"
-        )  # a constant, as in the index
-        vector = func.to_tsvector(config, c.sentence_text)
-        parts.append(vector.op("@@")(func.websearch_to_tsquery(config, wanted.q)))
+        config: ColumnElement[Any] = literal_column(f"'{TEXT_SEARCH_CONFIG}'")
+        words = func.websearch_to_tsquery(config, wanted.q)
+        texts = event_texts.c
+        matching = select(texts.article_id, texts.ordinal).where(texts.search.op("@@")(words))
+        parts.append(tuple_(c.article_id, c.ordinal).in_(matching))
     return parts
 
 

@@ -6,12 +6,13 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Row,
     Select,
@@ -25,10 +26,22 @@ from sqlalchemy import (
     union_all,
 )
 
+from newsflow.event_counts import (
+    counts_answer_timeline,
+    counts_answer_top,
+    timeline_from_counts,
+    top_from_counts,
+)
 from newsflow.event_filters import EventFilter, conditions
 from newsflow.results import event_id, parse_event_id
-from newsflow.schema import NEVER, PUBLISHED_SORT_KEY, articles, canonical_events, events
-from newsflow.timeline_buckets import Bucketed, fill_buckets
+from newsflow.schema import (
+    NEVER,
+    PUBLISHED_SORT_KEY,
+    articles,
+    canonical_events,
+    event_texts,
+    events,
+)
 
 SortName = Literal["date", "published", "confidence", "updated"]
 Interval = Literal["day", "week", "month"]
@@ -38,9 +51,16 @@ TopGroup = Literal["actor", "source", "target", "dyad", "code", "place", "countr
 EXPORT_BATCH = 2000
 """Rows fetched from the server-side cursor at a time while streaming an export."""
 
+MAX_BUCKETS = 5000
+"""Most buckets one timeline may have (a daily timeline over ~14 years)."""
+
 
 class InvalidCursor(ValueError):
     """A cursor this API did not hand out, or one handed out for another sort."""
+
+
+class TooManyBuckets(ValueError):
+    """A timeline whose interval is too fine for the range of its events."""
 
 
 @dataclass(frozen=True)
@@ -73,58 +93,69 @@ SORTS: dict[str, Sort] = {
 """Newest event date first (default), newest article first, most confident first, or oldest
 write first (for sync clients following `updated_since`)."""
 
-ITEM_COLUMNS = (
+KEY_COLUMNS = (
     events.c.article_id,
     events.c.ordinal,
-    events.c.evidence,
     events.c.day,
     events.c.confidence,
     events.c.updated_at,
+    events.c.published_at,
+    events.c.canonical_id,
+)
+"""What places an event in a listing (its key and every sort's value): the narrow part."""
+
+DETAIL_COLUMNS = (
+    event_texts.c.evidence,
     articles.c.title,
     articles.c.url,
     articles.c.source,
-    articles.c.published_at,
-    events.c.canonical_id,
     canonical_events.c.num_mentions,
     canonical_events.c.num_articles,
     canonical_events.c.num_sources,
 )
-"""What an event in a list shows: its evidence, where it was reported, and its happening's
-counts."""
+"""What an event in a list shows besides: its evidence, and where it was reported."""
 
-EVENTS_WITH_ARTICLES = events.join(articles, articles.c.id == events.c.article_id).outerjoin(
-    canonical_events, canonical_events.c.id == events.c.canonical_id
+ITEM_COLUMNS = KEY_COLUMNS + DETAIL_COLUMNS
+
+EVENTS_WITH_ARTICLES = (
+    events.join(
+        event_texts,
+        (event_texts.c.article_id == events.c.article_id)
+        & (event_texts.c.ordinal == events.c.ordinal),
+    )
+    .join(articles, articles.c.id == events.c.article_id)
+    .outerjoin(canonical_events, canonical_events.c.id == events.c.canonical_id)
 )
+
 IS_FACE = and_(
     canonical_events.c.face_article_id == events.c.article_id,
     canonical_events.c.face_ordinal == events.c.ordinal,
 )
 """The mention that stands for its canonical event (one row per happening)."""
 
-CountName = Literal["events", "mentions", "articles"]
 EVENTS_WITH_CANONICAL = events.join(
     canonical_events, canonical_events.c.id == events.c.canonical_id
 )
-"""Where `count=events` counts: one row per happening, its face (its best-evidenced mention)."""
+"""Where `count=events` and `distinct=true` look: one row per happening, its face."""
 
 
-def item(row: Any) -> dict[str, Any]:
+def item(row: Mapping[Any, Any]) -> dict[str, Any]:
     """Return an event as the API lists it: the event, its id, and its article."""
     return {
-        "id": event_id(row.article_id, row.ordinal),
-        **row.evidence,
+        "id": event_id(row["article_id"], row["ordinal"]),
+        **row["evidence"],
         "article": {
-            "id": row.article_id,
-            "title": row.title,
-            "url": row.url,
-            "source": row.source,
-            "published_at": _iso(row.published_at),
+            "id": row["article_id"],
+            "title": row["title"],
+            "url": row["url"],
+            "source": row["source"],
+            "published_at": _iso(row["published_at"]),
         },
-        "updated_at": row.updated_at.isoformat(),
-        "canonical_id": row.canonical_id or event_id(row.article_id, row.ordinal),
-        "num_mentions": row.num_mentions or 1,
-        "num_articles": row.num_articles or 1,
-        "num_sources": row.num_sources or 1,
+        "updated_at": row["updated_at"].isoformat(),
+        "canonical_id": row["canonical_id"] or event_id(row["article_id"], row["ordinal"]),
+        "num_mentions": row["num_mentions"] or 1,
+        "num_articles": row["num_articles"] or 1,
+        "num_sources": row["num_sources"] or 1,
     }
 
 
@@ -175,19 +206,37 @@ class EventStore:
         distinct: bool = False,
     ) -> tuple[list[dict[str, Any]], int, str | None]:
         """Return a page of events (or canonical events), the exact total, the next cursor."""
-        condition = and_(conditions(wanted), IS_FACE) if distinct else conditions(wanted)
-        counted = EVENTS_WITH_ARTICLES if distinct else events
-        statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
-        statement = statement.where(condition)
+        source, condition = counted_events(wanted, "events" if distinct else "mentions")
+        # The page is chosen on the narrow rows alone; only its events are joined to details.
+        statement = ordered(select(*KEY_COLUMNS).select_from(source).where(condition), sort)
         if cursor is not None:
             statement = statement.where(after_cursor(sort, cursor))
         with self.engine.connect() as connection:
-            rows = connection.execute(statement.limit(limit + 1)).all()
-            total = connection.scalar(select(func.count()).select_from(counted).where(condition))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = encode_cursor(sort, rows[-1]) if more and rows else None
+            keys = connection.execute(statement.limit(limit + 1)).all()
+            total = connection.scalar(select(func.count()).select_from(source).where(condition))
+            more = len(keys) > limit
+            keys = keys[:limit]
+            details = self._details(connection, [(k.article_id, k.ordinal) for k in keys])
+        next_cursor = encode_cursor(sort, keys[-1]) if more and keys else None
+        rows = [{**k._mapping, **details[(k.article_id, k.ordinal)]} for k in keys]
         return [item(row) for row in rows], int(total or 0), next_cursor
+
+    @staticmethod
+    def _details(
+        connection: Connection, found: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], dict[str, Any]]:
+        """Return the evidence and article of each of these events."""
+        if not found:
+            return {}
+        statement = (
+            select(event_texts.c.article_id, event_texts.c.ordinal, *DETAIL_COLUMNS)
+            .select_from(DETAILS_FROM)
+            .where(tuple_(event_texts.c.article_id, event_texts.c.ordinal).in_(found))
+        )
+        return {
+            (row.article_id, row.ordinal): dict(row._mapping)
+            for row in connection.execute(statement)
+        }
 
     def get(self, public_id: str) -> dict[str, Any] | None:
         """Return one event by its public id, or None."""
@@ -201,7 +250,7 @@ class EventStore:
         )
         with self.engine.connect() as connection:
             row = connection.execute(statement).first()
-        return item(row) if row else None
+        return item(row._mapping) if row else None
 
     def stream(
         self, wanted: EventFilter, sort: str, distinct: bool = False
@@ -214,22 +263,29 @@ class EventStore:
                 statement.where(condition)
             )
             for row in result:
-                yield item(row)
+                yield item(row._mapping)
 
     def timeline(
         self, wanted: EventFilter, interval: str, by: str, count: str = "mentions"
     ) -> tuple[list[dict[str, Any]], int]:
         """Return buckets of events (count, mean Goldstein, and per group), empty ones too."""
-        bucket = cast(func.date_trunc(interval, events.c.day), events.c.day.type).label("bucket")
-        group = TIMELINE_GROUPS[by].label("group")
-        source, condition = counted_events(wanted, count)
-        statement = (
-            select(bucket, group, counter(count), func.avg(events.c.goldstein))
-            .select_from(source)
-            .where(condition)
-            .group_by(bucket, group)
-            .order_by(bucket, group)
-        )
+        if count == "mentions" and counts_answer_timeline(wanted):
+            statement = timeline_from_counts(wanted, interval, by)
+        else:
+            bucket = cast(func.date_trunc(interval, events.c.day), events.c.day.type)
+            source, condition = counted_events(wanted, count)
+            statement = (
+                select(
+                    bucket.label("bucket"),
+                    TIMELINE_GROUPS[by].label("grouped"),
+                    counter(count),
+                    func.avg(events.c.goldstein),
+                )
+                .select_from(source)
+                .where(condition)
+                .group_by("bucket", "grouped")
+                .order_by("bucket", "grouped")
+            )
         with self.engine.connect() as connection:
             rows = [Bucketed(*row) for row in connection.execute(statement)]
         return fill_buckets(rows, interval, wanted), sum(row.count for row in rows)
@@ -238,26 +294,45 @@ class EventStore:
         self, wanted: EventFilter, by: str, limit: int, count: str = "mentions"
     ) -> list[dict[str, Any]]:
         """Return the most frequent actors, dyads, codes, places... of a filter's events."""
-        source, condition = counted_events(wanted, count)
-        parts = [
-            select(key.label("key"), events.c.goldstein, events.c.article_id)
-            .select_from(source)
-            .where(condition, key.is_not(None), *extra)
-            for key, *extra in TOP_KEYS[by]
-        ]
-        counted = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-        number = (
-            func.count(func.distinct(counted.c.article_id)) if count == "articles" else func.count()
-        )
-        statement = (
-            select(counted.c.key, number.label("count"), func.avg(counted.c.goldstein))
-            .group_by(counted.c.key)
-            .order_by(number.desc(), counted.c.key)
-            .limit(limit)
-        )
+        fast = count == "mentions" and counts_answer_top(wanted)
+        statement = top_from_counts(by, limit) if fast else None
+        if statement is None:
+            source, condition = counted_events(wanted, count)
+            parts = [
+                select(key.label("key"), events.c.goldstein, events.c.article_id)
+                .select_from(source)
+                .where(condition, key.is_not(None), *extra)
+                for key, *extra in TOP_KEYS[by]
+            ]
+            counted = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+            number = (
+                func.count(func.distinct(counted.c.article_id))
+                if count == "articles"
+                else func.count()
+            )
+            statement = (
+                select(counted.c.key, number, func.avg(counted.c.goldstein))
+                .group_by(counted.c.key)
+                .order_by(number.desc(), counted.c.key)
+                .limit(limit)
+            )
         with self.engine.connect() as connection:
             rows = connection.execute(statement).all()
-        return [{"key": row.key, "count": row.count, "goldstein": _mean(row[2])} for row in rows]
+        return [
+            {"key": key, "count": int(count), "goldstein": _mean(mean)} for key, count, mean in rows
+        ]
+
+
+DETAILS_FROM = (
+    event_texts.join(articles, articles.c.id == event_texts.c.article_id)
+    .join(
+        events,
+        (events.c.article_id == event_texts.c.article_id)
+        & (events.c.ordinal == event_texts.c.ordinal),
+    )
+    .outerjoin(canonical_events, canonical_events.c.id == events.c.canonical_id)
+)
+"""Where a page's details come from: evidence, article, and the happening's counts."""
 
 
 def counted_events(wanted: EventFilter, count: str) -> tuple[Any, ColumnElement[bool]]:
@@ -304,3 +379,62 @@ del c
 
 def _mean(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Bucketed:
+    """Events of one group in one bucket: how many, and their mean Goldstein score."""
+
+    bucket: dt.date
+    group: str | None
+    count: int
+    goldstein: float | None
+
+
+def fill_buckets(rows: list[Bucketed], interval: str, wanted: EventFilter) -> list[dict[str, Any]]:
+    """Return one bucket per interval from the first to the last (or the filter's dates)."""
+    found: dict[dt.date, list[Bucketed]] = {}
+    for row in rows:
+        found.setdefault(row.bucket, []).append(row)
+    if not found and not (wanted.since and wanted.until):
+        return []
+    first = truncate(wanted.since, interval) if wanted.since else min(found)
+    last = truncate(wanted.until, interval) if wanted.until else max(found)
+    buckets = []
+    for start in bucket_starts(first, last, interval):
+        group_rows = found.get(start, [])
+        count = sum(r.count for r in group_rows)
+        weighted = sum(float(r.goldstein or 0) * r.count for r in group_rows)
+        buckets.append(
+            {
+                "start": start.isoformat(),
+                "count": count,
+                "goldstein": round(weighted / count, 2) if count else None,
+                "groups": [
+                    {"key": r.group, "count": r.count, "goldstein": _mean(r.goldstein)}
+                    for r in group_rows
+                ],
+            }
+        )
+    return buckets
+
+
+def truncate(day: dt.date, interval: str) -> dt.date:
+    """Return the first day of the day's bucket (weeks begin on Monday, as in PostgreSQL)."""
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1) if interval == "month" else day
+
+
+def bucket_starts(first: dt.date, last: dt.date, interval: str) -> list[dt.date]:
+    """Return the start of every bucket from first to last, or raise TooManyBuckets."""
+    starts, current = [], first
+    while current <= last:
+        starts.append(current)
+        if len(starts) > MAX_BUCKETS:
+            raise TooManyBuckets(f"more than {MAX_BUCKETS} {interval}s")
+        if interval == "month":
+            current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        else:
+            current += dt.timedelta(days=7 if interval == "week" else 1)
+    return starts

@@ -150,6 +150,10 @@ class Trigger(BaseModel):
     lemma: str
 
 
+PlacePrecision = Literal["city", "region", "country"]
+"""How fine a geocoded place is (GDELT's ActionGeo type: city, state or region, country)."""
+
+
 class Location(BaseModel):
     """Where an event happened, geocoded offline."""
 
@@ -158,9 +162,39 @@ class Location(BaseModel):
     lat: float | None = None
     lon: float | None = None
     geonames_id: int | None = None
+    precision: PlacePrecision | None = Field(
+        default=None, description="city, region or country (a country's point is its centre)."
+    )
 
 
 Modality = Literal["asserted", "planned", "possible", "negated"]
+
+DateSource = Literal["text", "context", "published"]
+"""Where an event's date comes from: its own clause, an earlier time phrase, the article's date."""
+
+DatePrecision = Literal["day", "month", "year"]
+"""How much of an event's date the text gives (a month is dated its first day)."""
+
+LocationSource = Literal["text", "argument", "sentence", "dateline", "article"]
+"""Where an event's place comes from: its locative phrase, its target, its sentence, the
+dateline, or the article's main place."""
+
+
+class Mention(BaseModel):
+    """One sentence that reports an event: its index and the trigger's offsets."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+
+
+class Phrase(BaseModel):
+    """A phrase of the article, with its character offsets."""
+
+    text: str
+    start: int
+    end: int
 
 
 class Event(BaseModel):
@@ -183,6 +217,24 @@ class Event(BaseModel):
     modality: Modality = "asserted"
     attributed_to: EventActor | None = None
     confidence: float = Field(ge=0.0, le=1.0)
+    date_source: DateSource | None = None
+    date_precision: DatePrecision | None = None
+    location_source: LocationSource | None = None
+    mentions: list[Mention] = Field(
+        default_factory=list,
+        description="Every sentence that reports this event (headline, lead, body), in order.",
+    )
+
+
+class Summary(BaseModel):
+    """The article's main happening, CAMEO event or not: who, what, where and when."""
+
+    who: Phrase | None = None
+    what: Phrase | None = None
+    where: Phrase | None = None
+    when: Phrase | None = None
+    date: dt.date | None = None
+    location: Location | None = None
 
 
 class Analysis(BaseModel):
@@ -190,6 +242,7 @@ class Analysis(BaseModel):
 
     entities: list[Entity] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+    summary: Summary | None = None
 
 
 class StoredAnalysis(Analysis):

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from newsflow.event_counts import move_counts, tally
 from newsflow.models import (
     Article,
     ArticleStatus,
@@ -37,7 +38,14 @@ from newsflow.models import (
     Event,
     StoredAnalysis,
 )
-from newsflow.schema import article_entities, articles, entities, entity_mentions, events
+from newsflow.schema import (
+    article_entities,
+    articles,
+    entities,
+    entity_mentions,
+    event_texts,
+    events,
+)
 from newsflow.story_rule import StoryRule
 from newsflow.story_store import StoryGrouper, lock_stories
 
@@ -133,29 +141,41 @@ class ResultStore:
             )
         )
         before: set[str] = set()
+        old_events: list[RowMapping] = []
         if not is_new:
-            before = self._forget_rows(connection, article.id)
-        if analysis.events:
-            connection.execute(insert(events), event_rows(article, analysis))
+            old_events, before = self._forget_rows(connection, article.id)
+        rows = event_rows(article, analysis)
+        if rows:
+            connection.execute(insert(events), rows)
+            connection.execute(insert(event_texts), text_rows(article.id, analysis.events))
+        move_counts(connection, *tally(rows, old_events))
         if analysis.entities:
             connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))
         self._post_entities(connection, article, canonical_entities(analysis.entities), before)
         self.grouper.group(connection, article, analysis)
 
     @staticmethod
-    def _forget_rows(connection: Connection, article_id: str) -> set[str]:
-        """Delete an earlier analysis's rows; return the entity keys it was posted under."""
-        connection.execute(delete(events).where(events.c.article_id == article_id))
+    def _forget_rows(connection: Connection, article_id: str) -> tuple[list[RowMapping], set[str]]:
+        """Delete an earlier analysis's rows (its texts go with its events); return its events
+        and the entity keys it was posted under."""
+        old_events = (
+            connection.execute(
+                delete(events).where(events.c.article_id == article_id).returning(*events.c)
+            )
+            .mappings()
+            .all()
+        )
         connection.execute(
             delete(entity_mentions).where(entity_mentions.c.article_id == article_id)
         )
-        return set(
+        keys = set(
             connection.scalars(
                 delete(article_entities)
                 .where(article_entities.c.article_id == article_id)
                 .returning(article_entities.c.key)
             )
         )
+        return list(old_events), keys
 
     @staticmethod
     def _post_entities(
@@ -199,9 +219,9 @@ class ResultStore:
             if row is None:
                 return None
             found_events = connection.scalars(
-                select(events.c.evidence)
-                .where(events.c.article_id == article_id)
-                .order_by(events.c.ordinal)
+                select(event_texts.c.evidence)
+                .where(event_texts.c.article_id == article_id)
+                .order_by(event_texts.c.ordinal)
             ).all()
             mentions = connection.execute(
                 select(entity_mentions)
@@ -268,7 +288,7 @@ def event_rows(article: Article, analysis: StoredAnalysis) -> list[dict[str, Any
 def event_row(
     article: Article, event: Event, ordinal: int, fallback_day: date, updated_at: datetime
 ) -> dict[str, Any]:
-    """Return the columns of one event (filters and sort keys) and its whole evidence."""
+    """Return the columns of one event: what filters, sorts and counts read."""
     source, target, location = event.source, event.target, event.location
     return {
         "article_id": article.id,
@@ -293,10 +313,21 @@ def event_row(
         "confidence": event.confidence,
         "published_at": article.published_at,
         "outlet": article.source,
-        "sentence_text": event.sentence_text,
         "updated_at": updated_at,
-        "evidence": event.model_dump(mode="json"),
     }
+
+
+def text_rows(article_id: str, found: list[Event]) -> list[dict[str, Any]]:
+    """Return each event's evidence and sentence, in the analysis's order."""
+    return [
+        {
+            "article_id": article_id,
+            "ordinal": ordinal,
+            "sentence_text": event.sentence_text,
+            "evidence": event.model_dump(mode="json"),
+        }
+        for ordinal, event in enumerate(found)
+    ]
 
 
 def mention_rows(article_id: str, mentions: list[Entity]) -> list[dict[str, Any]]:

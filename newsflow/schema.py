@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import (
     Column,
     ColumnElement,
+    Computed,
     Date,
     DateTime,
     Double,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -27,7 +29,7 @@ from sqlalchemy import (
     literal_column,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSON, JSONB
+from sqlalchemy.dialects.postgresql import JSON, JSONB, TSVECTOR
 
 metadata = MetaData()
 
@@ -91,10 +93,10 @@ events = Table(
     Column("confidence", Double, nullable=False),
     Column("published_at", DateTime(timezone=True), comment="The article's (for sorting)."),
     Column("outlet", Text, comment="The article's source (for filtering)."),
-    Column("sentence_text", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("evidence", JSON, nullable=False, comment="The event as the analysis reports it."),
     Column("canonical_id", Text, comment="The happening it mentions (canonical_events.id)."),
+    comment="One row per event: the columns filters, sorts and aggregates read (narrow, so "
+    "scans are quick); its evidence is in event_texts.",
 )
 Index("events_by_canonical", events.c.canonical_id)
 Index("events_by_day", events.c.day.desc(), events.c.article_id.desc(), events.c.ordinal.desc())
@@ -122,11 +124,52 @@ Index("events_by_lon_lat", events.c.lon, events.c.lat)
 Index("events_by_source_entity", events.c.source_entity)
 Index("events_by_target_entity", events.c.target_entity)
 Index("events_by_outlet", func.lower(events.c.outlet))
-Index(
-    "events_text_search",
-    func.to_tsvector(text(f"'{TEXT_SEARCH_CONFIG}'"), events.c.sentence_text),
-    postgresql_using="gin",
+
+event_texts = Table(
+    "event_texts",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("ordinal", SmallInteger, primary_key=True),
+    Column("sentence_text", Text, nullable=False),
+    Column("evidence", JSON, nullable=False, comment="The event as the analysis reports it."),
+    Column(
+        "search",
+        TSVECTOR,
+        Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}', sentence_text)", persisted=True),
+        nullable=False,
+    ),
+    ForeignKeyConstraint(
+        ["article_id", "ordinal"],
+        ["events.article_id", "events.ordinal"],
+        ondelete="CASCADE",
+    ),
+    comment="Each event's evidence and its sentence's words, beside the narrow events table.",
 )
+Index("event_texts_search", event_texts.c.search, postgresql_using="gin")
+
+event_day_counts = Table(
+    "event_day_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("root_code", Text, primary_key=True),
+    Column("quad_class", SmallInteger, primary_key=True),
+    Column("plover", Text, primary_key=True, comment="'' for none."),
+    Column("country", Text, primary_key=True, comment="The source actor's; '' for none."),
+    Column("events", Integer, nullable=False),
+    Column("goldstein_sum", Double, nullable=False),
+    comment="Events per day and category, kept exact by the write path: whole-store timelines.",
+)
+
+event_key_counts = Table(
+    "event_key_counts",
+    metadata,
+    Column("kind", Text, primary_key=True, comment="actor, source, target, dyad, code, ..."),
+    Column("key", Text, primary_key=True),
+    Column("events", Integer, nullable=False),
+    Column("goldstein_sum", Double, nullable=False),
+    comment="Events per actor, dyad, code, place, country or entity: whole-store tops.",
+)
+Index("event_key_counts_by_count", event_key_counts.c.kind, event_key_counts.c.events.desc())
 
 entity_mentions = Table(
     "entity_mentions",

@@ -46,7 +46,13 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000", description="Base URL of the API service, for Location."
     )
     ingest_url: str = Field(
-        default="http://127.0.0.1:8001", description="Where `newsflow post` sends articles."
+        default="http://127.0.0.1:8001",
+        description="Where `newsflow post` and the desk page send articles.",
+    )
+    desk_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins of desk pages that may post to ingest (CORS; env: comma-separated) "
+        "besides the API's own (api_public_url), e.g. https://desk.example.org.",
     )
     max_article_bytes: int = Field(default=1_000_000, description="Largest accepted article body.")
     max_batch_items: int = Field(default=500, description="Most articles in one batch POST.")
@@ -105,7 +111,7 @@ class Settings(BaseSettings):
         default=None, description="Read API limit per key or client, e.g. '50/second'; off unset"
     )
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "desk_origins", mode="before")
     @classmethod
     def _split_keys(cls, value: Any) -> Any:
         """Accept a comma-separated string (as the environment gives it) or a list."""

@@ -68,6 +68,8 @@ class LocalStack:
         env = dict(os.environ)
         api_url = f"http://{self.args.host}:{self.args.api_port}"
         env.setdefault("API_PUBLIC_URL", api_url)
+        # The desk page posts to ingest from the browser: tell it the port ingest really has.
+        env.setdefault("INGEST_URL", f"http://{self.args.host}:{self.args.ingest_port}")
         if "REDIS_URL" not in os.environ:
             redis_url = self._start_private_redis()
             if redis_url is None:
@@ -140,6 +142,7 @@ class LocalStack:
         for name, port in (("ingest", self.args.ingest_port), ("api", self.args.api_port)):
             wait_until_ready(f"http://{host}:{port}", READY_TIMEOUT_SECONDS)
             print(f"{name:<9} http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+        print(f"desk      http://{host}:{self.args.api_port}/")
 
     def _load_seeds(self, env: dict[str, str]) -> None:
         seeds = list(read_article_files([self.args.seeds])) if self.args.seeds.is_dir() else []

@@ -142,7 +142,7 @@ class StoryReader:
                 )
             ).all()
             mentions = connection.execute(
-                select(*ITEM_COLUMNS, events.c.canonical_id)
+                select(*ITEM_COLUMNS)
                 .select_from(EVENTS_WITH_ARTICLES)
                 .where(articles.c.story_id == story_id)
                 .order_by(events.c.article_id, events.c.ordinal)
@@ -171,7 +171,7 @@ def _article(row: Any) -> dict[str, Any]:
 
 def _canonical(row: Any, mentions: Sequence[Any]) -> dict[str, Any]:
     """Return a canonical event: its counts, its face and every mention with its evidence."""
-    own = [item(m) for m in mentions if m.canonical_id == row.id]
+    own = [item(m._mapping) for m in mentions if m.canonical_id == row.id]
     face_id = f"{row.face_article_id}~{row.face_ordinal}"
     return {
         "id": row.id,

@@ -42,6 +42,16 @@ from tests.processes import (
 SEEDS_DIR = REPO_ROOT / "seeds"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --screenshots DIR: where the desk's browser tests save their screenshots."""
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        default=None,
+        help="save the desk's screenshots in DIR (make screenshots: docs/screenshots)",
+    )
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """A private redis-server for the whole session (never the machine's shared one)."""

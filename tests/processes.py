@@ -159,6 +159,7 @@ class Stack:
             "REDIS_URL": redis_url,
             "DATABASE_URL": database_url,
             "API_PUBLIC_URL": self.api,
+            "INGEST_URL": self.ingest,
             **(env or {}),
         }
         self.log_dir = log_dir

@@ -121,6 +121,9 @@ def run_up_with_the_seeds(tmp_path: Path, var: Path) -> None:
         assert (var / "redis").is_dir()
         assert (var / "postgres" / "PG_VERSION").exists()
         assert "postgres  postgresql+psycopg://" in log.read_text()
+        assert f"desk      http://127.0.0.1:{api_port}/" in log.read_text()
+        desk = requests.get(f"http://127.0.0.1:{api_port}/desk/config.json", timeout=5).json()
+        assert desk["ingest_url"] == f"http://127.0.0.1:{ingest_port}"  # where the page posts
     finally:
         up.send_signal(signal.SIGINT)
         assert up.wait(timeout=60) == 0

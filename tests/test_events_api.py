@@ -121,8 +121,8 @@ LAUNCH = ("seed-000", "launch")
 """NATO plans to launch Arctic Sentry (seed 000)."""
 LAUNCHED = ("seed-001", "launched")
 """Arctic Sentry launched (seed 001)."""
-BRUSSELS = ("seed-002", "convening")
-"""Defence ministers convening in Brussels (seed 002)."""
+BRUSSELS = ("seed-002", "meeting")
+"""Defence ministers meeting in Brussels (seed 002)."""
 POLAND = ("seed-002", "contributing")
 """Germany contributing jets to Poland's defence (seed 002)."""
 
@@ -425,3 +425,38 @@ def test_postgresql_down_is_503_with_retry_after(settings: Settings) -> None:
         assert client.get("/healthz").status_code == 200
     finally:
         engine.dispose()
+
+
+def whole_store_answers(api_client: Any) -> list[Any]:
+    """Every whole-store aggregate twice: from the kept counts, and scanning the events
+    (min_confidence=0 matches every event but sends the query to the scan)."""
+    answers = []
+    for scan in ("", "&min_confidence=0"):
+        tops = [
+            api_client.get(f"/events/top?by={by}&limit=100{scan}").json["items"]
+            for by in ("actor", "source", "target", "dyad", "code", "place", "country", "entity")
+        ]
+        timelines = [
+            api_client.get(f"/events/timeline?interval=day&by={by}{scan}").json
+            for by in ("root", "quad_class", "plover", "country")
+        ]
+        answers.append((tops, timelines))
+    return answers
+
+
+def test_kept_counts_answer_as_the_scan_does_after_saves_and_resaves(
+    api_client: Any,
+    events: list[Event],
+    results: ResultStore,
+    seed_analyses: list[tuple[Article, Any]],
+) -> None:
+    kept, scanned = whole_store_answers(api_client)
+    assert kept == scanned and kept[0][0]  # actors were counted
+    article, analysis = seed_analyses[2]
+    fewer = analysis.model_copy(update={"events": analysis.events[1:]})
+    save(results, article, fewer, WRITTEN + timedelta(days=3))  # an event is gone
+    save(results, article.model_copy(update={"id": "copy"}), analysis, WRITTEN)
+    kept, scanned = whole_store_answers(api_client)
+    assert kept == scanned
+    total = api_client.get("/events/timeline?interval=month&by=root").json["total"]
+    assert total == len(events) - 1 + len(analysis.events)

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 
 from analysis_worker import jobs, runtime
 from analysis_worker.extraction import Analyzer
+from analysis_worker.result_writer import ResultWriter
 from analysis_worker.worker import AnalysisWorker
 from newsflow import schema
 from newsflow.article_reads import ArticleReader
@@ -71,8 +72,10 @@ def test_a_job_that_runs_again_after_its_commit_leaves_one_set_of_rows(
     assert again.duplicate and again.status == "done"  # its markers stay in Redis
     store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
     jobs.analyze_article(ids[0])
+    runtime.current().writer.drain()
     store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
     jobs.analyze_article(ids[0])
+    runtime.current().writer.drain()
     assert stored_state(database) == once
     assert once[0]["gpe:greenland"] == 2 and once[1] > 0
     after = reader.get(ids[0])
@@ -214,3 +217,29 @@ def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
     assert analysis_queue.failed_job_registry.count == 0
     assert store.get(second).status == "queued"  # type: ignore[union-attr]
     assert analysis_queue.count == 1
+
+
+class BrokenResults(ResultStore):
+    """A results store whose write fails as a bug of ours would."""
+
+    def save(self, article: Any, analysis: Any) -> None:
+        raise ValueError("a column too small")
+
+
+def test_an_analysis_that_cannot_be_stored_fails_its_article_with_the_reason(
+    store: ArticleStore,
+    reader: ArticleReader,
+    database: Engine,
+    analyzer: Analyzer,
+    seeds: list[dict[str, Any]],
+) -> None:
+    article_id = store.accept(ArticleIn.model_validate(seeds[0])).id
+    article = store.mark_processing(article_id)
+    assert article is not None
+    writer = ResultWriter(BrokenResults(database), store)
+    analysis = StoredAnalysis(article_id=article_id, model="m", analyzed_at=datetime.now(UTC))
+    writer.submit(article, analysis)
+    writer.drain()
+    failed = reader.get(article_id)
+    assert failed is not None and failed.status == "failed"
+    assert failed.error == "storing the analysis: ValueError"

@@ -13,6 +13,8 @@ from spacy.tokens import Doc
 from analysis_worker.extraction.document_cache import document_text, release, remember_text
 from analysis_worker.extraction.entities import extract_entities
 from analysis_worker.extraction.events import extract_events
+from analysis_worker.extraction.paragraphs import add_paragraph_breaks
+from analysis_worker.extraction.summary import summarize
 from newsflow.models import Analysis
 
 T = TypeVar("T")
@@ -27,6 +29,7 @@ class Analyzer:
     """A loaded spaCy pipeline plus our extractors; build once per process, reuse for every text."""
 
     def __init__(self, nlp: Language) -> None:
+        add_paragraph_breaks(nlp)
         self.nlp = nlp
         meta = nlp.meta  # spaCy rebuilds the meta (labels included) on every read
         self.model_name = f"{meta.get('lang', 'xx')}_{meta['name']}-{meta['version']}"
@@ -80,6 +83,7 @@ class Analyzer:
             return Analysis(
                 entities=extract_entities(doc),
                 events=extract_events(doc, published_at),
+                summary=summarize(doc, published_at),
             )
         finally:
             release(doc)

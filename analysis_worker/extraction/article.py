@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,6 +13,7 @@ from spacy.tokens import Doc, Span
 from analysis_worker.extraction.actors import NO_DATE
 from analysis_worker.extraction.boilerplate import BoilerplateMask, boilerplate_mask
 from analysis_worker.extraction.columns import Columns, columns_of
+from analysis_worker.extraction.document_cache import cached, document_text
 
 
 @dataclass(frozen=True)
@@ -24,25 +26,66 @@ class Article:
     published: date | None
     dateline: frozenset[int]
     mask: BoilerplateMask
+    lead_end: int
+    """Character offset where the lead (headline and first sentences) ends."""
+    dateline_place: tuple[int, int] | None
+    """Character range of the place of a wire dateline ('WASHINGTON, Nov 6 (Reuters) -')."""
 
 
 def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
-    """Return the document's context and its sentences without boilerplate (None: all of it)."""
+    """Return the document's context and its sentences without boilerplate (None: all of it).
+
+    Read once per document and publication date (the events and the summary share it).
+    """
+    return cached(doc, f"article {published_at}", lambda doc: build_article(doc, published_at))
+
+
+def build_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
+    """Read the document's context and its sentences."""
     published = published_at.date() if published_at else None
     mask = boilerplate_mask(doc)
     columns = columns_of(doc)
     parts = [article_part(sent, columns, mask) for sent in sentences_of(doc)]
+    wire = WIRE_DATELINE.search(document_text(doc), 0, DATELINE_SEARCH)
+    datelines = [
+        index for sent in parts if sent is not None for index in dateline_tokens(columns, sent)
+    ]
+    if wire is not None:
+        datelines += [
+            i for i, start in enumerate(columns.idx) if wire.start() <= start < wire.end()
+        ]
     article = Article(
         doc,
         columns,
         int(published.strftime("%Y%m%d")) if published else NO_DATE,
         published,
-        frozenset(
-            index for sent in parts if sent is not None for index in dateline_tokens(columns, sent)
-        ),
+        frozenset(datelines),
         mask,
+        lead_end(parts),
+        wire.span(1) if wire else None,
     )
     return article, parts
+
+
+WIRE_DATELINE = re.compile(
+    r"\b([A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+)*)"
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*)?(?:, [A-Z][a-z]{2,}\.? \d{1,2})?"
+    r"\s*(?:\([A-Za-z .]+\))?\s+(?:-|--|—|–)\s"
+)
+"""A wire dateline: a place in capitals, maybe its region and date and agency, then a dash."""
+
+DATELINE_SEARCH = 2000
+"""How far into the text a wire dateline may stand (after headline, standfirst and byline)."""
+
+
+LEAD_SENTENCES = 4
+"""How many sentences the lead holds: the headline (or first sentence) and the next three."""
+
+
+def lead_end(parts: list[Span | None]) -> int:
+    """Return the character offset where the article's first sentences end."""
+    kept = [sent for sent in parts if sent is not None][:LEAD_SENTENCES]
+    return kept[-1].end_char if kept else 0
 
 
 def sentences_of(doc: Doc) -> list[Span]:

@@ -66,12 +66,57 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 
 
 def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
-    """Return the (start, end) character ranges of the text's boilerplate paragraphs."""
-    return [
+    """Return the (start, end) character ranges of boilerplate paragraphs and photo galleries."""
+    paragraphs = [
         (match.start(), match.end())
         for match in _PARAGRAPH.finditer(text)
         if is_boilerplate(match.group())
     ]
+    return merged(sorted(paragraphs + gallery_ranges(text)))
+
+
+GALLERY_COUNTER = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d/])")
+"""A photo gallery's counter before each caption ('3/19 Police officers walk ...')."""
+
+MIN_GALLERY = 3
+"""A gallery counts at least this many captions (one '3/4' is a score or a date)."""
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s")
+
+
+def gallery_ranges(text: str) -> list[tuple[int, int]]:
+    """Return the range of each photo gallery: '1/N caption ... N/N caption' runs.
+
+    A gallery starts after the last sentence end before its first counter (its title and
+    'N show all') and ends at the first sentence end after its last counter.
+    """
+    if text.count("/") < MIN_GALLERY:  # most articles: no regex scan at all
+        return []
+    runs: dict[int, list[re.Match[str]]] = {}
+    for match in GALLERY_COUNTER.finditer(text):
+        number, total = int(match.group(1)), int(match.group(2))
+        run = runs.setdefault(total, [])
+        if number <= total and number == len(run) + 1:
+            run.append(match)
+    return [gallery_range(text, run) for run in runs.values() if len(run) >= MIN_GALLERY]
+
+
+def gallery_range(text: str, run: list[re.Match[str]]) -> tuple[int, int]:
+    """Return the character range a run of gallery counters covers."""
+    before = [end.end() for end in _SENTENCE_END.finditer(text, 0, run[0].start())]
+    after = _SENTENCE_END.search(text, run[-1].end())
+    return (before[-1] if before else 0), (after.end() if after else len(text))
+
+
+def merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return sorted ranges with overlapping ones joined."""
+    joined: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def is_boilerplate(paragraph: str) -> bool:

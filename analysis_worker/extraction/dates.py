@@ -11,6 +11,7 @@ from spacy.tokens import Span
 from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.mentions import sentence_mentions
+from newsflow.models import DatePrecision
 
 WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
 """Weekday names to Python's weekday numbers (Monday is 0)."""
@@ -35,15 +36,56 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORD = re.compile(r"[a-z]+")
 
 
+Resolved = tuple[date, DatePrecision]
+"""A calendar date and how much of it the phrase gave."""
+
+RELATIVE_SPANS: dict[str, DatePrecision] = {"month": "month", "year": "year"}
+"""'last month/year' and its kin: the precision each unit leaves ('last week' names no day)."""
+
+SHIFTS = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}
+"""Words that move a unit ('last month') from the article's date."""
+
+_YEAR = re.compile(r"(?<![\d-])(1[89]\d\d|20\d\d)(?![\d-])")
+_AGO = re.compile(r"\b(\w+) (day|week|month|year)s? ago\b")
+_COUNTS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+
+
 def resolve_date(text: str, published: date, past: bool) -> date | None:
     """Return the date a date expression names, read from the article's date and tense."""
+    resolved = read_date(text, published, past)
+    return resolved[0] if resolved else None
+
+
+def read_date(text: str, published: date, past: bool) -> Resolved | None:
+    """Return the date and precision a phrase names; None when it names no date ('62')."""
     words = _WORD.findall(text.lower())
     for word in words:
         if word in RELATIVE_DAYS:
-            return published + timedelta(days=RELATIVE_DAYS[word])
+            return published + timedelta(days=RELATIVE_DAYS[word]), "day"
         if word in WEEKDAYS:
-            return resolve_weekday(WEEKDAYS[word], published, past)
-    return resolve_calendar(text, published, past)
+            return resolve_weekday(WEEKDAYS[word], published, past), "day"
+    return resolve_calendar(text, published, past) or resolve_relative(text.lower(), published)
+
+
+def resolve_relative(text: str, published: date) -> Resolved | None:
+    """Return the date of 'last month', 'this year', 'two days ago' (None for anything else)."""
+    ago = _AGO.search(text)
+    count = ago and (int(ago.group(1)) if ago.group(1).isdigit() else _COUNTS.get(ago.group(1)))
+    if ago and count and ago.group(2) == "day":
+        return published - timedelta(days=count), "day"
+    words = _WORD.findall(text)
+    for shift, unit in zip(words, words[1:], strict=False):
+        if shift in SHIFTS and unit in RELATIVE_SPANS:
+            return shifted(published, SHIFTS[shift], unit), RELATIVE_SPANS[unit]
+    return None
+
+
+def shifted(published: date, shift: int, unit: str) -> date:
+    """Return the first day of the month or year `shift` units from the article's date."""
+    if unit == "month":
+        month = published.month - 1 + shift
+        return date(published.year + month // 12, month % 12 + 1, 1)
+    return date(published.year + shift, 1, 1)
 
 
 def resolve_weekday(weekday: int, published: date, past: bool) -> date:
@@ -53,24 +95,30 @@ def resolve_weekday(weekday: int, published: date, past: bool) -> date:
     return published + timedelta(days=(weekday - published.weekday()) % 7)
 
 
-def resolve_calendar(text: str, published: date, past: bool) -> date | None:
-    """Return the date of an ISO date, 'February 11', '11 February' or 'September 2025'."""
+def resolve_calendar(text: str, published: date, past: bool) -> Resolved | None:
+    """Return the date of an ISO date, 'February 11', '11 February', 'September 2025', '2016'."""
     iso = _ISO.search(text)
     if iso:
-        return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        return _day(_safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))))
     month_day = _MONTH_DAY.search(text)
     if month_day:
         month, day, year = month_day.groups()
-        return _in_year(MONTHS[month.lower()], int(day), year, published, past)
+        return _day(_in_year(MONTHS[month.lower()], int(day), year, published, past))
     day_month = _DAY_MONTH.search(text)
     if day_month:
         day, month, year = day_month.groups()
-        return _in_year(MONTHS[month.lower()], int(day), year, published, past)
+        return _day(_in_year(MONTHS[month.lower()], int(day), year, published, past))
     month_year = _MONTH_YEAR.search(text)
     if month_year and (month_year.group(2) or len(month_year.group(1)) > 3):
         month, year = month_year.groups()
-        return _in_year(MONTHS[month.lower()], 1, year, published, past)
-    return None
+        found = _in_year(MONTHS[month.lower()], 1, year, published, past)
+        return (found, "month") if found else None
+    year = _YEAR.search(text)
+    return (date(int(year.group(1)), 1, 1), "year") if year else None
+
+
+def _day(found: date | None) -> Resolved | None:
+    return (found, "day") if found else None
 
 
 def _in_year(month: int, day: int, year: str | None, published: date, past: bool) -> date | None:
@@ -93,21 +141,28 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+REFERENCE_DAY = date(2000, 1, 1)
+"""Stands in for a missing publication date, to tell a date phrase from a number."""
+
 PAST_TAGS = frozenset({"VBD"})
 """Penn tags of a verb (or its auxiliary) in the past tense."""
 
 
 def date_of(
     columns: Columns, trigger: int, sent: Span, published: date | None
-) -> tuple[date | None, str | None]:
-    """Return the date of the trigger's own date expression, resolved, with its text."""
+) -> tuple[Resolved | None, str | None]:
+    """Return the date of the trigger's own date expression, resolved, with its text.
+
+    A phrase that names no date ('62', '108 years', '42-year-old') is no date phrase.
+    """
     span = date_span(columns, trigger, sent)
     if span is None:
         return None, None
     text = span_text(span)
-    if published is None:
-        return None, text
-    return resolve_date(text, published, is_past(columns, trigger)), text
+    resolved = read_date(text, published or REFERENCE_DAY, is_past(columns, trigger))
+    if resolved is None:
+        return None, None
+    return (resolved if published else None), text
 
 
 def date_span(columns: Columns, trigger: int, sent: Span) -> Span | None:

@@ -1,4 +1,5 @@
-"""Paragraphs whose entities are not kept: credits, banners and prose in another language.
+"""Paragraphs whose entities are not kept: credits, banners, photo galleries and prose in
+another language.
 
 The boilerplate mask also takes short English lines for another language (line-ups, results
 tables, datelines: `Dan`, `de`, `van`, `Men` are other languages' stop words), which is
@@ -19,6 +20,7 @@ from analysis_worker.extraction.boilerplate import (
     BoilerplateMask,
     boilerplate_mask,
     foreign_stop_words,
+    gallery_ranges,
 )
 from analysis_worker.extraction.document_cache import cached, document_text
 
@@ -26,6 +28,7 @@ MIN_FOREIGN_STOP_WORDS = 2
 """Stop words of other languages a paragraph of prose in another language has at least."""
 
 CREDIT_OR_BANNER, FOREIGN_PROSE, FOREIGN_LINE = "credit or banner", "foreign prose", "line"
+GALLERY = "photo gallery"
 """What a boilerplate paragraph is; only a foreign line keeps its entities."""
 
 _WORD = re.compile(r"\b[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -41,7 +44,13 @@ def build_entity_mask(doc: Doc) -> BoilerplateMask:
     """Keep the boilerplate ranges but short lines taken for another language."""
     mask, text = boilerplate_mask(doc), document_text(doc)
     ranges = list(zip(mask.starts, mask.ends, strict=True))
-    kinds = [paragraph_kind(text[start:end]) for start, end in ranges]
+    galleries = gallery_ranges(text)
+    kinds = [
+        GALLERY
+        if any(s < end and start < e for s, e in galleries)
+        else paragraph_kind(text[start:end])
+        for start, end in ranges
+    ]
     return BoilerplateMask(
         [
             span

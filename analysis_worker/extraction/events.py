@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from spacy.tokens import Doc, Span
 
@@ -12,26 +12,32 @@ from analysis_worker.extraction.arguments import speaker_of
 from analysis_worker.extraction.article import Article, read_article
 from analysis_worker.extraction.coding import Coding
 from analysis_worker.extraction.columns import Columns, columns_of
-from analysis_worker.extraction.dates import date_of
+from analysis_worker.extraction.dates import date_of, is_past
 from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.dyads import Dyad, dyads
 from analysis_worker.extraction.entities import entities_by_token
+from analysis_worker.extraction.happenings import merge_mentions
 from analysis_worker.extraction.lexicon import load_lexicon
+from analysis_worker.extraction.locations import Placed, fallback_place, target_place
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
+from analysis_worker.extraction.timeline import Clause, EventDate, event_date
+from analysis_worker.extraction.topics import is_figurative
 from analysis_worker.extraction.triggers import code_trigger, is_own_event, trigger_candidates
-from newsflow.models import Entity, Event, EventActor, Location, Modality, Trigger
+from newsflow.models import Entity, Event, EventActor, Location, Mention, Modality, Trigger
 
 
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:
-    """Return the events of a parsed document, sentence by sentence."""
+    """Return the events of a parsed document in order, each happening once with its mentions."""
     article, parts = read_article(doc, published_at)
-    return [
-        event
-        for index, part in enumerate(parts)
-        if part is not None
-        for event in sentence_events(part, index, article)
-    ]
+    return merge_mentions(
+        [
+            event
+            for index, part in enumerate(parts)
+            if part is not None
+            for event in sentence_events(part, index, article)
+        ]
+    )
 
 
 def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
@@ -46,7 +52,11 @@ def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
     for trigger, coding in codings.items():
         if trigger in article.dateline or not is_own_event(columns, trigger, codings):
             continue
-        found = dyads(trigger, coding, article)
+        found = [
+            dyad
+            for dyad in dyads(trigger, coding, article)
+            if not is_figurative(article, sent, trigger, dyad)
+        ]
         if found:
             evidence = read_evidence(trigger, sent, index, article)
             events.extend(build_event(dyad, coding, evidence, article) for dyad in found)
@@ -60,9 +70,10 @@ class Evidence:
     trigger: Trigger
     sentence: int
     sentence_text: str
-    date: date | None
-    date_text: str | None
+    date: EventDate
     location: Location | None
+    sent: Span
+    trigger_index: int
     modality: Modality
     attributed_to: EventActor | None
 
@@ -71,7 +82,7 @@ def read_evidence(trigger: int, sent: Span, index: int, article: Article) -> Evi
     """Read the evidence of a trigger once, for all its dyads."""
     columns = article.columns
     token = article.doc[trigger]
-    found_date, date_text = date_of(columns, trigger, sent, article.published)
+    own_date, date_text = date_of(columns, trigger, sent, article.published)
     verb = trigger if columns.pos[trigger] == "VERB" else columns.head[trigger]
     return Evidence(
         trigger=Trigger(
@@ -82,9 +93,12 @@ def read_evidence(trigger: int, sent: Span, index: int, article: Article) -> Evi
         ),
         sentence=index,
         sentence_text=span_text(sent).strip(),
-        date=found_date,
-        date_text=date_text,
+        date=event_date(
+            article, Clause(token.idx, is_past(columns, trigger), sent.start), own_date, date_text
+        ),
         location=place_of(columns, trigger, sent),
+        sent=sent,
+        trigger_index=trigger,
         modality=modality_of(columns, verb),
         attributed_to=attribution(article, trigger, sent),
     )
@@ -109,6 +123,8 @@ def code_of(actor: EventActor | None) -> str | None:
 def build_event(dyad: Dyad, coding: Coding, evidence: Evidence, article: Article) -> Event:
     """Assemble the event record of one dyad with its trigger's evidence."""
     row = load_lexicon().cameo.get(dyad.code) or load_lexicon().cameo[dyad.code[:2]]
+    place = event_place(dyad, row.root, evidence, article)
+    found_date = evidence.date
     return Event(
         code=dyad.code,
         root_code=row.root,
@@ -121,12 +137,32 @@ def build_event(dyad: Dyad, coding: Coding, evidence: Evidence, article: Article
         trigger=evidence.trigger,
         sentence=evidence.sentence,
         sentence_text=evidence.sentence_text,
-        date=evidence.date,
-        date_text=evidence.date_text,
-        location=evidence.location,
+        date=found_date.day,
+        date_text=found_date.text,
+        date_source=found_date.source,
+        date_precision=found_date.precision,
+        location=place.location if place else None,
+        location_source=place.source if place else None,
         modality=evidence.modality,
         attributed_to=evidence.attributed_to,
         confidence=confidence(coding, dyad, evidence.modality),
+        mentions=[
+            Mention(
+                sentence=evidence.sentence,
+                start=evidence.trigger.start,
+                end=evidence.trigger.end,
+                text=evidence.sentence_text,
+            )
+        ],
+    )
+
+
+def event_place(dyad: Dyad, root: str, evidence: Evidence, article: Article) -> Placed | None:
+    """Return the event's place: its locative phrase, its target, else the trigger's fallback."""
+    if evidence.location is not None:
+        return Placed(evidence.location, "text")
+    return target_place(article, dyad.target, root) or fallback_place(
+        article, evidence.sent, evidence.trigger_index, dyad.source
     )
 
 
@@ -134,7 +170,7 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
     """Return the record of an actor with its text, offsets and entity key."""
     if actor is None:
         return None
-    span = doc[actor.first : actor.last + 1]
+    span = within_paragraph(doc, actor)
     entity = entity_of(doc, actor, span)
     return EventActor(
         text=span_text(span),
@@ -144,6 +180,17 @@ def event_actor(doc: Doc, actor: Actor | None) -> EventActor | None:
         country=actor.country,
         entity_key=entity.key if entity else None,
     )
+
+
+def within_paragraph(doc: Doc, actor: Actor) -> Span:
+    """Return the actor's phrase, cut at paragraph breaks around its head (a glued headline)."""
+    text = columns_of(doc).text
+    first = actor.first
+    for index in range(actor.first, actor.head):
+        if "\n" in text[index]:
+            first = index + 1
+    last = next((i - 1 for i in range(actor.head + 1, actor.last + 1) if "\n" in text[i]), None)
+    return doc[first : (actor.last if last is None else last) + 1]
 
 
 def entity_of(doc: Doc, actor: Actor, span: Span) -> Entity | None:

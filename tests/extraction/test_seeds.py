@@ -104,7 +104,9 @@ def test_the_alliance_is_nato(seed_analyses):
 
 def test_launch_after_the_photo_caption_is_found_and_dated(seed_analyses):
     _, analysis = seed_analyses["001"]
-    [event] = [e for e in events_of(analysis, "launch") if e.sentence == 0]
+    [event] = [
+        e for e in events_of(analysis, "launch") if e.sentence_text.startswith("On February 11")
+    ]
     assert event.source is not None and event.source.actor_code == "IGOWSTNAT"
     assert event.date == date(2026, 2, 11) and event.modality == "asserted"
     assert "Nuuk" not in (event.source.text + (event.target.text if event.target else ""))
@@ -118,7 +120,9 @@ def test_one_event_per_meeting_sentence(seed_analyses):
 
 def test_trump_rutte_meeting_in_davos_in_january(seed_analyses):
     _, analysis = seed_analyses["001"]
-    [meeting, *_] = [e for e in analysis.events if e.sentence == 3 and e.root_code == "04"]
+    [meeting, *_] = [
+        e for e in analysis.events if "Davos" in e.sentence_text and e.root_code == "04"
+    ]
     assert {meeting.source.actor_code, meeting.target.actor_code} == {"USAGOV", "IGOWSTNAT"}
     assert "person:donald-trump" in {meeting.source.entity_key, meeting.target.entity_key}
     assert meeting.location is not None and meeting.location.name == "Davos"
