@@ -135,7 +135,9 @@ class Timeline(BaseModel):
 
     interval: str
     by: str
-    count: str = Field(description="What was counted: events, mentions or articles.")
+    count: str = Field(
+        default="mentions", description="What was counted: events, mentions or articles."
+    )
     total: int = Field(description="The sum of the buckets.")
     buckets: list[TimelineBucket]
 
@@ -144,7 +146,9 @@ class TopList(BaseModel):
     """The most frequent values among a filter's events."""
 
     by: str
-    count: str = Field(description="What was counted: events, mentions or articles.")
+    count: str = Field(
+        default="mentions", description="What was counted: events, mentions or articles."
+    )
     items: list[GroupCount]
 
 
