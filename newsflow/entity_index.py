@@ -40,8 +40,14 @@ def name_pattern(query: str) -> str:
     return f"%{' '.join(escaped.replace('-', ' ').split())}%"
 
 
-def top_statement(limit: int, label: str | None, query: str | None) -> Select[Any]:
-    """Return the query of the most mentioned entities (a name search uses the trigram index)."""
+NAMED_AT_MOST = 2000
+"""Names a search ranks itself; a fragment in more names walks the count order instead."""
+
+
+def top_statement(
+    limit: int, label: str | None, query: str | None, keys: list[str] | None = None
+) -> Select[Any]:
+    """Return the query of the most mentioned entities, among `keys` if given."""
     statement = (
         select(*ENTITY_COLUMNS)
         .where(entities.c.article_count > 0)
@@ -50,17 +56,17 @@ def top_statement(limit: int, label: str | None, query: str | None) -> Select[An
     )
     if label:
         statement = statement.where(entities.c.label == label)
-    if query:
-        # Names first, through the trigram index, then the count order: walking the count
-        # index and testing each name reads most of a large table for a rare fragment.
-        named = (
-            select(entities.c.key)
-            .where(entities.c.name.ilike(name_pattern(query)))
-            .cte("named")
-            .prefix_with("MATERIALIZED")
-        )
-        statement = statement.where(entities.c.key.in_(select(named.c.key)))
+    if keys is not None:
+        statement = statement.where(entities.c.key.in_(keys))
+    elif query:
+        statement = statement.where(entities.c.name.ilike(name_pattern(query)))
     return statement
+
+
+def named_statement(query: str) -> Select[Any]:
+    """Return the keys whose names contain a fragment, found through the trigram index."""
+    pattern = name_pattern(query)
+    return select(entities.c.key).where(entities.c.name.ilike(pattern)).limit(NAMED_AT_MOST + 1)
 
 
 class EntityIndex:
@@ -76,7 +82,13 @@ class EntityIndex:
         if query and not storable(query):
             return []
         with self.engine.connect() as connection:
-            rows = connection.execute(top_statement(limit, label, query)).mappings()
+            keys = None
+            if query:
+                # A rare fragment: rank its few names. A common one (more than NAMED_AT_MOST
+                # names): walk the count order, where matching names come early.
+                named = list(connection.scalars(named_statement(query)))
+                keys = named if len(named) <= NAMED_AT_MOST else None
+            rows = connection.execute(top_statement(limit, label, query, keys)).mappings()
             return [EntitySummary.model_validate(dict(row)) for row in rows]
 
     def get(self, key: str) -> EntitySummary | None:

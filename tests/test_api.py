@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from newsflow.entity_index import top_statement
+from newsflow.entity_index import named_statement
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_entity_search_by_name_uses_the_trigram_index_not_a_scan(database: Engin
     many = """INSERT INTO entities (key, name, label, article_count)
               SELECT 'person:p' || n, 'Person ' || n, 'PERSON', 1 + n % 7
               FROM generate_series(1, 150000) AS n"""
-    statement = top_statement(10, None, "trump")
+    statement = named_statement("trump")
     compiled = statement.compile(database, compile_kwargs={"literal_binds": True})
     with database.begin() as connection:
         connection.execute(text("SET LOCAL statement_timeout = 0"))
