@@ -72,10 +72,29 @@ class CanonicalEvent(BaseModel):
     mentions: list[EventItem]
 
 
+class StoryEntity(BaseModel):
+    """An entity of a story and how many of its articles mention it."""
+
+    key: str
+    name: str
+    label: str
+    articles: int
+
+
+class StoryPlace(BaseModel):
+    """A place of a story's events and how many mentions put an event there."""
+
+    name: str
+    country: str | None
+    mentions: int
+
+
 class StoryDetail(StorySummary):
-    """A story with its articles side by side and its canonical events."""
+    """A story with its articles side by side, its entities, places and canonical events."""
 
     articles: list[EventArticle]
+    entities: list[StoryEntity]
+    places: list[StoryPlace]
     events: list[CanonicalEvent]
 
 

@@ -9,11 +9,29 @@ import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Engine, and_, exists, func, literal, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+    tuple_,
+)
 
 from newsflow.event_filters import EventFilter, conditions
 from newsflow.event_store import EVENTS_WITH_ARTICLES, ITEM_COLUMNS, InvalidCursor, item
-from newsflow.schema import article_entities, articles, canonical_events, events, stories
+from newsflow.schema import (
+    article_entities,
+    articles,
+    canonical_events,
+    entities,
+    events,
+    stories,
+)
 
 StorySort = Literal["newest", "biggest"]
 
@@ -22,6 +40,9 @@ STORY_SORTS: dict[str, tuple[ColumnElement[Any], Any]] = {
     "biggest": (stories.c.num_articles, int),
 }
 """Last seen first, or most articles first; ties by id, descending."""
+
+MAX_STORY_ENTITIES = 30
+"""Most entities one story lists."""
 
 COUNT_COLUMNS = (
     canonical_events.c.id.label("canonical_id"),
@@ -32,6 +53,39 @@ COUNT_COLUMNS = (
     canonical_events.c.last_seen,
 )
 """What a canonical event adds to its face: its id and counts."""
+
+
+STORY_ENTITIES = (
+    select(
+        entities.c.key,
+        entities.c.name,
+        entities.c.label,
+        func.count().label("articles"),
+    )
+    .select_from(
+        article_entities.join(articles, articles.c.id == article_entities.c.article_id).join(
+            entities, entities.c.key == article_entities.c.key
+        )
+    )
+    .where(articles.c.story_id == bindparam("story"))
+    .group_by(entities.c.key, entities.c.name, entities.c.label)
+    .order_by(func.count().desc(), entities.c.key)
+    .limit(MAX_STORY_ENTITIES)
+)
+"""The entities a story's articles mention, by how many of them do."""
+
+STORY_PLACES = (
+    select(
+        events.c.location_name.label("name"),
+        events.c.location_country.label("country"),
+        func.count().label("mentions"),
+    )
+    .select_from(events.join(articles, articles.c.id == events.c.article_id))
+    .where(articles.c.story_id == bindparam("story"), events.c.location_name.is_not(None))
+    .group_by(events.c.location_name, events.c.location_country)
+    .order_by(func.count().desc(), events.c.location_name)
+)
+"""Where a story's events happened, by how many mentions say so."""
 
 
 def story_item(row: Any) -> dict[str, Any]:
@@ -152,9 +206,13 @@ class StoryReader:
                 .where(canonical_events.c.story_id == story_id)
                 .order_by(canonical_events.c.num_mentions.desc(), canonical_events.c.id)
             ).all()
+            named = connection.execute(STORY_ENTITIES, {"story": story_id}).mappings().all()
+            places = connection.execute(STORY_PLACES, {"story": story_id}).mappings().all()
         return {
             **story_item(row),
             "articles": [_article(m) for m in members],
+            "entities": [dict(e) for e in named],
+            "places": [dict(p) for p in places],
             "events": [_canonical(c, mentions) for c in canon],
         }
 

@@ -76,6 +76,8 @@ def test_reports_of_one_happening_are_one_story_and_one_event(
     story = api_client.get(f"/stories/{story_ids.pop()}").json
     assert {a["id"] for a in story["articles"]} >= set(MIG31)
     assert {a["source"] for a in story["articles"]} >= {"Baltic Wire", "Polar Post", "Arctic Desk"}
+    estonia = [e for e in story["entities"] if e["key"] == "gpe:estonia"]
+    assert estonia and estonia[0]["articles"] >= 3
     violations = [
         e
         for e in story["events"]
