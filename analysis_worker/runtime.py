@@ -37,7 +37,9 @@ def build_runtime(settings: Settings, connection: Redis) -> Runtime:
     wait_for_schema(engine)
     log.info("loading spaCy pipeline %s", settings.spacy_model)
     analyzer = load_analyzer(settings.spacy_model)
-    return assemble(analyzer, connection, Keys(settings.key_prefix), ResultStore(engine))
+    return assemble(
+        analyzer, connection, Keys(settings.key_prefix), ResultStore(engine, settings.story_rule())
+    )
 
 
 def assemble(analyzer: Analyzer, connection: Redis, keys: Keys, results: ResultStore) -> Runtime:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from api_service.desk import add_desk_routes
 from api_service.events import add_event_routes
+from api_service.stories import add_story_routes
 from newsflow.article_reads import ArticleReader, InvalidCursor, decode_cursor, next_cursor
 from newsflow.connection import connect
 from newsflow.database import connect_database
@@ -27,6 +28,7 @@ from newsflow.problems import Problem
 from newsflow.results import ResultStore
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
+from newsflow.story_reads import StoryReader
 from newsflow.web import create_openapi_app, problem_responses
 
 ARTICLES_TAG = Tag(name="articles", description="Articles, their status and analysis")
@@ -88,6 +90,7 @@ def create_app(
     _add_article_routes(app, reader)
     _add_entity_routes(app, EntityIndex(engine))
     add_event_routes(app, EventStore(engine))
+    add_story_routes(app, StoryReader(engine))
     add_desk_routes(app, engine)
     return app
 

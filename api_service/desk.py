@@ -92,7 +92,13 @@ def add_desk_routes(app: OpenAPI, engine: Engine) -> None:
             buckets, total = store.timeline(undated, query.interval, query.by)
         except TooManyBuckets as exc:
             raise too_many_buckets(exc) from exc
-        timeline = {"interval": query.interval, "by": query.by, "total": total, "buckets": buckets}
+        timeline = {
+            "interval": query.interval,
+            "by": query.by,
+            "count": "mentions",
+            "total": total,
+            "buckets": buckets,
+        }
         return jsonify(
             timeline=timeline,
             actors=store.top(query, "actor", query.limit),

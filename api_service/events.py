@@ -35,6 +35,18 @@ class EventsQuery(EventFilter):
     )
     limit: int = Field(default=50, ge=1, le=MAX_EVENTS_LIMIT)
     cursor: str | None = Field(default=None, max_length=600, description="From `next_cursor`.")
+    distinct: bool = Field(
+        default=False,
+        description="true: one row per canonical event (happening), its best-evidenced mention, "
+        "with num_mentions, num_articles, num_sources",
+    )
+
+
+CountName = Literal["events", "mentions", "articles"]
+COUNT_DESCRIPTION = (
+    "What to count: events (happenings: canonical events, each once), mentions (every report "
+    "of an event), or articles (distinct articles)"
+)
 
 
 class TimelineQuery(EventFilter):
@@ -44,6 +56,7 @@ class TimelineQuery(EventFilter):
     by: Literal["root", "quad_class", "plover", "country"] = Field(
         default="quad_class", description="Split each bucket by: e.g. root"
     )
+    count: CountName = Field(default="mentions", description=COUNT_DESCRIPTION)
 
 
 class TopQuery(EventFilter):
@@ -53,6 +66,7 @@ class TopQuery(EventFilter):
         default="actor", description="What to rank: e.g. dyad"
     )
     limit: int = Field(default=10, ge=1, le=100)
+    count: CountName = Field(default="mentions", description=COUNT_DESCRIPTION)
 
 
 class ExportQuery(EventFilter):
@@ -60,6 +74,7 @@ class ExportQuery(EventFilter):
 
     format: Literal["csv", "ndjson", "geojson"] = Field(default="csv", description="e.g. csv")
     sort: SortName = "date"
+    distinct: bool = Field(default=False, description="true: one row per canonical event")
 
 
 class EventPath(BaseModel):
@@ -84,6 +99,10 @@ class EventItem(Event):
     id: str = Field(description="Stable id: the article's id, `~`, the event's position.")
     article: EventArticle
     updated_at: dt.datetime = Field(description="When this event was last written.")
+    canonical_id: str = Field(description="The happening this mention reports (its story's).")
+    num_mentions: int = Field(description="Mentions of the happening across articles.")
+    num_articles: int = Field(description="Articles that report the happening.")
+    num_sources: int = Field(description="Distinct outlets that report the happening.")
 
 
 class EventPage(BaseModel):
@@ -116,7 +135,10 @@ class Timeline(BaseModel):
 
     interval: str
     by: str
-    total: int = Field(description="Events counted: the sum of the buckets.")
+    count: str = Field(
+        default="mentions", description="What was counted: events, mentions or articles."
+    )
+    total: int = Field(description="The sum of the buckets.")
     buckets: list[TimelineBucket]
 
 
@@ -124,6 +146,9 @@ class TopList(BaseModel):
     """The most frequent values among a filter's events."""
 
     by: str
+    count: str = Field(
+        default="mentions", description="What was counted: events, mentions or articles."
+    )
     items: list[GroupCount]
 
 
@@ -146,7 +171,9 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     def list_events(query: EventsQuery) -> Response:
         """List events matching every filter given, with the exact total (cursor pagination)."""
         try:
-            items, total, cursor = store.page(query, query.sort, query.limit, query.cursor)
+            items, total, cursor = store.page(
+                query, query.sort, query.limit, query.cursor, distinct=query.distinct
+            )
         except InvalidCursor as exc:
             raise Problem(
                 400,
@@ -160,21 +187,24 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     def events_timeline(query: TimelineQuery) -> Response:
         """Count events per day, week or month (empty intervals too), split by a category."""
         try:
-            buckets, total = store.timeline(query, query.interval, query.by)
+            buckets, total = store.timeline(query, query.interval, query.by, query.count)
         except TooManyBuckets as exc:
             raise too_many_buckets(exc) from exc
-        return jsonify(interval=query.interval, by=query.by, total=total, buckets=buckets)
+        return jsonify(
+            interval=query.interval, by=query.by, count=query.count, total=total, buckets=buckets
+        )
 
     @app.get("/events/top", tags=[EVENTS_TAG], responses={200: TopList, **errors})
     def events_top(query: TopQuery) -> Response:
         """Rank actors, dyads, codes, places, countries or entities by their events."""
-        return jsonify(by=query.by, items=store.top(query, query.by, query.limit))
+        items = store.top(query, query.by, query.limit, query.count)
+        return jsonify(by=query.by, count=query.count, items=items)
 
     @app.get("/events/export", tags=[EVENTS_TAG], responses={200: None, **errors})
     def export_events(query: ExportQuery) -> Response:
         """Download every event of a filter as CSV (GDELT column names), NDJSON or GeoJSON."""
         media_type, extension, write = FORMATS[query.format]
-        events = store.stream(query, query.sort)
+        events = store.stream(query, query.sort, distinct=query.distinct)
         # The query runs here: a PostgreSQL error is a problem answer, not a cut-off download.
         first = next(events, None)
         rows = events if first is None else itertools.chain([first], events)

@@ -64,9 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score extraction against a gold standard")
     evaluate.add_argument(
         "benchmark",
-        choices=["petr2", "plover", "ner", "5w1h", "offtopic"],
+        choices=["petr2", "plover", "ner", "5w1h", "offtopic", "stories"],
         help="PETRARCH-2 sentences, PLOVER records, CoNLL-2003 entities, Giveme5W1H articles,"
-        " or hostile events on the non-political stories of the news clusters",
+        " hostile events on the non-political stories of the news clusters, or the stories"
+        " (grouping) of the news clusters",
     )
     evaluate.add_argument("path", type=Path, help="the benchmark's folder or file")
     evaluate.set_defaults(run=_run_eval)
@@ -137,7 +138,7 @@ def _run_db_import_redis(args: argparse.Namespace, settings: Settings) -> int:
     engine = connect_database(settings, request_timeouts=False)
     try:
         require_current_schema(engine)
-        report = import_redis(_store(settings), ResultStore(engine))
+        report = import_redis(_store(settings), ResultStore(engine, settings.story_rule()))
     finally:
         engine.dispose()
     print(
@@ -202,6 +203,16 @@ def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from analysis_worker.extraction.evaluation_ner import evaluate_ner
     from analysis_worker.extraction.evaluation_topics import evaluate_offtopic
 
+    if not args.path.exists():
+        print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
+        return 1
+    if args.benchmark == "stories":
+        from newsflow.story_eval import evaluate_stories
+
+        folder = args.path / "data" if (args.path / "data").is_dir() else args.path
+        analyzer = load_analyzer(settings.spacy_model)
+        print(evaluate_stories(folder, analyzer, settings.story_rule()))
+        return 0
     evaluate = {
         "petr2": evaluate_petr2,
         "plover": evaluate_plover,
@@ -209,9 +220,6 @@ def _run_eval(args: argparse.Namespace, settings: Settings) -> int:
         "5w1h": evaluate_5w1h,
         "offtopic": evaluate_offtopic,
     }[args.benchmark]
-    if not args.path.exists():
-        print(f"newsflow eval: no such file or folder: {args.path}", file=sys.stderr)
-        return 1
     print(evaluate(args.path, load_analyzer(settings.spacy_model)))
     return 0
 

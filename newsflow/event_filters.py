@@ -114,6 +114,16 @@ class EventFilter(BaseModel):
     def _clean_text(cls, value: str | None) -> str | None:
         return reject_control_text(value) if value is not None else None
 
+    @field_validator(
+        "since", "until", "published_since", "published_until", "updated_since", mode="before"
+    )
+    @classmethod
+    def _iso_text(cls, value: Any) -> Any:
+        """Refuse what pydantic would read as a Unix time (since=0): dates are ISO 8601 text."""
+        if isinstance(value, str | int | float) and not re.match(r"\d{4}-\d{2}-\d{2}", str(value)):
+            raise ValueError("must be an ISO 8601 date, e.g. 2025-09-01")
+        return value
+
     @field_validator("code")
     @classmethod
     def _known_code(cls, value: str | None) -> str | None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Row,
     Select,
     String,
+    and_,
     cast,
     func,
     literal,
@@ -33,7 +34,16 @@ from newsflow.event_counts import (
 )
 from newsflow.event_filters import EventFilter, conditions
 from newsflow.results import event_id, parse_event_id
-from newsflow.schema import NEVER, PUBLISHED_SORT_KEY, articles, event_texts, events
+from newsflow.schema import (
+    NEVER,
+    PUBLISHED_SORT_KEY,
+    articles,
+    canonical_events,
+    event_texts,
+    events,
+)
+from newsflow.timeline_buckets import Bucketed, fill_buckets
+from newsflow.timeline_buckets import TooManyBuckets as TooManyBuckets  # re-exported
 
 SortName = Literal["date", "published", "confidence", "updated"]
 Interval = Literal["day", "week", "month"]
@@ -43,16 +53,9 @@ TopGroup = Literal["actor", "source", "target", "dyad", "code", "place", "countr
 EXPORT_BATCH = 2000
 """Rows fetched from the server-side cursor at a time while streaming an export."""
 
-MAX_BUCKETS = 5000
-"""Most buckets one timeline may have (a daily timeline over ~14 years)."""
-
 
 class InvalidCursor(ValueError):
     """A cursor this API did not hand out, or one handed out for another sort."""
-
-
-class TooManyBuckets(ValueError):
-    """A timeline whose interval is too fine for the range of its events."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ KEY_COLUMNS = (
     events.c.confidence,
     events.c.updated_at,
     events.c.published_at,
+    events.c.canonical_id,
 )
 """What places an event in a listing (its key and every sort's value): the narrow part."""
 
@@ -100,15 +104,34 @@ DETAIL_COLUMNS = (
     articles.c.title,
     articles.c.url,
     articles.c.source,
+    canonical_events.c.num_mentions,
+    canonical_events.c.num_articles,
+    canonical_events.c.num_sources,
 )
 """What an event in a list shows besides: its evidence, and where it was reported."""
 
 ITEM_COLUMNS = KEY_COLUMNS + DETAIL_COLUMNS
 
-EVENTS_WITH_ARTICLES = events.join(
-    event_texts,
-    (event_texts.c.article_id == events.c.article_id) & (event_texts.c.ordinal == events.c.ordinal),
-).join(articles, articles.c.id == events.c.article_id)
+EVENTS_WITH_ARTICLES = (
+    events.join(
+        event_texts,
+        (event_texts.c.article_id == events.c.article_id)
+        & (event_texts.c.ordinal == events.c.ordinal),
+    )
+    .join(articles, articles.c.id == events.c.article_id)
+    .outerjoin(canonical_events, canonical_events.c.id == events.c.canonical_id)
+)
+
+IS_FACE = and_(
+    canonical_events.c.face_article_id == events.c.article_id,
+    canonical_events.c.face_ordinal == events.c.ordinal,
+)
+"""The mention that stands for its canonical event (one row per happening)."""
+
+EVENTS_WITH_CANONICAL = events.join(
+    canonical_events, canonical_events.c.id == events.c.canonical_id
+)
+"""Where `count=events` and `distinct=true` look: one row per happening, its face."""
 
 
 def item(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -124,6 +147,10 @@ def item(row: Mapping[Any, Any]) -> dict[str, Any]:
             "published_at": _iso(row["published_at"]),
         },
         "updated_at": row["updated_at"].isoformat(),
+        "canonical_id": row["canonical_id"] or event_id(row["article_id"], row["ordinal"]),
+        "num_mentions": row["num_mentions"] or 1,
+        "num_articles": row["num_articles"] or 1,
+        "num_sources": row["num_sources"] or 1,
     }
 
 
@@ -166,17 +193,22 @@ class EventStore:
         self.engine = engine
 
     def page(
-        self, wanted: EventFilter, sort: str, limit: int, cursor: str | None = None
+        self,
+        wanted: EventFilter,
+        sort: str,
+        limit: int,
+        cursor: str | None = None,
+        distinct: bool = False,
     ) -> tuple[list[dict[str, Any]], int, str | None]:
-        """Return a page of events, the filter's exact total, and the next page's cursor."""
-        condition = conditions(wanted)
+        """Return a page of events (or canonical events), the exact total, the next cursor."""
+        source, condition = counted_events(wanted, "events" if distinct else "mentions")
         # The page is chosen on the narrow rows alone; only its events are joined to details.
-        statement = ordered(select(*KEY_COLUMNS).where(condition), sort)
+        statement = ordered(select(*KEY_COLUMNS).select_from(source).where(condition), sort)
         if cursor is not None:
             statement = statement.where(after_cursor(sort, cursor))
         with self.engine.connect() as connection:
             keys = connection.execute(statement.limit(limit + 1)).all()
-            total = connection.scalar(select(func.count()).select_from(events).where(condition))
+            total = connection.scalar(select(func.count()).select_from(source).where(condition))
             more = len(keys) > limit
             keys = keys[:limit]
             details = self._details(connection, [(k.article_id, k.ordinal) for k in keys])
@@ -193,7 +225,7 @@ class EventStore:
             return {}
         statement = (
             select(event_texts.c.article_id, event_texts.c.ordinal, *DETAIL_COLUMNS)
-            .select_from(event_texts.join(articles, articles.c.id == event_texts.c.article_id))
+            .select_from(DETAILS_FROM)
             .where(tuple_(event_texts.c.article_id, event_texts.c.ordinal).in_(found))
         )
         return {
@@ -215,32 +247,37 @@ class EventStore:
             row = connection.execute(statement).first()
         return item(row._mapping) if row else None
 
-    def stream(self, wanted: EventFilter, sort: str) -> Iterator[dict[str, Any]]:
+    def stream(
+        self, wanted: EventFilter, sort: str, distinct: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """Yield every event of a filter in order, from a server-side cursor (constant memory)."""
         statement = ordered(select(*ITEM_COLUMNS).select_from(EVENTS_WITH_ARTICLES), sort)
+        condition = and_(conditions(wanted), IS_FACE) if distinct else conditions(wanted)
         with self.engine.connect() as connection:
             result = connection.execution_options(yield_per=EXPORT_BATCH).execute(
-                statement.where(conditions(wanted))
+                statement.where(condition)
             )
             for row in result:
                 yield item(row._mapping)
 
     def timeline(
-        self, wanted: EventFilter, interval: str, by: str
+        self, wanted: EventFilter, interval: str, by: str, count: str = "mentions"
     ) -> tuple[list[dict[str, Any]], int]:
         """Return buckets of events (count, mean Goldstein, and per group), empty ones too."""
-        if counts_answer_timeline(wanted):
+        if count == "mentions" and counts_answer_timeline(wanted):
             statement = timeline_from_counts(wanted, interval, by)
         else:
             bucket = cast(func.date_trunc(interval, events.c.day), events.c.day.type)
+            source, condition = counted_events(wanted, count)
             statement = (
                 select(
                     bucket.label("bucket"),
                     TIMELINE_GROUPS[by].label("grouped"),
-                    func.count(),
+                    counter(count),
                     func.avg(events.c.goldstein),
                 )
-                .where(conditions(wanted))
+                .select_from(source)
+                .where(condition)
                 .group_by("bucket", "grouped")
                 .order_by("bucket", "grouped")
             )
@@ -248,22 +285,30 @@ class EventStore:
             rows = [Bucketed(*row) for row in connection.execute(statement)]
         return fill_buckets(rows, interval, wanted), sum(row.count for row in rows)
 
-    def top(self, wanted: EventFilter, by: str, limit: int) -> list[dict[str, Any]]:
+    def top(
+        self, wanted: EventFilter, by: str, limit: int, count: str = "mentions"
+    ) -> list[dict[str, Any]]:
         """Return the most frequent actors, dyads, codes, places... of a filter's events."""
-        statement = top_from_counts(by, limit) if counts_answer_top(wanted) else None
+        fast = count == "mentions" and counts_answer_top(wanted)
+        statement = top_from_counts(by, limit) if fast else None
         if statement is None:
-            condition = conditions(wanted)
+            source, condition = counted_events(wanted, count)
             parts = [
-                select(key.label("key"), events.c.goldstein).where(
-                    condition, key.is_not(None), *extra
-                )
+                select(key.label("key"), events.c.goldstein, events.c.article_id)
+                .select_from(source)
+                .where(condition, key.is_not(None), *extra)
                 for key, *extra in TOP_KEYS[by]
             ]
             counted = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+            number = (
+                func.count(func.distinct(counted.c.article_id))
+                if count == "articles"
+                else func.count()
+            )
             statement = (
-                select(counted.c.key, func.count(), func.avg(counted.c.goldstein))
+                select(counted.c.key, number, func.avg(counted.c.goldstein))
                 .group_by(counted.c.key)
-                .order_by(func.count().desc(), counted.c.key)
+                .order_by(number.desc(), counted.c.key)
                 .limit(limit)
             )
         with self.engine.connect() as connection:
@@ -271,6 +316,30 @@ class EventStore:
         return [
             {"key": key, "count": int(count), "goldstein": _mean(mean)} for key, count, mean in rows
         ]
+
+
+DETAILS_FROM = (
+    event_texts.join(articles, articles.c.id == event_texts.c.article_id)
+    .join(
+        events,
+        (events.c.article_id == event_texts.c.article_id)
+        & (events.c.ordinal == event_texts.c.ordinal),
+    )
+    .outerjoin(canonical_events, canonical_events.c.id == events.c.canonical_id)
+)
+"""Where a page's details come from: evidence, article, and the happening's counts."""
+
+
+def counted_events(wanted: EventFilter, count: str) -> tuple[Any, ColumnElement[bool]]:
+    """Return the rows to count and their condition: faces only when counting happenings."""
+    if count == "events":
+        return EVENTS_WITH_CANONICAL, and_(conditions(wanted), IS_FACE)
+    return events, conditions(wanted)
+
+
+def counter(count: str) -> ColumnElement[Any]:
+    """Return the aggregate that counts mentions, happenings (their faces) or articles."""
+    return func.count(func.distinct(events.c.article_id)) if count == "articles" else func.count()
 
 
 TIMELINE_GROUPS: dict[str, ColumnElement[Any]] = {
@@ -305,62 +374,3 @@ del c
 
 def _mean(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
-
-
-@dataclass(frozen=True)
-class Bucketed:
-    """Events of one group in one bucket: how many, and their mean Goldstein score."""
-
-    bucket: dt.date
-    group: str | None
-    count: int
-    goldstein: float | None
-
-
-def fill_buckets(rows: list[Bucketed], interval: str, wanted: EventFilter) -> list[dict[str, Any]]:
-    """Return one bucket per interval from the first to the last (or the filter's dates)."""
-    found: dict[dt.date, list[Bucketed]] = {}
-    for row in rows:
-        found.setdefault(row.bucket, []).append(row)
-    if not found and not (wanted.since and wanted.until):
-        return []
-    first = truncate(wanted.since, interval) if wanted.since else min(found)
-    last = truncate(wanted.until, interval) if wanted.until else max(found)
-    buckets = []
-    for start in bucket_starts(first, last, interval):
-        group_rows = found.get(start, [])
-        count = sum(r.count for r in group_rows)
-        weighted = sum(float(r.goldstein or 0) * r.count for r in group_rows)
-        buckets.append(
-            {
-                "start": start.isoformat(),
-                "count": count,
-                "goldstein": round(weighted / count, 2) if count else None,
-                "groups": [
-                    {"key": r.group, "count": r.count, "goldstein": _mean(r.goldstein)}
-                    for r in group_rows
-                ],
-            }
-        )
-    return buckets
-
-
-def truncate(day: dt.date, interval: str) -> dt.date:
-    """Return the first day of the day's bucket (weeks begin on Monday, as in PostgreSQL)."""
-    if interval == "week":
-        return day - dt.timedelta(days=day.weekday())
-    return day.replace(day=1) if interval == "month" else day
-
-
-def bucket_starts(first: dt.date, last: dt.date, interval: str) -> list[dt.date]:
-    """Return the start of every bucket from first to last, or raise TooManyBuckets."""
-    starts, current = [], first
-    while current <= last:
-        starts.append(current)
-        if len(starts) > MAX_BUCKETS:
-            raise TooManyBuckets(f"more than {MAX_BUCKETS} {interval}s")
-        if interval == "month":
-            current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        else:
-            current += dt.timedelta(days=7 if interval == "week" else 1)
-    return starts

@@ -48,6 +48,9 @@ GDELT_COLUMNS: list[tuple[str, Callable[[Item], Any]]] = [
         "DATEADDED",
         lambda e: e["updated_at"][:19].replace("-", "").replace(":", "").replace("T", ""),
     ),
+    ("NumMentions", lambda e: e["num_mentions"]),
+    ("NumSources", lambda e: e["num_sources"]),
+    ("NumArticles", lambda e: e["num_articles"]),
     ("SOURCEURL", lambda e: e["article"]["url"]),
 ]
 """GDELT 2.0 event-table columns we have, and where each comes from (country codes are ISO
@@ -61,6 +64,7 @@ OWN_COLUMNS: list[tuple[str, Callable[[Item], Any]]] = [
     ("DateText", lambda e: e.get("date_text")),
     ("AttributedTo", _actor("attributed_to", "text")),
     ("ArticleId", lambda e: e["article"]["id"]),
+    ("CanonicalEventId", lambda e: e["canonical_id"]),
     ("Outlet", lambda e: e["article"]["source"]),
     ("PublishedAt", lambda e: e["article"]["published_at"]),
     ("SentenceIndex", lambda e: e["sentence"]),

@@ -114,6 +114,9 @@ class Article(BaseModel):
     updated_at: datetime
     error: str | None = Field(default=None, description="Why the analysis failed, if it did.")
     attempts: int = Field(default=0, description="How many times a worker has started it.")
+    story_id: str | None = Field(
+        default=None, description="The story it reports (GET /stories/{id}), once analysed."
+    )
 
 
 class Entity(BaseModel):
@@ -268,6 +271,7 @@ class ArticleSummary(BaseModel):
     published_at: datetime | None = None
     status: ArticleStatus
     created_at: datetime
+    story_id: str | None = Field(default=None, description="The story it reports, once analysed.")
 
 
 class ArticleDetail(Article):

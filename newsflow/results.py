@@ -2,7 +2,9 @@
 
 Writes are idempotent: the article's row is upserted first, which locks it until commit, so two
 writers of one article take turns, and each replaces the article's events and mentions and moves
-the entity counts by the difference between the old and new sets of entities.
+the entity counts by the difference between the old and new sets of entities. The same
+transaction groups the article into its story (newsflow.story_store), under a lock that makes
+writers take turns.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from newsflow.schema import (
     event_texts,
     events,
 )
+from newsflow.story_rule import StoryRule
+from newsflow.story_store import StoryGrouper, lock_stories
 
 ANALYSIS_COLUMNS = frozenset({"article_id", "model", "analyzed_at", "entities", "events"})
 """Analysis fields that have columns or rows of their own (the rest go to analysis_extra)."""
@@ -55,6 +59,7 @@ SUMMARY_COLUMNS = (
     articles.c.source,
     articles.c.published_at,
     articles.c.created_at,
+    articles.c.story_id,
 )
 """What a list of articles shows."""
 
@@ -100,8 +105,9 @@ def parse_event_id(value: str) -> tuple[str, int] | None:
 class ResultStore:
     """Analysed articles, their events and entities, in PostgreSQL."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, rule: StoryRule | None = None) -> None:
         self.engine = engine
+        self.grouper = StoryGrouper(rule or StoryRule())
 
     def save(self, article: Article, analysis: StoredAnalysis) -> None:
         """Write one article's analysis in one transaction, replacing any earlier one."""
@@ -126,6 +132,7 @@ class ResultStore:
                 pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
 
     def _write(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> None:
+        lock_stories(connection)  # first: writers then never wait on each other holding rows
         row = article_row(article, analysis)
         upsert = insert(articles).values(row)
         is_new = connection.scalar(
@@ -145,6 +152,7 @@ class ResultStore:
         if analysis.entities:
             connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))
         self._post_entities(connection, article, canonical_entities(analysis.entities), before)
+        self.grouper.group(connection, article, analysis)
 
     @staticmethod
     def _forget_rows(connection: Connection, article_id: str) -> tuple[list[RowMapping], set[str]]:

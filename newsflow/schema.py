@@ -1,7 +1,8 @@
 """The PostgreSQL results schema (SQLAlchemy Core): analysed articles, events, entities.
 
-Every table but `entities` carries `article_id`, and the keys lead with it: one article's rows
-live together, and a distributed PostgreSQL (Citus) can shard all of them on that column.
+Every table but `entities`, `stories` and `canonical_events` (rows across articles, each
+recomputed from its articles' rows) carries `article_id`, and the keys lead with it: one
+article's rows live together, and a distributed PostgreSQL (Citus) can shard them on it.
 The migrations in `newsflow/migrations` create exactly these tables.
 """
 
@@ -57,8 +58,10 @@ articles = Table(
         server_default=text("'{}'::jsonb"),
         comment="Analysis fields besides entities and events (e.g. its summary).",
     ),
+    Column("story_id", Text, comment="The story it reports (stories.id)."),
 )
 Index("articles_by_created", articles.c.created_at.desc(), articles.c.id.desc())
+Index("articles_by_story", articles.c.story_id)
 
 events = Table(
     "events",
@@ -91,9 +94,11 @@ events = Table(
     Column("published_at", DateTime(timezone=True), comment="The article's (for sorting)."),
     Column("outlet", Text, comment="The article's source (for filtering)."),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("canonical_id", Text, comment="The happening it mentions (canonical_events.id)."),
     comment="One row per event: the columns filters, sorts and aggregates read (narrow, so "
     "scans are quick); its evidence is in event_texts.",
 )
+Index("events_by_canonical", events.c.canonical_id)
 Index("events_by_day", events.c.day.desc(), events.c.article_id.desc(), events.c.ordinal.desc())
 NEVER: ColumnElement[Any] = literal_column("'-infinity'::timestamptz")
 """Before any time: where undated articles sort."""
@@ -209,4 +214,65 @@ Index(
     article_entities.c.key,
     article_entities.c.created_at.desc(),
     article_entities.c.article_id.desc(),
+)
+
+story_features = Table(
+    "story_features",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, nullable=False, comment="Publication day, else the analysis day."),
+    Column("entities", JSONB, nullable=False, comment="Entity key -> weight (unit vector)."),
+    Column("words", JSONB, nullable=False, comment="Title and lead word -> weight (unit vector)."),
+)
+
+story_keys = Table(
+    "story_keys",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", Text, primary_key=True, comment="An entity key of the article."),
+    Column("day", Date, nullable=False),
+    Column("weight", Double, nullable=False, comment="The key's weight in the article."),
+)
+# Every column: candidates and their entity similarity come from an index-only scan.
+Index(
+    "story_keys_by_key",
+    story_keys.c.key,
+    story_keys.c.day,
+    story_keys.c.article_id,
+    story_keys.c.weight,
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Text, primary_key=True, comment="The smallest id of its articles."),
+    Column("title", Text, comment="The title of its first article."),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("num_articles", Integer, nullable=False),
+    Column("num_sources", Integer, nullable=False, comment="Distinct outlets."),
+    Column("num_events", Integer, nullable=False, comment="Canonical events."),
+)
+Index("stories_by_last_seen", stories.c.last_seen.desc(), stories.c.id.desc())
+Index("stories_by_size", stories.c.num_articles.desc(), stories.c.id.desc())
+
+canonical_events = Table(
+    "canonical_events",
+    metadata,
+    Column("id", Text, primary_key=True, comment="The smallest public id of its mentions."),
+    Column("story_id", Text, nullable=False),
+    Column("face_article_id", Text, nullable=False, comment="The best-evidenced mention."),
+    Column("face_ordinal", SmallInteger, nullable=False),
+    Column("num_mentions", Integer, nullable=False),
+    Column("num_articles", Integer, nullable=False),
+    Column("num_sources", Integer, nullable=False, comment="Distinct outlets."),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+)
+Index("canonical_events_by_story", canonical_events.c.story_id)
+Index(
+    "canonical_events_by_face",
+    canonical_events.c.face_article_id,
+    canonical_events.c.face_ordinal,
+    unique=True,
 )

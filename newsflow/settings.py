@@ -8,6 +8,8 @@ from limits import parse_many
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from newsflow.story_rule import StoryRule
+
 DEFAULT_REDIS_URL = "redis://localhost:6379/0"
 """Where Redis is when nothing says otherwise."""
 
@@ -79,6 +81,18 @@ class Settings(BaseSettings):
     stuck_after_seconds: int = Field(
         default=30, description="An unfinished article is checked this long after its last look."
     )
+    story_window_days: int = Field(
+        default=30, ge=0, description="Articles published further apart are never one story."
+    )
+    story_threshold: float = Field(
+        default=0.3, ge=0, le=1, description="Similarity from which two articles are one story."
+    )
+    story_entity_weight: float = Field(
+        default=0.2, ge=0, le=1, description="Share of entities (vs title and lead words) in it."
+    )
+    story_min_entity_similarity: float = Field(
+        default=0.25, ge=0, le=1, description="Least entity cosine of two articles of one story."
+    )
     log_level: str = "INFO"
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -114,6 +128,15 @@ class Settings(BaseSettings):
         if value is not None:
             parse_many(value)
         return value
+
+    def story_rule(self) -> StoryRule:
+        """Return the story rule these settings tune."""
+        return StoryRule(
+            self.story_window_days,
+            self.story_threshold,
+            self.story_entity_weight,
+            self.story_min_entity_similarity,
+        )
 
     @model_validator(mode="after")
     def _keys_for_read_api(self) -> Settings:

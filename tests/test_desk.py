@@ -45,7 +45,7 @@ def test_the_page_is_served_at_root_with_its_config_and_a_strict_policy(api_clie
         "ingest_url": "http://127.0.0.1:8001",
         "read_key_required": False,
         "ingest_key_required": False,
-        "stories": False,
+        "stories": True,
     }
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "connect-src 'self' http://127.0.0.1:8001" in policy

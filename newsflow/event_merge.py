@@ -1,0 +1,113 @@
+"""The merge rule of canonical events: which event mentions of one story are one happening."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+MAX_DAYS_APART = 1
+"""Mentions dated further apart are different happenings (same day or the next)."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One event mention, as the merge rule sees it."""
+
+    article_id: str
+    ordinal: int
+    outlet: str | None
+    category: str
+    source: str | None
+    target: str | None
+    source_country: str | None
+    target_country: str | None
+    day: date
+    place: str | None
+    place_country: str | None
+    confidence: float
+    seen: datetime
+
+    @property
+    def id(self) -> str:
+        """Return the mention's public event id."""
+        return f"{self.article_id}~{self.ordinal}"
+
+
+def _actors_agree(
+    a: str | None, b: str | None, a_country: str | None, b_country: str | None
+) -> bool:
+    """Say whether two actors may be the same: one unknown, one code nests the other, or one
+    country."""
+    if not a or not b:
+        return True
+    return a.startswith(b) or b.startswith(a) or (a_country is not None and a_country == b_country)
+
+
+def _places_agree(a: Mention, b: Mention) -> bool:
+    """Say whether two places may be the same: one unknown, the same name, or one country."""
+    if not a.place or not b.place:
+        return True
+    if a.place.lower() == b.place.lower():
+        return True
+    return a.place_country is not None and a.place_country == b.place_country
+
+
+def same_happening(a: Mention, b: Mention) -> bool:
+    """Say whether two mentions report the same happening."""
+    return (
+        a.category == b.category
+        and abs((a.day - b.day).days) <= MAX_DAYS_APART
+        and _actors_agree(a.source, b.source, a.source_country, b.source_country)
+        and _actors_agree(a.target, b.target, a.target_country, b.target_country)
+        and _places_agree(a, b)
+    )
+
+
+def canonical_groups(mentions: Iterable[Mention]) -> list[list[Mention]]:
+    """Group mentions into happenings (connected components), each group by id."""
+    pool = sorted(mentions, key=lambda m: (m.article_id, m.ordinal))
+    parent = list(range(len(pool)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(pool):
+        for j in range(i + 1, len(pool)):
+            if same_happening(a, pool[j]):
+                first, second = sorted((root(i), root(j)))
+                parent[second] = first
+    groups: dict[int, list[Mention]] = {}
+    for i, mention in enumerate(pool):
+        groups.setdefault(root(i), []).append(mention)
+    return list(groups.values())
+
+
+def face(group: list[Mention]) -> Mention:
+    """Return the best-evidenced mention: most confident, with most actors, first seen."""
+    return min(
+        group,
+        key=lambda m: (
+            -m.confidence,
+            -((m.source is not None) + (m.target is not None)),
+            m.seen,
+            m.id,
+        ),
+    )
+
+
+def counts(group: list[Mention]) -> dict[str, object]:
+    """Return a canonical event's row: its face, its counts and when it was seen."""
+    best = face(group)
+    return {
+        "id": group[0].id,
+        "face_article_id": best.article_id,
+        "face_ordinal": best.ordinal,
+        "num_mentions": len(group),
+        "num_articles": len({m.article_id for m in group}),
+        "num_sources": len({(m.outlet or m.article_id).lower() for m in group}),
+        "first_seen": min(m.seen for m in group),
+        "last_seen": max(m.seen for m in group),
+    }

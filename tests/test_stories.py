@@ -1,0 +1,211 @@
+"""Stories and canonical events as an analyst reads them: one happening, many reports, counted
+once, whatever the order or the number of writers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from analysis_worker.extraction import Analyzer
+from newsflow.models import Article, ArticleStatus, StoredAnalysis
+from newsflow.results import ResultStore
+from newsflow.schema import articles, canonical_events, stories
+from tests.conftest import truncate_all
+from tests.processes import REPO_ROOT
+
+DATA = REPO_ROOT / "tests" / "data"
+MIG31 = ["mig31-baltic-wire", "mig31-polar-post", "mig31-arctic-desk"]
+"""Three outlets' own reports of three MiG-31 jets violating Estonian airspace."""
+UNRELATED = "harvest-festival"
+ACCEPTED = datetime(2026, 3, 1, tzinfo=UTC)
+
+Saved = tuple[Article, StoredAnalysis]
+
+
+@pytest.fixture(scope="module")
+def analysed(analyzer: Analyzer, seeds: list[dict[str, Any]]) -> list[Saved]:
+    """The seeds, the MiG-31 reports and an unrelated article, analysed once."""
+    posted = seeds + json.loads((DATA / "mig31_reports.json").read_text())
+    posted.append(json.loads((DATA / "unrelated_report.json").read_text()))
+    found = []
+    for number, raw in enumerate(posted):
+        accepted = ACCEPTED + timedelta(minutes=number)
+        article = Article.model_validate(
+            {**raw, "status": ArticleStatus.DONE, "created_at": accepted, "updated_at": accepted}
+        )
+        analysis = analyzer.analyze(article.text, article.published_at)
+        found.append(
+            (
+                article,
+                StoredAnalysis(
+                    article_id=article.id, model="m", analyzed_at=accepted, **dict(analysis)
+                ),
+            )
+        )
+    return found
+
+
+def grouping(engine: Engine) -> dict[str, Any]:
+    """Return what the store says: each article's story, stories and canonical events."""
+    with engine.connect() as connection:
+        return {
+            "articles": dict(connection.execute(select(articles.c.id, articles.c.story_id)).all()),
+            "stories": sorted(tuple(r) for r in connection.execute(select(stories)).all()),
+            "events": sorted(tuple(r) for r in connection.execute(select(canonical_events)).all()),
+        }
+
+
+def save_all(results: ResultStore, items: list[Saved]) -> None:
+    for article, analysis in items:
+        results.save(article, analysis)
+
+
+def test_reports_of_one_happening_are_one_story_and_one_event(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    story_ids = {api_client.get(f"/articles/{a}").json["story_id"] for a in MIG31}
+    assert len(story_ids) == 1
+    story = api_client.get(f"/stories/{story_ids.pop()}").json
+    assert {a["id"] for a in story["articles"]} >= set(MIG31)
+    assert {a["source"] for a in story["articles"]} >= {"Baltic Wire", "Polar Post", "Arctic Desk"}
+    estonia = [e for e in story["entities"] if e["key"] == "gpe:estonia"]
+    assert estonia and estonia[0]["articles"] >= 3
+    violations = [
+        e
+        for e in story["events"]
+        if e["face"]["trigger"]["text"] == "violated"
+        and {m["article"]["id"] for m in e["mentions"]} & set(MIG31)
+    ]
+    assert len(violations) == 1
+    assert violations[0]["num_articles"] == 3
+    assert violations[0]["num_sources"] == 3
+    assert {m["article"]["id"] for m in violations[0]["mentions"]} == set(MIG31)
+
+
+def test_an_unrelated_article_joins_no_story(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    story_id = api_client.get(f"/articles/{UNRELATED}").json["story_id"]
+    story = api_client.get(f"/stories/{story_id}").json
+    assert [a["id"] for a in story["articles"]] == [UNRELATED]
+    mig_story = api_client.get(f"/articles/{MIG31[0]}").json["story_id"]
+    assert UNRELATED not in {
+        a["id"] for a in api_client.get(f"/stories/{mig_story}").json["articles"]
+    }
+
+
+def test_posting_in_reverse_order_gives_the_same_stories(
+    database: Engine, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    forward = grouping(database)
+    truncate_all(database)
+    save_all(results, analysed[::-1])
+    assert grouping(database) == forward
+
+
+def test_concurrent_writers_group_as_one_writer(
+    database: Engine, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    alone = grouping(database)
+    truncate_all(database)
+    halves = [analysed[0::2], analysed[1::2][::-1]]
+    threads = [threading.Thread(target=save_all, args=(results, half)) for half in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert grouping(database) == alone
+
+
+def test_saving_again_changes_no_count(
+    database: Engine, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    before = grouping(database)
+    save_all(results, analysed[3:5])  # re-analysed
+    results.save(*analysed[3])  # posted twice
+    assert grouping(database) == before
+
+
+def test_stories_list_biggest_first_with_their_counts(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    page = api_client.get("/stories?sort=biggest&limit=1").json
+    assert page["items"][0]["num_articles"] >= 3
+    assert page["total"] == len({s for s in grouping_ids(api_client, analysed)})
+    rest = api_client.get(f"/stories?sort=biggest&limit=50&cursor={page['next_cursor']}").json
+    sizes = [s["num_articles"] for s in page["items"] + rest["items"]]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sum(sizes) == len(analysed)
+
+
+def grouping_ids(api_client: Any, analysed: list[Saved]) -> list[str]:
+    return [api_client.get(f"/articles/{a.id}").json["story_id"] for a, _ in analysed]
+
+
+def test_stories_filter_by_entity_and_place(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    mig_story = api_client.get(f"/articles/{MIG31[0]}").json["story_id"]
+    by_entity = api_client.get("/stories?entity=gpe:estonia").json["items"]
+    assert mig_story in {s["id"] for s in by_entity}
+    unrelated = api_client.get(f"/articles/{UNRELATED}").json["story_id"]
+    assert unrelated not in {s["id"] for s in by_entity}
+    assert api_client.get("/stories?cursor=nonsense").status_code == 400
+    assert api_client.get("/stories/no-such-story").status_code == 404
+
+
+def test_distinct_events_list_each_happening_once_with_its_counts(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    mentions = api_client.get("/events?limit=500").json
+    distinct = api_client.get("/events?limit=500&distinct=true").json
+    assert distinct["total"] == len({e["canonical_id"] for e in mentions["items"]})
+    assert distinct["total"] == len(distinct["items"]) < mentions["total"]
+    assert sum(e["num_mentions"] for e in distinct["items"]) == mentions["total"]
+    violation = [e for e in distinct["items"] if e["article"]["id"] in MIG31 and e["code"] == "150"]
+    assert [(e["num_articles"], e["num_sources"]) for e in violation] == [(3, 3)]
+
+
+def test_timeline_and_top_say_what_they_count(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    totals = {}
+    for count in ("events", "mentions", "articles"):
+        answer = api_client.get(f"/events/timeline?interval=month&count={count}").json
+        assert answer["count"] == count
+        totals[count] = answer["total"]
+    assert totals["events"] == api_client.get("/events?distinct=true").json["total"]
+    assert totals["mentions"] == api_client.get("/events").json["total"]
+    assert totals["events"] < totals["mentions"]
+    top = api_client.get("/events/top?by=code&count=articles&limit=100").json
+    assert top["count"] == "articles"
+    every = api_client.get("/events?limit=500").json["items"]
+    for ranked in top["items"]:
+        reporting = {e["article"]["id"] for e in every if e["code"] == ranked["key"]}
+        assert ranked["count"] == len(reporting)
+
+
+def test_exports_carry_gdelt_counts(
+    api_client: Any, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    rows = list(csv.DictReader(io.StringIO(api_client.get("/events/export?distinct=true").text)))
+    assert {"NumMentions", "NumArticles", "NumSources"} <= rows[0].keys()
+    assert ("3", "3") in {(r["NumArticles"], r["NumSources"]) for r in rows}
+    assert sum(int(r["NumMentions"]) for r in rows) == api_client.get("/events").json["total"]
