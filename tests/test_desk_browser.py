@@ -8,6 +8,7 @@ tests' temporary folders, or in `--screenshots DIR` (`make screenshots`: docs/sc
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from newsflow.database import connect_database
 from newsflow.pg_server import PostgresServer
 from newsflow.settings import Settings
 from tests.conftest import truncate_all
-from tests.processes import RedisServer, Stack, wait_for
+from tests.processes import REPO_ROOT, RedisServer, Stack, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -223,7 +224,7 @@ def test_mig31_event_found_by_actor_and_root_shows_its_evidence(
     assert mark_text(page, "target") == "Estonian airspace"
     facts = page.locator("dl.facts").inner_text()
     assert "asserted" in facts and "RUSMIL" in facts and "Estonian airspace" in facts
-    assert page.locator(".stories").is_hidden()  # no /stories on this API: no panel
+    assert page.locator(".stories").is_hidden()  # one article reports it: no other reports
     shoot(page, "desk-evidence")
 
 
@@ -406,3 +407,27 @@ def test_a_read_key_is_asked_for_kept_in_the_tab_and_sent(
     assert page.evaluate("sessionStorage.getItem('newsflow.key')") == READ_KEY
     sent = [r for r in traffic.requests if "/events?" in r.url]
     assert sent[-1].headers["authorization"] == f"Bearer {READ_KEY}"
+
+
+def test_the_evidence_lists_the_other_reports_of_the_same_happening(
+    page: Page, desk: Stack, shoot: Shoot
+) -> None:
+    reports = json.loads((REPO_ROOT / "tests" / "data" / "mig31_reports.json").read_text())
+    for report in reports:
+        requests.post(f"{desk.ingest}/articles", json=report, timeout=10).raise_for_status()
+    for report in reports:
+        wait_done(f"{desk.api}/articles/{report['id']}")
+    found = requests.get(
+        f"{desk.api}/events?article={reports[0]['id']}&root=15", timeout=10
+    ).json()["items"]
+    violation = next(e for e in found if e["trigger"]["text"] == "violated")
+    page.goto(f"{desk.api}/#/event/{violation['id']}")
+    panel = page.locator(".stories")
+    panel.wait_for(state="visible")
+    assert "Other reports of this happening" in panel.inner_text()
+    others = {report["id"] for report in reports[1:]}
+    listed = panel.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert others <= {
+        href.split("/event/")[1].split("~")[0] for href in listed if "/event/" in href
+    }
+    shoot(page, "desk-other-reports")
