@@ -38,7 +38,10 @@ def build_runtime(settings: Settings, connection: Redis) -> Runtime:
     log.info("loading spaCy pipeline %s", settings.spacy_model)
     analyzer = load_analyzer(settings.spacy_model)
     return assemble(
-        analyzer, connection, Keys(settings.key_prefix), ResultStore(engine, settings.story_rule())
+        analyzer,
+        connection,
+        Keys(settings.key_prefix),
+        ResultStore(engine, settings.story_rule(), group_stories=settings.group_stories),
     )
 
 

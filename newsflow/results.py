@@ -105,9 +105,11 @@ def parse_event_id(value: str) -> tuple[str, int] | None:
 class ResultStore:
     """Analysed articles, their events and entities, in PostgreSQL."""
 
-    def __init__(self, engine: Engine, rule: StoryRule | None = None) -> None:
+    def __init__(
+        self, engine: Engine, rule: StoryRule | None = None, *, group_stories: bool = True
+    ) -> None:
         self.engine = engine
-        self.grouper = StoryGrouper(rule or StoryRule())
+        self.grouper = StoryGrouper(rule or StoryRule()) if group_stories else None
 
     def save(self, article: Article, analysis: StoredAnalysis) -> None:
         """Write one article's analysis in one transaction, replacing any earlier one."""
@@ -132,7 +134,8 @@ class ResultStore:
                 pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
 
     def _write(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> None:
-        lock_stories(connection)  # first: writers then never wait on each other holding rows
+        if self.grouper is not None:
+            lock_stories(connection)  # first: writers then never wait on each other holding rows
         row = article_row(article, analysis)
         upsert = insert(articles).values(row)
         is_new = connection.scalar(
@@ -152,7 +155,8 @@ class ResultStore:
         if analysis.entities:
             connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))
         self._post_entities(connection, article, canonical_entities(analysis.entities), before)
-        self.grouper.group(connection, article, analysis)
+        if self.grouper is not None:
+            self.grouper.group(connection, article, analysis)
 
     @staticmethod
     def _forget_rows(connection: Connection, article_id: str) -> tuple[list[RowMapping], set[str]]:

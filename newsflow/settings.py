@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     stuck_after_seconds: int = Field(
         default=30, description="An unfinished article is checked this long after its last look."
     )
+    group_stories: bool = Field(
+        default=False,
+        description="Whether the worker groups articles into stories as it saves them. Off by "
+        "default: regrouping recomputes a whole story on every save (slower as stories grow).",
+    )
     story_window_days: int = Field(
         default=30, ge=0, description="Articles published further apart are never one story."
     )
