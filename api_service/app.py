@@ -11,8 +11,9 @@ from sqlalchemy import Engine, text
 from api_service.desk import add_desk_routes
 from api_service.events import add_event_routes
 from api_service.stories import add_story_routes
-from newsflow.article_reads import ArticleReader, InvalidCursor, decode_cursor, next_cursor
+from newsflow.article_reads import ArticleReader, decode_cursor, next_cursor
 from newsflow.connection import connect
+from newsflow.cursors import InvalidCursor
 from newsflow.database import connect_database
 from newsflow.entity_index import EntityIndex
 from newsflow.event_store import EventStore

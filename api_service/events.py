@@ -10,8 +10,9 @@ from flask import Response, jsonify, stream_with_context
 from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
+from newsflow.cursors import InvalidCursor
 from newsflow.event_filters import EventFilter
-from newsflow.event_store import EventStore, InvalidCursor, TooManyBuckets
+from newsflow.event_store import EventStore, TooManyBuckets
 from newsflow.exports import FORMATS
 from newsflow.models import Event
 from newsflow.problems import Problem

@@ -10,8 +10,8 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
 from api_service.events import EventArticle, EventItem
+from newsflow.cursors import InvalidCursor
 from newsflow.event_filters import EventFilter
-from newsflow.event_store import InvalidCursor
 from newsflow.models import ARTICLE_ID_PATTERN
 from newsflow.problems import Problem
 from newsflow.story_reads import StoryReader

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
+from typing import Any
 
+from newsflow.cursors import pack, unpack
 from newsflow.models import ArticleDetail, ArticleSummary
 from newsflow.results import ResultStore
 from newsflow.store import ArticleStore
@@ -15,25 +14,21 @@ Position = tuple[datetime, str]
 """Where a listing stands: an article's acceptance time and id (newest first)."""
 
 
-class InvalidCursor(ValueError):
-    """A pagination cursor that this API did not hand out."""
-
-
 def encode_cursor(position: Position) -> str:
     """Return the opaque cursor that continues a listing after this position."""
-    raw = json.dumps([position[0].isoformat(), position[1]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack([position[0].isoformat(), position[1]])
 
 
 def decode_cursor(cursor: str) -> Position:
     """Return the position inside a cursor, or raise InvalidCursor."""
-    try:
-        moment, article_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        position = (datetime.fromisoformat(moment), str(article_id))
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
-        raise InvalidCursor(cursor) from exc
+    return unpack(cursor, _position)
+
+
+def _position(values: list[Any]) -> Position:
+    moment, article_id = values
+    position = (datetime.fromisoformat(moment), str(article_id))
     if position[0].tzinfo is None:
-        raise InvalidCursor(cursor)
+        raise ValueError("a time without its zone")
     return position
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,6 +23,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from newsflow.cursors import pack, unpack
 from newsflow.event_counts import (
     counts_answer_timeline,
     counts_answer_top,
@@ -52,10 +50,6 @@ TopGroup = Literal["actor", "source", "target", "dyad", "code", "place", "countr
 
 EXPORT_BATCH = 2000
 """Rows fetched from the server-side cursor at a time while streaming an export."""
-
-
-class InvalidCursor(ValueError):
-    """A cursor this API did not hand out, or one handed out for another sort."""
 
 
 @dataclass(frozen=True)
@@ -156,27 +150,23 @@ def item(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 def encode_cursor(sort: str, row: Any) -> str:
     """Return the cursor that continues a listing after this row."""
-    raw = json.dumps([sort, SORTS[sort].dump(row), row.article_id, row.ordinal]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack([sort, SORTS[sort].dump(row), row.article_id, row.ordinal])
 
 
 def after_cursor(sort: str, cursor: str) -> ColumnElement[bool]:
     """Return the condition of the rows after a cursor, or raise InvalidCursor."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        name, value, article_id, ordinal = json.loads(raw)
+    order = SORTS[sort]
+
+    def bound(values: list[Any]) -> ColumnElement[Any]:
+        name, value, article_id, ordinal = values
         if name != sort or not isinstance(article_id, str) or not isinstance(ordinal, int):
             raise ValueError("cursor of another listing")
-        order = SORTS[sort]
-        position = tuple_(order.key, events.c.article_id, events.c.ordinal)
-        bound = tuple_(
-            literal(order.load(value)) if value is not None else order.load(None),
-            literal(article_id),
-            literal(ordinal),
-        )
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
-        raise InvalidCursor(cursor) from exc
-    return position < bound if order.descending else position > bound
+        first = literal(order.load(value)) if value is not None else order.load(None)
+        return tuple_(first, literal(article_id), literal(ordinal))
+
+    after = unpack(cursor, bound)
+    position = tuple_(order.key, events.c.article_id, events.c.ordinal)
+    return position < after if order.descending else position > after
 
 
 def ordered(statement: Select[Any], sort: str) -> Select[Any]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -22,8 +19,9 @@ from sqlalchemy import (
     tuple_,
 )
 
+from newsflow.cursors import pack, unpack
 from newsflow.event_filters import EventFilter, conditions
-from newsflow.event_store import EVENTS_WITH_ARTICLES, ITEM_COLUMNS, InvalidCursor, item
+from newsflow.event_store import EVENTS_WITH_ARTICLES, ITEM_COLUMNS, item
 from newsflow.schema import (
     article_entities,
     articles,
@@ -134,22 +132,20 @@ def story_conditions(wanted: EventFilter) -> ColumnElement[bool]:
 def encode_cursor(sort: str, row: Any) -> str:
     """Return the cursor that continues a listing of stories after this row."""
     value = row.last_seen.isoformat() if sort == "newest" else row.num_articles
-    raw = json.dumps([sort, value, row.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack([sort, value, row.id])
 
 
 def after_cursor(sort: str, cursor: str) -> ColumnElement[bool]:
     """Return the condition of the stories after a cursor, or raise InvalidCursor."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        name, value, story_id = json.loads(raw)
+    key, load = STORY_SORTS[sort]
+
+    def bound(values: list[Any]) -> ColumnElement[Any]:
+        name, value, story_id = values
         if name != sort or not isinstance(story_id, str):
             raise ValueError("cursor of another listing")
-        key, load = STORY_SORTS[sort]
-        bound = tuple_(literal(load(value)), literal(story_id))
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
-        raise InvalidCursor(cursor) from exc
-    return tuple_(key, stories.c.id) < bound
+        return tuple_(literal(load(value)), literal(story_id))
+
+    return tuple_(key, stories.c.id) < unpack(cursor, bound)
 
 
 class StoryReader:
