@@ -13,19 +13,19 @@ from api_service.events import add_event_routes
 from api_service.stories import add_story_routes
 from newsflow.article_reads import ArticleReader, decode_cursor, next_cursor
 from newsflow.connection import connect
-from newsflow.cursors import InvalidCursor
 from newsflow.database import connect_database
 from newsflow.entity_index import EntityIndex
 from newsflow.event_store import EventStore
 from newsflow.keys import Keys
 from newsflow.models import (
     ARTICLE_ID_PATTERN,
+    ENTITY_KEY_PATTERN,
     ArticleDetail,
     ArticlePage,
     EntityDetail,
     EntityList,
 )
-from newsflow.problems import Problem
+from newsflow.problems import not_found
 from newsflow.results import ResultStore
 from newsflow.settings import Settings
 from newsflow.store import ArticleStore
@@ -37,9 +37,6 @@ ENTITIES_TAG = Tag(name="entities", description="People, organisations and place
 
 MAX_LIMIT = 200
 """Largest page a client may ask for."""
-
-ENTITY_KEY_PATTERN = r"^[a-z_]+:[^\s/]{1,200}$"
-"""Shape of a canonical entity key, e.g. `org:nato`."""
 
 
 class ArticlesQuery(BaseModel):
@@ -101,18 +98,6 @@ def _ping_database(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def not_found(what: str) -> Problem:
-    """Return the 404 problem for a missing resource."""
-    return Problem(404, "Not Found", f"No {what}.", kind="not-found")
-
-
-def invalid_cursor() -> Problem:
-    """Return the 400 problem for a cursor this API did not hand out."""
-    return Problem(
-        400, "Bad Request", "The cursor is not one this API handed out.", kind="invalid-cursor"
-    )
-
-
 def _add_article_routes(app: OpenAPI, reader: ArticleReader) -> None:
     @app.get(
         "/articles",
@@ -121,10 +106,7 @@ def _add_article_routes(app: OpenAPI, reader: ArticleReader) -> None:
     )
     def list_articles(query: ArticlesQuery) -> Response:
         """List articles, newest first (cursor pagination)."""
-        try:
-            items, cursor = reader.page(query.limit, query.cursor)
-        except InvalidCursor as exc:
-            raise invalid_cursor() from exc
+        items, cursor = reader.page(query.limit, query.cursor)
         return jsonify(ArticlePage(items=items, next_cursor=cursor).model_dump(mode="json"))
 
     @app.get(
@@ -161,10 +143,7 @@ def _add_entity_routes(app: OpenAPI, index: EntityIndex) -> None:
         entity = index.get(path.key)
         if entity is None:
             raise not_found(f"entity with key '{path.key}'")
-        try:
-            after = decode_cursor(query.cursor) if query.cursor is not None else None
-        except InvalidCursor as exc:
-            raise invalid_cursor() from exc
+        after = decode_cursor(query.cursor) if query.cursor is not None else None
         found = index.articles(path.key, query.limit + 1, after)
         articles = found[: query.limit]
         detail = EntityDetail(

@@ -10,12 +10,11 @@ from flask import Response, jsonify, stream_with_context
 from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
-from newsflow.cursors import InvalidCursor
 from newsflow.event_filters import EventFilter
 from newsflow.event_store import EventStore, TooManyBuckets
 from newsflow.exports import FORMATS
 from newsflow.models import Event
-from newsflow.problems import Problem
+from newsflow.problems import Problem, not_found
 from newsflow.web import problem_responses
 
 EVENTS_TAG = Tag(name="events", description="CAMEO-coded events across articles, with evidence")
@@ -171,17 +170,9 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     @app.get("/events", tags=[EVENTS_TAG], responses={200: EventPage, **errors})
     def list_events(query: EventsQuery) -> Response:
         """List events matching every filter given, with the exact total (cursor pagination)."""
-        try:
-            items, total, cursor = store.page(
-                query, query.sort, query.limit, query.cursor, distinct=query.distinct
-            )
-        except InvalidCursor as exc:
-            raise Problem(
-                400,
-                "Bad Request",
-                "The cursor is not one this listing handed out.",
-                kind="invalid-cursor",
-            ) from exc
+        items, total, cursor = store.page(
+            query, query.sort, query.limit, query.cursor, distinct=query.distinct
+        )
         return jsonify(items=items, total=total, next_cursor=cursor)
 
     @app.get("/events/timeline", tags=[EVENTS_TAG], responses={200: Timeline, **errors})
@@ -224,7 +215,5 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
         """Get one event with its evidence and its article."""
         found = store.get(path.event_id)
         if found is None:
-            raise Problem(
-                404, "Not Found", f"No event with id '{path.event_id}'.", kind="not-found"
-            )
+            raise not_found(f"event with id '{path.event_id}'")
         return jsonify(found)

@@ -10,10 +10,9 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
 from api_service.events import EventArticle, EventItem
-from newsflow.cursors import InvalidCursor
 from newsflow.event_filters import EventFilter
 from newsflow.models import ARTICLE_ID_PATTERN
-from newsflow.problems import Problem
+from newsflow.problems import not_found
 from newsflow.story_reads import StoryReader
 from newsflow.web import problem_responses
 
@@ -108,15 +107,7 @@ def add_story_routes(app: OpenAPI, reader: StoryReader) -> None:
     )
     def list_stories(query: StoriesQuery) -> Response:
         """List stories matching every filter given, with the exact total (cursor pagination)."""
-        try:
-            items, total, cursor = reader.page(query, query.sort, query.limit, query.cursor)
-        except InvalidCursor as exc:
-            raise Problem(
-                400,
-                "Bad Request",
-                "The cursor is not one this listing handed out.",
-                kind="invalid-cursor",
-            ) from exc
+        items, total, cursor = reader.page(query, query.sort, query.limit, query.cursor)
         return jsonify(items=items, total=total, next_cursor=cursor)
 
     @app.get(
@@ -128,7 +119,5 @@ def add_story_routes(app: OpenAPI, reader: StoryReader) -> None:
         """Get one story: its articles side by side, its canonical events and their mentions."""
         found = reader.get(path.story_id)
         if found is None:
-            raise Problem(
-                404, "Not Found", f"No story with id '{path.story_id}'.", kind="not-found"
-            )
+            raise not_found(f"story with id '{path.story_id}'")
         return jsonify(found)

@@ -21,14 +21,11 @@ from sqlalchemy import (
 )
 
 from newsflow import codebook
-from newsflow.models import ARTICLE_ID_PATTERN, Modality, reject_control_text
+from newsflow.models import ARTICLE_ID_PATTERN, ENTITY_KEY_PATTERN, Modality, reject_control_text
 from newsflow.schema import TEXT_SEARCH_CONFIG, event_texts, events
 
 ACTOR_PATTERN = r"^[A-Z]{3}[A-Z0-9]{0,12}$"
 """A CAMEO actor code or its beginning: a country RUS, a full code RUSMIL, an IGO IGOWSTNAT."""
-
-ENTITY_KEY_PATTERN = r"^[a-z_]+:[^\s/]{1,200}$"
-"""Shape of a canonical entity key, e.g. `org:nato`."""
 
 EARTH_RADIUS_KM = 6371.0
 """Mean radius of the Earth, for `near`."""

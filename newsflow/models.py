@@ -28,6 +28,9 @@ PUBLISHED_MAX = datetime(2200, 1, 1, tzinfo=UTC)
 ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 """What a client's own article id may look like (safe in a URL path and a Redis key)."""
 
+ENTITY_KEY_PATTERN = r"^[a-z_]+:[^\s/]{1,200}$"
+"""Shape of a canonical entity key, e.g. `org:nato`."""
+
 
 def reject_control_text(value: str) -> str:
     """Refuse NUL and lone surrogates, which no news text contains and Redis/JSON mangle."""

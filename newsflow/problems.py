@@ -14,6 +14,8 @@ from flask import Flask, Response
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from newsflow.cursors import InvalidCursor
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 """Media type of every error body."""
 
@@ -112,12 +114,26 @@ def unavailable_problem(retry_after: int) -> Problem:
     )
 
 
+def not_found(what: str) -> Problem:
+    """Return the 404 problem for a missing resource."""
+    return Problem(404, "Not Found", f"No {what}.", kind="not-found")
+
+
 def init_app(app: Flask, retry_after: int) -> None:
     """Make every error of the app, expected or not, a problem+json response."""
 
     @app.errorhandler(Problem)
     def _problem(exc: Problem) -> Response:
         return exc.to_response()
+
+    @app.errorhandler(InvalidCursor)
+    def _invalid_cursor(exc: InvalidCursor) -> Response:
+        return Problem(
+            400,
+            "Bad Request",
+            "The cursor is not one this listing handed out.",
+            kind="invalid-cursor",
+        ).to_response()
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
