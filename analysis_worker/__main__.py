@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from analysis_worker.worker import run_worker, run_workers
-from newsflow.database import SchemaNotReady, connect_database, wait_for_schema
-from newsflow.logs import configure_logging
-from newsflow.settings import Settings
+from newsflow.core.database import SchemaNotReady, connect_database, wait_for_schema
+from newsflow.core.logs import configure_logging
+from newsflow.core.settings import Settings
 
 
 def main() -> None:

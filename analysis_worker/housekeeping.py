@@ -12,12 +12,12 @@ import threading
 import redis
 from rq.scheduler import RQScheduler
 
-from newsflow.connection import connect
-from newsflow.keys import Keys
-from newsflow.queue import AnalysisQueue
-from newsflow.reconciler import Reconciler
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.connection import connect
+from newsflow.core.keys import Keys
+from newsflow.core.queue import AnalysisQueue
+from newsflow.core.reconciler import Reconciler
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
 
 log = logging.getLogger(__name__)
 

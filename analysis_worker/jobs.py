@@ -8,8 +8,8 @@ from typing import Any
 from rq import get_current_job
 
 from analysis_worker import runtime
-from newsflow.models import StoredAnalysis
-from newsflow.store import utcnow
+from newsflow.core.models import StoredAnalysis
+from newsflow.core.store import utcnow
 
 log = logging.getLogger(__name__)
 

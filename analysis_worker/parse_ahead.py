@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from rq.timeouts import JobTimeoutException
 
 from analysis_worker.extraction import Analyzer
-from newsflow.models import Article
-from newsflow.store import ArticleStore
+from newsflow.core.models import Article
+from newsflow.core.store import ArticleStore
 
 log = logging.getLogger(__name__)
 

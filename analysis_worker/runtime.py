@@ -9,11 +9,11 @@ from redis import Redis
 
 from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.parse_ahead import ParseAhead
-from newsflow.database import connect_database, wait_for_schema
-from newsflow.keys import Keys
-from newsflow.results import ResultStore
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.database import connect_database, wait_for_schema
+from newsflow.core.keys import Keys
+from newsflow.core.results import ResultStore
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
 
 log = logging.getLogger(__name__)
 

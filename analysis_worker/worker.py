@@ -26,10 +26,10 @@ from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 from analysis_worker import runtime
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from analysis_worker.housekeeping import Housekeeper
-from newsflow.connection import connect_worker
-from newsflow.logs import configure_logging
-from newsflow.queue import ANALYZE_JOB, CLAIMED_BY, AnalysisQueue
-from newsflow.settings import Settings
+from newsflow.core.connection import connect_worker
+from newsflow.core.logs import configure_logging
+from newsflow.core.queue import ANALYZE_JOB, CLAIMED_BY, AnalysisQueue
+from newsflow.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ import sys
 from sqlalchemy.exc import OperationalError
 
 from api_service.app import create_app
-from newsflow.database import SchemaNotReady, connect_database, require_current_schema
-from newsflow.logs import configure_logging
-from newsflow.serving import parse_server_args, serve
-from newsflow.settings import Settings
+from newsflow.core.database import SchemaNotReady, connect_database, require_current_schema
+from newsflow.core.logs import configure_logging
+from newsflow.core.settings import Settings
+from newsflow.http.serving import parse_server_args, serve
 
 
 def main() -> None:

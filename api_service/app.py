@@ -11,13 +11,13 @@ from sqlalchemy import Engine, text
 from api_service.desk import add_desk_routes
 from api_service.events import add_event_routes
 from api_service.stories import add_story_routes
-from newsflow.article_reads import ArticleReader, decode_cursor, next_cursor
-from newsflow.connection import connect
-from newsflow.database import connect_database
-from newsflow.entity_index import EntityIndex
-from newsflow.event_store import EventStore
-from newsflow.keys import Keys
-from newsflow.models import (
+from newsflow.core.article_reads import ArticleReader, decode_cursor, next_cursor
+from newsflow.core.connection import connect
+from newsflow.core.database import connect_database
+from newsflow.core.entity_index import EntityIndex
+from newsflow.core.event_store import EventStore
+from newsflow.core.keys import Keys
+from newsflow.core.models import (
     ARTICLE_ID_PATTERN,
     ENTITY_KEY_PATTERN,
     ArticleDetail,
@@ -25,12 +25,12 @@ from newsflow.models import (
     EntityDetail,
     EntityList,
 )
-from newsflow.problems import not_found
-from newsflow.results import ResultStore
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
-from newsflow.story_reads import StoryReader
-from newsflow.web import create_openapi_app, problem_responses
+from newsflow.core.results import ResultStore
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
+from newsflow.core.story_reads import StoryReader
+from newsflow.http.problems import not_found
+from newsflow.http.web import create_openapi_app, problem_responses
 
 ARTICLES_TAG = Tag(name="articles", description="Articles, their status and analysis")
 ENTITIES_TAG = Tag(name="entities", description="People, organisations and places across articles")

@@ -12,11 +12,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from api_service.events import GroupCount, Timeline, too_many_buckets
-from newsflow.event_filters import EventFilter
-from newsflow.event_places import top_places
-from newsflow.event_store import EventStore, TooManyBuckets
-from newsflow.settings import Settings
-from newsflow.web import problem_responses
+from newsflow.core.event_filters import EventFilter
+from newsflow.core.event_places import top_places
+from newsflow.core.event_store import EventStore, TooManyBuckets
+from newsflow.core.settings import Settings
+from newsflow.http.web import problem_responses
 
 DESK_TAG = Tag(name="desk", description="What the analyst's desk at / reads besides the API")
 

@@ -10,12 +10,12 @@ from flask import Response, jsonify, stream_with_context
 from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
-from newsflow.event_filters import EventFilter
-from newsflow.event_store import EventStore, TooManyBuckets
-from newsflow.exports import FORMATS
-from newsflow.models import Event
-from newsflow.problems import Problem, not_found
-from newsflow.web import problem_responses
+from newsflow.core.event_filters import EventFilter
+from newsflow.core.event_store import EventStore, TooManyBuckets
+from newsflow.core.exports import FORMATS
+from newsflow.core.models import Event
+from newsflow.http.problems import Problem, not_found
+from newsflow.http.web import problem_responses
 
 EVENTS_TAG = Tag(name="events", description="CAMEO-coded events across articles, with evidence")
 

@@ -10,11 +10,11 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
 from api_service.events import EventArticle, EventItem
-from newsflow.event_filters import EventFilter
-from newsflow.models import ARTICLE_ID_PATTERN
-from newsflow.problems import not_found
-from newsflow.story_reads import StoryReader
-from newsflow.web import problem_responses
+from newsflow.core.event_filters import EventFilter
+from newsflow.core.models import ARTICLE_ID_PATTERN
+from newsflow.core.story_reads import StoryReader
+from newsflow.http.problems import not_found
+from newsflow.http.web import problem_responses
 
 STORIES_TAG = Tag(name="stories", description="Articles reporting the same happening, grouped")
 

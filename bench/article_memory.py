@@ -21,11 +21,11 @@ from analysis_worker import runtime
 from analysis_worker.worker import AnalysisWorker
 from bench.copies import CopyMaker
 from bench.query_load import CannedAnalyzer, canned_analyses
-from newsflow.keys import Keys
-from newsflow.queue import AnalysisQueue
-from newsflow.results import ResultStore
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.keys import Keys
+from newsflow.core.queue import AnalysisQueue
+from newsflow.core.results import ResultStore
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
 
 WARM_UP_ARTICLES = 50
 """Articles run through the flow before measuring, so Redis's own structures exist."""

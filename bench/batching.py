@@ -20,7 +20,7 @@ from spacy.language import Language
 
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from bench.corpus import build_corpus
-from newsflow.settings import Settings
+from newsflow.core.settings import Settings
 
 
 def ways(nlp: Language, texts: list[str]) -> dict[str, Callable[[], None]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from newsflow.models import Analysis, Article, ArticleIn, ArticleStatus
+from newsflow.core.models import Analysis, Article, ArticleIn, ArticleStatus
 
 EPOCH = datetime(2024, 11, 1, tzinfo=UTC)
 """When the first copy was accepted."""

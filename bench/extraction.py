@@ -28,7 +28,7 @@ from analysis_worker.extraction.events import extract_events
 from analysis_worker.extraction.paragraphs import COMPONENT, mark_paragraph_breaks
 from analysis_worker.extraction.summary import summarize
 from bench.corpus import build_corpus
-from newsflow.settings import Settings
+from newsflow.core.settings import Settings
 
 
 def time_once(doc: Doc, published_at: datetime) -> tuple[float, float, float]:

@@ -29,12 +29,12 @@ import redis
 
 from bench.corpus import build_corpus
 from bench.processes import private_postgres, redis_command, running
-from newsflow.keys import Keys
-from newsflow.models import ArticleIn
-from newsflow.queue import AnalysisQueue
-from newsflow.settings import Settings
-from newsflow.stack import free_port, wait_for_port
-from newsflow.store import ArticleStore
+from newsflow.core.keys import Keys
+from newsflow.core.models import ArticleIn
+from newsflow.core.queue import AnalysisQueue
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
+from newsflow.tools.stack import free_port, wait_for_port
 
 RQ_PHASES = (
     "dequeue_job_and_maintain_ttl",
@@ -80,7 +80,7 @@ def instrumented_worker(redis_url: str, database_url: str, out: str) -> None:
     from analysis_worker.extraction import Analyzer
     from analysis_worker.extraction import analyzer as analyzer_module
     from analysis_worker.worker import AnalysisWorker, run_worker
-    from newsflow.results import ResultStore
+    from newsflow.core.results import ResultStore
 
     totals: dict[str, float] = {}
     counts: dict[str, int] = {}

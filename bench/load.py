@@ -29,7 +29,7 @@ import redis
 
 from bench.corpus import build_corpus
 from bench.processes import private_postgres, redis_command, running, wait_for_worker
-from newsflow.stack import free_port, wait_for_port, wait_until_ready
+from newsflow.tools.stack import free_port, wait_for_port, wait_until_ready
 
 REQUEST_TIMEOUT_SECONDS = 10.0
 """A request slower than this counts as an error."""

@@ -28,9 +28,9 @@ from spacy.language import Language
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from bench.corpus import CORPUS_SIZE, build_corpus
 from bench.processes import private_postgres, redis_command, running, wait_for_worker
-from newsflow.keys import Keys
-from newsflow.settings import Settings
-from newsflow.stack import free_port, wait_for_port, wait_until_ready
+from newsflow.core.keys import Keys
+from newsflow.core.settings import Settings
+from newsflow.tools.stack import free_port, wait_for_port, wait_until_ready
 
 ROUNDS = 5
 """Rounds of (raw spaCy, pipeline), interleaved, so machine noise hits both alike; odd rounds

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import redis
 
-from newsflow.database import upgrade
-from newsflow.pg_server import PostgresServer, reachable_temporary_dir
-from newsflow.settings import Settings
-from newsflow.stack import durable_redis_command, free_port
+from newsflow.core.database import upgrade
+from newsflow.core.settings import Settings
+from newsflow.tools.pg_server import PostgresServer, reachable_temporary_dir
+from newsflow.tools.stack import durable_redis_command, free_port
 
 
 @contextmanager

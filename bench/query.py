@@ -30,11 +30,11 @@ from bench.copies import CopyMaker, big_keys
 from bench.processes import redis_command, running
 from bench.query_load import analyse_bases, load_copies
 from bench.query_timing import time_endpoints
-from newsflow.database import upgrade
-from newsflow.pg_server import PostgresServer
-from newsflow.results import ResultStore
-from newsflow.settings import Settings
-from newsflow.stack import free_port, wait_for_port, wait_until_ready
+from newsflow.core.database import upgrade
+from newsflow.core.results import ResultStore
+from newsflow.core.settings import Settings
+from newsflow.tools.pg_server import PostgresServer
+from newsflow.tools.stack import free_port, wait_for_port, wait_until_ready
 
 LOADED_MARKER = "loaded.json"
 """File in the kept folder saying how many copies its database holds and how fast they went."""

@@ -21,8 +21,8 @@ from sqlalchemy import create_engine
 from analysis_worker.extraction import Analyzer, load_analyzer
 from bench.copies import Base, CopyMaker
 from bench.corpus import build_corpus
-from newsflow.models import Analysis, Article, StoredAnalysis
-from newsflow.results import ResultStore
+from newsflow.core.models import Analysis, Article, StoredAnalysis
+from newsflow.core.results import ResultStore
 
 LOADER_OPTIONS = "-c synchronous_commit=off"
 """Session settings of the loader processes."""

@@ -21,12 +21,12 @@ from typing import Any
 from sqlalchemy import Engine, insert
 
 from bench.processes import private_postgres
-from newsflow.database import connect_database
-from newsflow.models import Article, ArticleStatus, Entity, StoredAnalysis
-from newsflow.results import ResultStore
-from newsflow.schema import articles, story_features, story_keys
-from newsflow.settings import Settings
-from newsflow.story_rule import features
+from newsflow.core.database import connect_database
+from newsflow.core.models import Article, ArticleStatus, Entity, StoredAnalysis
+from newsflow.core.results import ResultStore
+from newsflow.core.schema import articles, story_features, story_keys
+from newsflow.core.settings import Settings
+from newsflow.core.story_rule import features
 
 VOCABULARY = 50_000
 """Distinct entity keys."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ingest_service.app import create_app
-from newsflow.logs import configure_logging
-from newsflow.serving import parse_server_args, serve
-from newsflow.settings import Settings
+from newsflow.core.logs import configure_logging
+from newsflow.core.settings import Settings
+from newsflow.http.serving import parse_server_args, serve
 
 
 def main() -> None:

@@ -10,16 +10,16 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field, ValidationError
 from redis import Redis
 
-from newsflow import cors
-from newsflow.bodies import read_json, too_large
-from newsflow.connection import connect
-from newsflow.keys import Keys
-from newsflow.models import Accepted, ArticleIn
-from newsflow.problems import Problem, unavailable_problem, validation_problem
-from newsflow.queue import AnalysisQueue
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
-from newsflow.web import create_openapi_app, problem_responses
+from newsflow.core.connection import connect
+from newsflow.core.keys import Keys
+from newsflow.core.models import Accepted, ArticleIn
+from newsflow.core.queue import AnalysisQueue
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
+from newsflow.http import cors
+from newsflow.http.bodies import read_json, too_large
+from newsflow.http.problems import Problem, unavailable_problem, validation_problem
+from newsflow.http.web import create_openapi_app, problem_responses
 
 ARTICLES_TAG = Tag(name="articles", description="Post articles for analysis")
 """OpenAPI tag of the ingest endpoints."""

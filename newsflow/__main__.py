@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from newsflow.cli import main
+from newsflow.tools.cli import main
 
 sys.exit(main())

@@ -19,16 +19,16 @@ from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.worker import AnalysisWorker
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
-from newsflow.article_reads import ArticleReader
-from newsflow.connection import connect
-from newsflow.database import connect_database, upgrade
-from newsflow.keys import Keys
-from newsflow.pg_server import PostgresServer, reachable_temporary_dir
-from newsflow.queue import AnalysisQueue
-from newsflow.results import ResultStore
-from newsflow.schema import metadata
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.article_reads import ArticleReader
+from newsflow.core.connection import connect
+from newsflow.core.database import connect_database, upgrade
+from newsflow.core.keys import Keys
+from newsflow.core.queue import AnalysisQueue
+from newsflow.core.results import ResultStore
+from newsflow.core.schema import metadata
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
+from newsflow.tools.pg_server import PostgresServer, reachable_temporary_dir
 from tests.processes import (
     REPO_ROOT,
     RedisServer,

@@ -16,8 +16,8 @@ import redis
 import requests
 from sqlalchemy.engine import make_url
 
-from newsflow.settings import Settings
-from newsflow.stack import durable_redis_command
+from newsflow.core.settings import Settings
+from newsflow.tools.stack import durable_redis_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

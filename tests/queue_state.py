@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis
 
-from newsflow.keys import Keys
+from newsflow.core.keys import Keys
 
 
 def job_id_of(redis_client: redis.Redis, article_id: str) -> str:

@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
-from newsflow.cli import main
-from newsflow.connection import connect
-from newsflow.settings import Settings
+from newsflow.core.connection import connect
+from newsflow.core.settings import Settings
+from newsflow.tools.cli import main
 
 PROBLEM = "application/problem+json"
 KEY = "s3cret-key-1"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from newsflow.entity_index import named_statement
+from newsflow.core.entity_index import named_statement
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from rq.suspension import suspend
 from analysis_worker import runtime
 from analysis_worker.extraction import Analyzer
 from analysis_worker.worker import AnalysisWorker
-from newsflow.article_reads import ArticleReader
-from newsflow.keys import Keys
-from newsflow.models import ArticleIn
-from newsflow.reconciler import Reconciler
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.article_reads import ArticleReader
+from newsflow.core.keys import Keys
+from newsflow.core.models import ArticleIn
+from newsflow.core.reconciler import Reconciler
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
 from tests.queue_state import job_id_of, overdue
 
 

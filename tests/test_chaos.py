@@ -20,10 +20,10 @@ import redis
 import requests
 from sqlalchemy import Engine, text
 
-from newsflow.database import connect_database, upgrade
-from newsflow.keys import Keys
-from newsflow.pg_server import PostgresServer, reachable_temporary_dir
-from newsflow.settings import Settings
+from newsflow.core.database import connect_database, upgrade
+from newsflow.core.keys import Keys
+from newsflow.core.settings import Settings
+from newsflow.tools.pg_server import PostgresServer, reachable_temporary_dir
 from tests.processes import (
     REPO_ROOT,
     RedisServer,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from newsflow import pg_server
-from newsflow.cli import main
-from newsflow.pg_server import reachable_temporary_dir
+from newsflow.tools import pg_server
+from newsflow.tools.cli import main
+from newsflow.tools.pg_server import reachable_temporary_dir
 from tests.processes import REPO_ROOT, free_port, wait_for
 
 SEED = REPO_ROOT / "seeds" / "002_27f6953c3e6e08f0.json"

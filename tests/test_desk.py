@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
-from newsflow.connection import connect
-from newsflow.settings import Settings
+from newsflow.core.connection import connect
+from newsflow.core.settings import Settings
 from tests.processes import REPO_ROOT
 
 DESK_ORIGIN = "http://api.test"

@@ -22,9 +22,9 @@ import redis
 import requests
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
 
-from newsflow.database import connect_database
-from newsflow.pg_server import PostgresServer
-from newsflow.settings import Settings
+from newsflow.core.database import connect_database
+from newsflow.core.settings import Settings
+from newsflow.tools.pg_server import PostgresServer
 from tests.conftest import truncate_all
 from tests.processes import REPO_ROOT, RedisServer, Stack, wait_for
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import requests
 
-from newsflow.article_reads import ArticleReader
-from newsflow.models import ArticleIn
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.article_reads import ArticleReader
+from newsflow.core.models import ArticleIn
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
 from tests.processes import Service, Stack, python_module, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

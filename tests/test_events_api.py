@@ -19,11 +19,11 @@ from sqlalchemy import Engine
 
 from analysis_worker.extraction import Analyzer
 from api_service.app import create_app
-from newsflow.connection import connect
-from newsflow.database import connect_database
-from newsflow.models import Article, ArticleStatus, StoredAnalysis
-from newsflow.results import ResultStore
-from newsflow.settings import Settings
+from newsflow.core.connection import connect
+from newsflow.core.database import connect_database
+from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
+from newsflow.core.results import ResultStore
+from newsflow.core.settings import Settings
 
 Event = dict[str, Any]
 OUTLETS = ["Arctic Desk", "Polar Post", "Baltic Wire"]

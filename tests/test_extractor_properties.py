@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis_worker.extraction import Analyzer
-from newsflow.models import Analysis
+from newsflow.core.models import Analysis
 
 PROPERTY_SETTINGS = settings(
     max_examples=100,

@@ -159,7 +159,7 @@ def test_oversized_bodies_are_413(
     settings: Any, redis_client: redis.Redis, stored: dict[bytes, bytes]
 ) -> None:
     from ingest_service.app import create_app
-    from newsflow.connection import connect
+    from newsflow.core.connection import connect
 
     small = settings.model_copy(update={"max_article_bytes": 1000})
     client = create_app(small, connect(small)).test_client()

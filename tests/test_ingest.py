@@ -9,9 +9,9 @@ import redis
 from rq import Queue
 
 from ingest_service.app import create_app
-from newsflow.connection import connect
-from newsflow.keys import Keys
-from newsflow.settings import Settings
+from newsflow.core.connection import connect
+from newsflow.core.keys import Keys
+from newsflow.core.settings import Settings
 
 PROBLEM = "application/problem+json"
 

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from ingest_service.app import create_app
-from newsflow.connection import connect
-from newsflow.settings import Settings
+from newsflow.core.connection import connect
+from newsflow.core.settings import Settings
 from tests.processes import Service, free_port, python_module, wait_for, wait_ready
 
 MARKER = f"zebra-{uuid.uuid4().hex}-confidential"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from newsflow.models import ArticleIn
+from newsflow.core.models import ArticleIn
 
 
 def test_minimal_article_is_just_text() -> None:

@@ -29,8 +29,8 @@ from sqlalchemy import Engine
 
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
-from newsflow.connection import connect
-from newsflow.settings import Settings
+from newsflow.core.connection import connect
+from newsflow.core.settings import Settings
 
 OPENAPI_PATH = "/openapi/openapi.json"
 FACTORIES: dict[str, Callable[[Settings, redis.Redis], Flask]] = {

@@ -12,15 +12,15 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine
 
-from newsflow import pg_server
-from newsflow.database import (
+from newsflow.core.database import (
     SchemaNotReady,
     alembic_config,
     current_revision,
     head_revision,
     require_current_schema,
 )
-from newsflow.pg_server import PostgresNotFound, PostgresServer, reachable_temporary_dir
+from newsflow.tools import pg_server
+from newsflow.tools.pg_server import PostgresNotFound, PostgresServer, reachable_temporary_dir
 from tests.processes import REPO_ROOT, free_port, libpq, python_module
 
 

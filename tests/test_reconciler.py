@@ -9,11 +9,11 @@ import redis
 from rq import Queue
 from rq.job import Job
 
-from newsflow.keys import Keys
-from newsflow.models import ArticleIn
-from newsflow.reconciler import Reconciler
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.keys import Keys
+from newsflow.core.models import ArticleIn
+from newsflow.core.reconciler import Reconciler
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
 from tests.queue_state import job_id_of, overdue
 
 

@@ -10,12 +10,12 @@ import pytest
 import redis
 
 from analysis_worker.extraction import Analyzer
-from newsflow.article_reads import ArticleReader
-from newsflow.cli import main
-from newsflow.entity_index import EntityIndex
-from newsflow.models import ArticleIn, StoredAnalysis
-from newsflow.settings import Settings
-from newsflow.store import ArticleStore
+from newsflow.core.article_reads import ArticleReader
+from newsflow.core.entity_index import EntityIndex
+from newsflow.core.models import ArticleIn, StoredAnalysis
+from newsflow.core.settings import Settings
+from newsflow.core.store import ArticleStore
+from newsflow.tools.cli import main
 
 
 def store_as_before_postgresql(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from newsflow.settings import Settings
+from newsflow.core.settings import Settings
 from tests.processes import RedisServer, Stack, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import Engine, select
 
 from analysis_worker.extraction import Analyzer
-from newsflow.models import Article, ArticleStatus, StoredAnalysis
-from newsflow.results import ResultStore
-from newsflow.schema import articles, canonical_events, stories
+from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
+from newsflow.core.results import ResultStore
+from newsflow.core.schema import articles, canonical_events, stories
 from tests.conftest import truncate_all
 from tests.processes import REPO_ROOT
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from analysis_worker.extraction import Analyzer
-from newsflow.clustering_scores import adjusted_rand, bcubed, labels, score
-from newsflow.event_merge import Mention, canonical_groups, counts
-from newsflow.story_eval import evaluate_stories
-from newsflow.story_memory import MemoryStories
-from newsflow.story_rule import ArticleFeatures, StoryRule, components, features, same_story
+from newsflow.core.event_merge import Mention, canonical_groups, counts
+from newsflow.core.story_memory import MemoryStories
+from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
+from newsflow.tools.clustering_scores import adjusted_rand, bcubed, labels, score
+from newsflow.tools.story_eval import evaluate_stories
 from tests.processes import REPO_ROOT
 
 RULE = StoryRule(window_days=3, threshold=0.3, entity_weight=0.5)

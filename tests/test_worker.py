@@ -17,12 +17,12 @@ from sqlalchemy import Engine, func, select
 from analysis_worker import jobs, runtime
 from analysis_worker.extraction import Analyzer
 from analysis_worker.worker import AnalysisWorker
-from newsflow import schema
-from newsflow.article_reads import ArticleReader
-from newsflow.entity_index import EntityIndex
-from newsflow.models import ArticleDetail, ArticleIn, StoredAnalysis
-from newsflow.results import ResultStore
-from newsflow.store import ArticleStore
+from newsflow.core import schema
+from newsflow.core.article_reads import ArticleReader
+from newsflow.core.entity_index import EntityIndex
+from newsflow.core.models import ArticleDetail, ArticleIn, StoredAnalysis
+from newsflow.core.results import ResultStore
+from newsflow.core.store import ArticleStore
 
 
 def test_job_marks_done_and_stores_analysis(

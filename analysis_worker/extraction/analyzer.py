@@ -15,7 +15,7 @@ from analysis_worker.extraction.entities import extract_entities
 from analysis_worker.extraction.events import extract_events
 from analysis_worker.extraction.paragraphs import add_paragraph_breaks
 from analysis_worker.extraction.summary import summarize
-from newsflow.models import Analysis
+from newsflow.core.models import Analysis
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from spacy.tokens import Span
 from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.mentions import sentence_mentions
-from newsflow.models import DatePrecision
+from newsflow.core.models import DatePrecision
 
 WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
 """Weekday names to Python's weekday numbers (Monday is 0)."""

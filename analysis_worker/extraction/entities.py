@@ -15,7 +15,7 @@ from analysis_worker.extraction.entity_mask import entity_mask
 from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.mentions import document_mentions
 from analysis_worker.extraction.places import load_gazetteer, plain
-from newsflow.models import Entity
+from newsflow.core.models import Entity
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
 """spaCy labels kept as entities; numbers, dates and quantities are not things to look up."""

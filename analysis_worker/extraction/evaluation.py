@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis_worker.extraction.analyzer import Analyzer
-from newsflow.models import Event
+from newsflow.core.models import Event
 
 Triple = tuple[str, str, str]
 """(source actor code, target actor code, CAMEO code); '---' stands for a missing actor."""

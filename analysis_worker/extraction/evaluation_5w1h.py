@@ -13,7 +13,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from analysis_worker.extraction.analyzer import Analyzer
-from newsflow.models import Analysis, Event, Summary
+from newsflow.core.models import Analysis, Event, Summary
 
 QUESTIONS = ("who", "where", "when")
 """The Ws scored: the gold's what/why/how are free text no phrase overlap can judge."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from analysis_worker.extraction.analyzer import Analyzer
 from analysis_worker.extraction.topics import HOSTILE_ROOTS
-from newsflow.models import Event
+from newsflow.core.models import Event
 
 POLITICAL_CATEGORY = "world"
 """The news-cluster category of political and conflict stories; every other is not politics."""

@@ -24,7 +24,7 @@ from analysis_worker.extraction.places import place_of
 from analysis_worker.extraction.timeline import Clause, EventDate, event_date
 from analysis_worker.extraction.topics import is_figurative
 from analysis_worker.extraction.triggers import code_trigger, is_own_event, trigger_candidates
-from newsflow.models import Entity, Event, EventActor, Location, Mention, Modality, Trigger
+from newsflow.core.models import Entity, Event, EventActor, Location, Mention, Modality, Trigger
 
 
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from newsflow.models import Event
+from newsflow.core.models import Event
 
 DATE_SOURCES = {"text": 0, "context": 1, "published": 2, None: 3}
 """How much a date's source says about the happening, best first."""

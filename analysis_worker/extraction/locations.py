@@ -14,7 +14,7 @@ from analysis_worker.extraction.document_cache import cached, document_text
 from analysis_worker.extraction.entities import entities_by_token
 from analysis_worker.extraction.mentions import document_mentions, sentence_mentions
 from analysis_worker.extraction.places import PLACE_LABELS, geocode, load_gazetteer
-from newsflow.models import Location, LocationSource
+from newsflow.core.models import Location, LocationSource
 
 TERRITORY_NOUNS = frozenset(
     {

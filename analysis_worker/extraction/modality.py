@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis_worker.extraction.columns import Columns
-from newsflow.models import Modality
+from newsflow.core.models import Modality
 
 PLANNING_HEADS = frozenset(
     {

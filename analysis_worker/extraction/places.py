@@ -14,7 +14,7 @@ from spacy.tokens import Span
 from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.document_cache import span_text
 from analysis_worker.extraction.mentions import sentence_mentions
-from newsflow.models import Location, PlacePrecision
+from newsflow.core.models import Location, PlacePrecision
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 """spaCy labels that name places."""

@@ -22,7 +22,7 @@ from analysis_worker.extraction.locations import (
 from analysis_worker.extraction.mentions import sentence_mentions
 from analysis_worker.extraction.places import PLACE_LABELS, geocode
 from analysis_worker.extraction.summary_time import time_phrase, when_date
-from newsflow.models import Location, Phrase, Summary
+from newsflow.core.models import Location, Phrase, Summary
 
 LEAD_SENTENCES = 4
 """How many sentences state the main happening: the headline and the lead."""

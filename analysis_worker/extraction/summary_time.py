@@ -12,7 +12,7 @@ from analysis_worker.extraction.dates import REFERENCE_DAY, Resolved, is_past, r
 from analysis_worker.extraction.document_cache import document_text
 from analysis_worker.extraction.mentions import sentence_mentions
 from analysis_worker.extraction.timeline import bounds, clause_verb
-from newsflow.models import Phrase
+from newsflow.core.models import Phrase
 
 TIME_PREPS = frozenset({"on", "at", "in", "during", "around", "about", "overnight", "early"})
 """Prepositions that introduce when something happened; the phrase keeps them ('at around 6am')."""

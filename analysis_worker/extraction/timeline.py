@@ -10,7 +10,7 @@ from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.dates import Resolved, is_past, read_date
 from analysis_worker.extraction.document_cache import cached, document_text
 from analysis_worker.extraction.mentions import document_mentions
-from newsflow.models import DatePrecision, DateSource
+from newsflow.core.models import DatePrecision, DateSource
 
 UNANCHORED_PREPS = frozenset(
     {"since", "until", "till", "by", "for", "through", "before", "after", "between"}

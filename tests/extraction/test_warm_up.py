@@ -13,7 +13,7 @@ import importlib, json, pkgutil, sys
 from datetime import datetime
 import analysis_worker.extraction as extraction
 from analysis_worker.extraction import load_analyzer
-from newsflow.settings import Settings
+from newsflow.core.settings import Settings
 
 modules = [
     importlib.import_module(f"{extraction.__name__}.{info.name}")

