@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 
 import pytest
@@ -47,3 +49,24 @@ def test_the_server_refuses_unparseable_http_as_problem_json(
     code, content_type, payload = raw_exchange(port, request_bytes)
     assert code == status and content_type == PROBLEM
     assert json.loads(payload)["status"] == status
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("megabytes", [2, 5, 20])
+def test_a_client_that_sends_the_whole_body_first_still_reads_its_413(
+    start_ingest: Callable[..., str], megabytes: int
+) -> None:
+    """urllib writes the whole body before it reads a byte of the answer; closing on it early
+    would reset the connection under it (BrokenPipeError) instead of telling it why."""
+    body = json.dumps({"title": "t", "text": "x" * (megabytes * 1_000_000)}).encode()
+    request = urllib.request.Request(
+        start_ingest() + "/articles",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 413
+    assert refused.value.headers["Content-Type"] == PROBLEM
+    assert json.loads(refused.value.read())["status"] == 413

@@ -15,6 +15,16 @@ JSON_MEDIA_TYPES = ("application/json",)
 UTF8_NAMES = frozenset({"utf-8", "utf8"})
 """The only charset a JSON body may declare (RFC 8259: JSON exchanged between systems is UTF-8)."""
 
+DISCARD_AT_MOST = 64 * 1024 * 1024
+"""Most bytes of a refused body read and thrown away so that its sender hears the 413.
+
+A client that writes its whole body before reading (Python's urllib, many scripts) gets a
+connection reset, not the answer, if the server closes while body bytes are still arriving;
+nginx reads and discards the body for the same reason. Past this bound the sender is cut off."""
+
+DISCARD_CHUNK = 64 * 1024
+"""Bytes read per call while discarding."""
+
 
 def read_json(request: Request, max_bytes: int) -> Any:
     """Return the parsed JSON body, or raise the 415, 413 or 400 problem that fits."""
@@ -49,11 +59,22 @@ def unsupported(detail: str) -> Problem:
 
 def _read_limited(request: Request, max_bytes: int) -> bytes:
     if request.content_length is not None and request.content_length > max_bytes:
+        _discard(request)
         raise too_large(max_bytes)
     raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
+        _discard(request)
         raise too_large(max_bytes)
     return raw
+
+
+def _discard(request: Request) -> None:
+    """Read what is left of a refused body, up to DISCARD_AT_MOST, and drop it."""
+    if (request.content_length or 0) > DISCARD_AT_MOST:
+        return  # too much to wait for: the sender is cut off
+    left = DISCARD_AT_MOST
+    while left > 0 and (chunk := request.stream.read(min(DISCARD_CHUNK, left))):
+        left -= len(chunk)
 
 
 def too_large(max_bytes: int) -> Problem:
