@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +53,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@contextmanager
+def private_redis(folder: Path) -> Iterator[RedisServer]:
+    """A redis-server of the tests' own (never the machine's shared one), files in `folder`."""
+    server = RedisServer(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def private_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of the tests' own (never the machine's shared one); no fsync."""
+    with reachable_temporary_dir() as folder:
+        server = PostgresServer(folder / "data", free_port(), durable=False)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    """A private redis-server for the whole session (never the machine's shared one)."""
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
+    """A private redis-server for the whole session."""
+    with private_redis(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private Redis of this test's own, to kill and restart on its files (AOF, fsync always)."""
+    with private_redis(tmp_path / "redis") as server:
+        yield server
 
 
 @pytest.fixture
@@ -72,12 +101,17 @@ def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """A private PostgreSQL for the whole session (never the machine's shared one); no fsync."""
-    with reachable_temporary_dir() as folder:
-        server = PostgresServer(folder / "data", free_port(), durable=False)
-        server.start()
+    """A private PostgreSQL for the whole session."""
+    with private_postgres() as server:
         yield server
-        server.stop()
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A migrated private PostgreSQL of this test's own, to kill and restart on its files."""
+    with private_postgres() as server:
+        upgrade(server.url)
+        yield server
 
 
 @pytest.fixture(scope="session")

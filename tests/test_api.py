@@ -28,7 +28,16 @@ def test_article_has_status_and_entities_with_offsets(
     assert article["status"] == "done"
     assert article["text"] == seeds[2]["text"]
     analysis = article["analysis"]
-    assert analysis["events"] == [] or isinstance(analysis["events"], list)
+    text = article["text"]
+    for event in analysis["events"]:
+        trigger = event["trigger"]
+        assert text[trigger["start"] : trigger["end"]] == trigger["text"]
+        if event["source"] is not None:
+            source = event["source"]
+            assert text[source["start"] : source["end"]] == source["text"]
+    meeting = analysis["events"][0]  # the headline's happening comes first
+    assert (meeting["code"], meeting["source"]["actor_code"]) == ("040", "IGOWSTNAT")
+    assert meeting["trigger"]["text"] == "meeting"
     assert analysis["model"].startswith("en_core_web_sm")
     for entity in analysis["entities"]:
         assert article["text"][entity["start"] : entity["end"]] == entity["text"]

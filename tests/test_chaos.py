@@ -20,15 +20,14 @@ import redis
 import requests
 from sqlalchemy import Engine, text
 
-from newsflow.core.database import connect_database, upgrade
+from newsflow.core.database import connect_database
 from newsflow.core.keys import Keys
 from newsflow.core.settings import Settings
-from newsflow.tools.pg_server import PostgresServer, reachable_temporary_dir
+from newsflow.tools.pg_server import PostgresServer
 from tests.processes import (
     REPO_ROOT,
     RedisServer,
     Stack,
-    free_port,
     wait_for,
 )
 
@@ -64,30 +63,11 @@ def corpus() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def chaos_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")  # AOF with appendfsync always
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def chaos_postgres() -> Iterator[PostgresServer]:
-    """A PostgreSQL of this test's own, to kill and restart on its own files."""
-    with reachable_temporary_dir() as folder:
-        server = PostgresServer(folder / "data", free_port(), durable=False)
-        server.start()
-        upgrade(server.url)
-        yield server
-        server.stop()
-
-
-@pytest.fixture
 def stack(
-    chaos_redis: RedisServer, chaos_postgres: PostgresServer, tmp_path: Path
+    own_redis: RedisServer, own_postgres: PostgresServer, tmp_path: Path
 ) -> Iterator[Stack]:
     running = Stack(
-        chaos_redis.url, chaos_postgres.url, tmp_path, env=FAST_RECOVERY, workers=2
+        own_redis.url, own_postgres.url, tmp_path, env=FAST_RECOVERY, workers=2
     ).start()
     yield running
     running.stop()
@@ -142,12 +122,12 @@ class Havoc:
 
 
 def test_every_accepted_article_ends_done_once(
-    stack: Stack, chaos_redis: RedisServer, chaos_postgres: PostgresServer
+    stack: Stack, own_redis: RedisServer, own_postgres: PostgresServer
 ) -> None:
     articles = corpus()
     posting = threading.Event()
     posting.set()
-    havoc = Havoc(stack, chaos_redis, chaos_postgres)
+    havoc = Havoc(stack, own_redis, own_postgres)
     thread = threading.Thread(target=havoc.run, args=(posting,))
     thread.start()
     try:
@@ -168,8 +148,8 @@ def test_every_accepted_article_ends_done_once(
         return all(status == "done" for status in statuses)
 
     wait_for(all_done, timeout=240, what="every accepted article to be done", interval=2)
-    assert_nothing_left_in_redis(redis.Redis.from_url(chaos_redis.url), Keys(), accepted)
-    engine = connect_database(Settings(database_url=chaos_postgres.url))
+    assert_nothing_left_in_redis(redis.Redis.from_url(own_redis.url), Keys(), accepted)
+    engine = connect_database(Settings(database_url=own_postgres.url))
     try:
         assert_one_set_of_rows_each(engine, accepted)
     finally:

@@ -20,7 +20,7 @@ from newsflow.core.database import (
     require_current_schema,
 )
 from newsflow.tools import pg_server
-from newsflow.tools.pg_server import PostgresNotFound, PostgresServer, reachable_temporary_dir
+from newsflow.tools.pg_server import PostgresNotFound, PostgresServer
 from tests.processes import REPO_ROOT, free_port, libpq, python_module
 
 
@@ -38,22 +38,16 @@ def test_server_started_as_root_runs_as_the_postgres_user(
 
 
 @pytest.mark.slow
-def test_a_committed_row_survives_a_killed_server() -> None:
-    with reachable_temporary_dir() as folder:
-        server = PostgresServer(folder / "data", free_port(), durable=False)
-        server.start()
-        try:
-            with psycopg.connect(libpq(server.url), autocommit=True) as connection:
-                connection.execute("CREATE TABLE kept (n integer)")
-                for n in range(100):
-                    connection.execute("INSERT INTO kept VALUES (%s)", (n,))
-            server.kill()
-            assert server.process is not None and server.process.returncode == -9
-            server.start()
-            with psycopg.connect(libpq(server.url)) as connection:
-                assert connection.execute("SELECT count(*) FROM kept").fetchone() == (100,)
-        finally:
-            server.stop()
+def test_a_committed_row_survives_a_killed_server(own_postgres: PostgresServer) -> None:
+    with psycopg.connect(libpq(own_postgres.url), autocommit=True) as connection:
+        connection.execute("CREATE TABLE kept (n integer)")
+        for n in range(100):
+            connection.execute("INSERT INTO kept VALUES (%s)", (n,))
+    own_postgres.kill()
+    assert own_postgres.process is not None and own_postgres.process.returncode == -9
+    own_postgres.start()
+    with psycopg.connect(libpq(own_postgres.url)) as connection:
+        assert connection.execute("SELECT count(*) FROM kept").fetchone() == (100,)
 
 
 def test_missing_postgresql_says_how_to_get_it(

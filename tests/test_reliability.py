@@ -45,15 +45,6 @@ def post(stack: Stack, body: dict[str, Any]) -> requests.Response:
 
 
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    """A Redis this test may kill and restart on its own files."""
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def stack(
     own_redis: RedisServer, settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Stack]:
