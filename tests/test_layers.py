@@ -14,7 +14,11 @@ HTTP_LIBRARIES = ("flask", "flask_openapi3", "flask_limiter", "werkzeug")
 FORBIDDEN = {
     "newsflow/core": (*SERVICES, *HTTP_LIBRARIES, "newsflow.http", "newsflow.tools"),
     "newsflow/http": (*SERVICES, "newsflow.tools"),
+    "analysis_worker": ("api_service", "ingest_service", "newsflow.tools", *HTTP_LIBRARIES),
+    "ingest_service": ("api_service", "analysis_worker", "newsflow.tools"),
+    "api_service": ("ingest_service", "analysis_worker", "newsflow.tools"),
 }
+"""What each folder must not import: the layers above it (README, Architecture)."""
 
 
 def imported_modules(path: Path) -> set[str]:
