@@ -217,3 +217,33 @@ def test_a_duration_next_to_the_day_is_not_part_of_when(analyzer):
     summary = analyzer.analyze(text, TUESDAY).summary
     assert summary is not None and summary.when is not None
     assert summary.when.text == "on Saturday" and summary.date == date(2025, 10, 11)
+
+
+def test_a_person_the_dictionary_does_not_know_protests_as_a_citizen_of_the_place(analyzer):
+    text = (
+        "Elena Marquez protested outside the city hall in Madrid on Monday.\n\n"
+        "The writer said the new housing law failed tenants."
+    )
+    events = analyzer.analyze(text, TUESDAY).events
+    [protest] = [event for event in events if event.root_code == "14"]
+    assert protest.source is not None and protest.source.text == "Elena Marquez"
+    assert protest.source.actor_code == "ESPCVL"
+    assert protest.date == date(2025, 10, 13) and protest.date_text == "Monday"
+
+
+def test_a_person_the_dictionary_does_not_know_makes_no_force_event(analyzer):
+    text = "Elena Marquez and Pablo Ruiz have broken up after four years in Madrid."
+    assert hostile(analyzer.analyze(text, TUESDAY).events) == []
+
+
+def test_events_without_a_date_of_their_own_carry_the_leads_time(analyzer):
+    text = (
+        "Storm hits coast\n\n"
+        "A storm struck the coast of Portugal at around 6am on Wednesday.\n\n"
+        "Rescue teams were sent.\n\n"
+        "The European Union offered aid to Portugal."
+    )
+    events = analyzer.analyze(text, TUESDAY).events
+    [aid] = [event for event in events if event.trigger.text == "offered"]
+    assert aid.date_source == "context" and aid.date_text == "6am on Wednesday"
+    assert aid.date == date(2025, 10, 8)
