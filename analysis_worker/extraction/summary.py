@@ -118,7 +118,7 @@ def build_lead(doc: Doc, published_at: datetime | None) -> Lead:
     lead = sentences[:LEAD_SENTENCES]
     main = main_clause(article.columns, lead)
     when = time_phrase(article, sentences[:BODY_SENTENCES], main[0] if main else None)
-    where, location = place_phrase(article, headline + lead[1:])
+    where, location = place_phrase(article, headline + lead[1:], sentences[LEAD_SENTENCES:])
     return Lead(article, lead, main, when, where, location)
 
 

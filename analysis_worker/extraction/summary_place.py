@@ -19,8 +19,12 @@ from analysis_worker.extraction.places import PLACE_LABELS, geocode
 from newsflow.models import Location, Phrase
 
 
-def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Location | None]:
-    """Return where the lead says it happened, else the dateline's or the most named place."""
+def place_phrase(
+    article: Article, lead: list[Span], body: list[Span]
+) -> tuple[Phrase | None, Location | None]:
+    """Return where the lead says it happened, else the dateline's, else the first scene of
+    the body (a story that opens on its news tells the scene after: 'At 00:48 in X, ...'),
+    else the most named place."""
     if article.dateline_place is not None:
         start, end = article.dateline_place
         text = document_text(article.doc)[start:end]
@@ -32,7 +36,13 @@ def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Loc
     dateline = [ent for ent in [dateline_entity(article)] if ent is not None]
     scenes = [ent for ent in mentions if is_scene(columns, ent) and is_place(ent)]
     named = [ent for ent in places if columns.dep[ent.root.i] not in MODIFIER_DEPS]
-    for ent in [*dateline, *scenes, *named]:
+    later = [ent for sent in body for ent in sentence_mentions(sent)]
+    body_scenes = [
+        ent
+        for ent in later
+        if is_scene(columns, ent) and is_place(ent) and place_named(article, ent.start)
+    ]
+    for ent in [*dateline, *scenes, *named, *body_scenes]:
         location = place_named(article, ent.start)
         if location is not None or ent.label_ != "GPE":
             return place_span(article, ent), location
@@ -97,7 +107,19 @@ def place_span(article: Article, ent: Span) -> Phrase:
         prep = columns.head[ent.root.i]
     if prep is None:
         return Phrase(text=ent.text, start=ent.start_char, end=ent.end_char)
-    appositions = [c for c in columns.rights(ent.root.i) if columns.dep[c] == "appos"]
-    end = max([ent.end - 1, *(t for c in appositions for t in columns.subtree(c))])
+    appositions = [
+        c
+        for c in columns.rights(ent.root.i)
+        if columns.dep[c] == "appos" and columns.ent_type[c] in PLACE_LABELS  # 'X, south London'
+    ]
+    end = max([ent.end - 1, *(entity_end(columns, c) for c in appositions)])
     span = article.doc[prep : end + 1]
     return Phrase(text=span.text, start=span.start_char, end=span.end_char)
+
+
+def entity_end(columns: Columns, token: int) -> int:
+    """Return the last token of the entity a token starts ('Ohio', not 'Ohio, Michael ...')."""
+    label = columns.ent_type[token]
+    while token + 1 < len(columns.ent_type) and columns.ent_type[token + 1] == label:
+        token += 1
+    return token

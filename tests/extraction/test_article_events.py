@@ -247,3 +247,18 @@ def test_events_without_a_date_of_their_own_carry_the_leads_time(analyzer):
     [aid] = [event for event in events if event.trigger.text == "offered"]
     assert aid.date_source == "context" and aid.date_text == "6am on Wednesday"
     assert aid.date == date(2025, 10, 8)
+
+
+def test_a_story_that_opens_on_its_news_tells_the_scene_after_the_lead(analyzer):
+    text = (
+        "Champions at last\n\n"
+        "The Rovers won the cup.\n\n"
+        "Fans cheered for hours.\n\n"
+        "It had been a long wait.\n\n"
+        "Players wept.\n\n"
+        "At 9pm in Lisbon, Portugal, Ana Costa of the home side blew the final whistle."
+    )
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.where is not None
+    assert summary.where.text.startswith("in Lisbon")
+    assert summary.location is not None and summary.location.name == "Lisbon"
