@@ -30,6 +30,8 @@ class Article:
     """Character offset where the lead (headline and first sentences) ends."""
     dateline_place: tuple[int, int] | None
     """Character range of the place of a wire dateline ('WASHINGTON, Nov 6 (Reuters) -')."""
+    kicker_end: int
+    """Character offset where the headline's label ends ('World Series 2016:'); 0 if none."""
 
 
 def read_article(doc: Doc, published_at: datetime | None) -> tuple[Article, list[Span | None]]:
@@ -63,6 +65,7 @@ def build_article(doc: Doc, published_at: datetime | None) -> tuple[Article, lis
         mask,
         lead_end(parts),
         wire.span(1) if wire else None,
+        kicker_end(columns, next((sent for sent in parts if sent is not None), None)),
     )
     return article, parts
 
@@ -76,6 +79,22 @@ WIRE_DATELINE = re.compile(
 
 DATELINE_SEARCH = 2000
 """How far into the text a wire dateline may stand (after headline, standfirst and byline)."""
+
+
+KICKER_REACH = 8
+"""A headline's label before a colon ('Tram crash: ...') is at most this many tokens long."""
+
+
+def kicker_colon(columns: Columns, headline: Span) -> int | None:
+    """Return the token of the colon that ends a headline's label ('Croydon tram crash: ...')."""
+    stop = min(headline.start + KICKER_REACH, headline.end - 1)
+    return next((i for i in range(headline.start, stop) if columns.lower[i] == ":"), None)
+
+
+def kicker_end(columns: Columns, headline: Span | None) -> int:
+    """Return the character offset where the headline's label ends (0 when it has none)."""
+    colon = kicker_colon(columns, headline) if headline is not None else None
+    return columns.idx[colon] if colon is not None else 0
 
 
 LEAD_SENTENCES = 4

@@ -6,7 +6,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from analysis_worker.extraction.actors import UNKNOWN_COUNTRY, Actor, code_actors
+from analysis_worker.extraction.actors import (
+    UNKNOWN_COUNTRY,
+    Actor,
+    code_actor,
+    code_actors,
+    phrase_tokens,
+)
 from analysis_worker.extraction.arguments import (
     ALLEGING_VERBS,
     PRONOUNS,
@@ -21,6 +27,7 @@ from analysis_worker.extraction.coding import Coding
 from analysis_worker.extraction.columns import Columns
 from analysis_worker.extraction.intents import recoded
 from analysis_worker.extraction.lexicon import load_lexicon
+from analysis_worker.extraction.locations import dateline_place, main_place
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,27 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 
 
 def dyads(trigger: int, coding: Coding, article: Article) -> list[Dyad]:
-    """Return the coded (source, target) pairs of a trigger (a source, unless violent)."""
+    """Return the coded (source, target) pairs of a trigger (a source, unless violent).
+
+    A person the dictionary does not know acts only in what people say and ask for
+    (statements, appeals, intents, meetings, criticism, protests): in force, coercion and
+    threats a private name is too often a metaphor ('broken up', 'taking a page').
+    """
+    return [
+        dyad
+        for dyad in coded_dyads(trigger, coding, article)
+        if dyad.code[:2] in PERSON_ROOTS
+        or not any(is_local_person(actor, article) for actor in (dyad.source, dyad.target))
+    ]
+
+
+PERSON_ROOTS = frozenset({"01", "02", "03", "04", "05", "10", "11", "12", "14"})
+"""Roots of the verbal events a private person takes part in (CAMEO quad classes 1 and 3,
+without threats)."""
+
+
+def coded_dyads(trigger: int, coding: Coding, article: Article) -> list[Dyad]:
+    """Return every coded (source, target) pair of a trigger."""
     columns = article.columns
     coding = recoded(columns, trigger, coding)
     sources = coded(source_phrases(columns, trigger), article)
@@ -174,7 +201,7 @@ def coded(nouns: list[int], article: Article) -> list[Actor]:
             or is_incident(columns, noun)
         ):
             continue
-        for actor in code_actors(article.doc, noun, article.day):
+        for actor in code_actors(article.doc, noun, article.day) or local_person(noun, article):
             if actor.code.startswith(UNKNOWN_COUNTRY) and actors and actors[-1].country:
                 actor = Actor(
                     actors[-1].country + actor.code[3:], actor.first, actor.last, actor.head
@@ -202,3 +229,38 @@ def first_coded(candidates: Iterable[list[int]], article: Article) -> list[Actor
             return actors
         fallback = fallback or actors
     return fallback
+
+
+def is_local_person(actor: Actor | None, article: Article) -> bool:
+    """Tell whether an actor is a person coded from the article's country, not the dictionary."""
+    return actor is not None and code_actor(article.doc, actor.head, article.day) is None
+
+
+def local_person(noun: int, article: Article) -> list[Actor]:
+    """Code a person the dictionary does not know as a civilian of the article's country.
+
+    ICEWS codes such a person as a citizen of their country; where the text does not say,
+    the article's place (its dateline, else its main place) is the best guess.
+    """
+    columns = article.columns
+    if not is_name_head(columns, noun):
+        return []
+    place = dateline_place(article) or main_place(article)
+    if place is None or place.country is None:
+        return []
+    tokens = phrase_tokens(columns, noun)
+    return [Actor(place.country + "CVL", min(tokens), noun, noun)]
+
+
+def is_name_head(columns: Columns, noun: int) -> bool:
+    """Tell whether a token ends a person's name, not a name a noun before it classes
+    ('the militant group al-Shabab') nor a word the parser misread ('Barack' as ADP)."""
+    types = columns.ent_type
+    if types[noun] != "PERSON" or columns.pos[noun] != "PROPN":
+        return False
+    if noun + 1 < len(types) and types[noun + 1] == "PERSON":
+        return False
+    first = noun
+    while first > 0 and types[first - 1] == "PERSON":
+        first -= 1
+    return first == 0 or columns.pos[first - 1] != "NOUN"

@@ -13,7 +13,7 @@ from analysis_worker.extraction.article import Article, read_article
 from analysis_worker.extraction.coding import Coding
 from analysis_worker.extraction.columns import Columns, columns_of
 from analysis_worker.extraction.dates import date_of, is_past
-from analysis_worker.extraction.document_cache import span_text
+from analysis_worker.extraction.document_cache import document_text, span_text
 from analysis_worker.extraction.dyads import Dyad, dyads
 from analysis_worker.extraction.entities import entities_by_token
 from analysis_worker.extraction.happenings import merge_mentions
@@ -21,26 +21,68 @@ from analysis_worker.extraction.lexicon import load_lexicon
 from analysis_worker.extraction.locations import Placed, fallback_place, target_place
 from analysis_worker.extraction.modality import modality_of
 from analysis_worker.extraction.places import place_of
-from analysis_worker.extraction.timeline import Clause, EventDate, event_date
+from analysis_worker.extraction.summary import read_lead
+from analysis_worker.extraction.summary_time import is_clock_time, when_resolved
+from analysis_worker.extraction.timeline import Clause, EventDate, TimePhrase, event_date
 from analysis_worker.extraction.topics import is_figurative
 from analysis_worker.extraction.triggers import code_trigger, is_own_event, trigger_candidates
-from newsflow.core.models import Entity, Event, EventActor, Location, Mention, Modality, Trigger
+from newsflow.core.models import (
+    Entity,
+    Event,
+    EventActor,
+    Location,
+    Mention,
+    Modality,
+    Phrase,
+    Trigger,
+)
 
 
 def extract_events(doc: Doc, published_at: datetime | None = None) -> list[Event]:
     """Return the events of a parsed document in order, each happening once with its mentions."""
     article, parts = read_article(doc, published_at)
+    lead = read_lead_context(article, published_at)
     return merge_mentions(
         [
             event
             for index, part in enumerate(parts)
             if part is not None
-            for event in sentence_events(part, index, article)
+            for event in sentence_events(part, index, article, lead)
         ]
     )
 
 
-def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
+@dataclass(frozen=True)
+class LeadContext:
+    """When and where the lead says the main happening took place, as events carry it over."""
+
+    time: TimePhrase | None
+    place: Location | None
+
+
+def read_lead_context(article: Article, published_at: datetime | None) -> LeadContext:
+    """Return the lead's time and place, the summary's when and where."""
+    lead = read_lead(article.doc, published_at)
+    return LeadContext(lead_time(article, lead.when), lead.location)
+
+
+def lead_time(article: Article, when: Phrase | None) -> TimePhrase | None:
+    """Return the lead's time phrase as a date phrase of the article.
+
+    A clock time alone ('at around 6am') is taken to be on the publication day, as the
+    summary takes it.
+    """
+    if when is None or article.published is None:
+        return None
+    resolved = when_resolved(article, when)
+    if resolved is None and not is_clock_time(when.text):
+        return None  # '18 years ago' names no day
+    day, precision = resolved or (article.published, "day")
+    paragraph = document_text(article.doc).rfind("\n", 0, when.start) + 1
+    return TimePhrase(when.start, when.text, day, precision, paragraph)
+
+
+def sentence_events(sent: Span, index: int, article: Article, lead: LeadContext) -> list[Event]:
     """Return the events of one sentence."""
     columns = article.columns
     codings = {
@@ -58,7 +100,7 @@ def sentence_events(sent: Span, index: int, article: Article) -> list[Event]:
             if not is_figurative(article, sent, trigger, dyad)
         ]
         if found:
-            evidence = read_evidence(trigger, sent, index, article)
+            evidence = read_evidence(trigger, sent, index, article, lead)
             events.extend(build_event(dyad, coding, evidence, article) for dyad in found)
     return drop_partial(events)
 
@@ -76,9 +118,12 @@ class Evidence:
     trigger_index: int
     modality: Modality
     attributed_to: EventActor | None
+    lead_place: Location | None
 
 
-def read_evidence(trigger: int, sent: Span, index: int, article: Article) -> Evidence:
+def read_evidence(
+    trigger: int, sent: Span, index: int, article: Article, lead: LeadContext
+) -> Evidence:
     """Read the evidence of a trigger once, for all its dyads."""
     columns = article.columns
     token = article.doc[trigger]
@@ -94,13 +139,18 @@ def read_evidence(trigger: int, sent: Span, index: int, article: Article) -> Evi
         sentence=index,
         sentence_text=span_text(sent).strip(),
         date=event_date(
-            article, Clause(token.idx, is_past(columns, trigger), sent.start), own_date, date_text
+            article,
+            Clause(token.idx, is_past(columns, trigger), sent.start),
+            own_date,
+            date_text,
+            lead.time,
         ),
         location=place_of(columns, trigger, sent),
         sent=sent,
         trigger_index=trigger,
         modality=modality_of(columns, verb),
         attributed_to=attribution(article, trigger, sent),
+        lead_place=lead.place,
     )
 
 
@@ -162,7 +212,7 @@ def event_place(dyad: Dyad, root: str, evidence: Evidence, article: Article) -> 
     if evidence.location is not None:
         return Placed(evidence.location, "text")
     return target_place(article, dyad.target, root) or fallback_place(
-        article, evidence.sent, evidence.trigger_index, dyad.source
+        article, evidence.sent, evidence.trigger_index, dyad.source, evidence.lead_place
     )
 
 

@@ -95,16 +95,19 @@ def country_of_entity(article: Article, token: int) -> Location | None:
 
 
 def fallback_place(
-    article: Article, sent: Span, trigger: int, source: Actor | None
+    article: Article, sent: Span, trigger: int, source: Actor | None, lead: Location | None
 ) -> Placed | None:
-    """Return the place nearest the trigger in its sentence, else the dateline's or article's."""
+    """Return the place nearest the trigger in its sentence, else the dateline's or article's.
+
+    The article's place is the lead's (the summary's where) when it has one.
+    """
     found = sentence_place(article, sent, trigger, source)
     if found is not None:
         return Placed(found, "sentence")
     dateline = dateline_place(article)
     if dateline is not None:
         return Placed(dateline, "dateline")
-    main = main_place(article)
+    main = lead or main_place(article)
     return Placed(main, "article") if main else None
 
 

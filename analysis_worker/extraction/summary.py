@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from spacy.tokens import Doc, Span
 
 from analysis_worker.extraction.arguments import REPORTING_VERBS
-from analysis_worker.extraction.article import Article, read_article
+from analysis_worker.extraction.article import Article, kicker_colon, read_article
 from analysis_worker.extraction.columns import Columns
-from analysis_worker.extraction.document_cache import document_text
+from analysis_worker.extraction.document_cache import cached
 from analysis_worker.extraction.lexicon import load_lexicon
-from analysis_worker.extraction.locations import (
-    dateline_entity,
-    dateline_place,
-    main_place,
-    main_place_mention,
-    place_named,
-)
 from analysis_worker.extraction.mentions import sentence_mentions
-from analysis_worker.extraction.places import PLACE_LABELS, geocode
+from analysis_worker.extraction.summary_place import place_phrase
 from analysis_worker.extraction.summary_time import time_phrase, when_date
 from newsflow.core.models import Location, Phrase, Summary
 
@@ -75,12 +69,42 @@ CLAUSE_CUTS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl"
 OBJECT_DEPS = frozenset({"dobj", "attr", "acomp", "xcomp", "oprd", "dative", "prep", "agent"})
 """Dependents of the main verb that complete what happened."""
 
-KICKER_REACH = 8
-"""A headline's label before a colon ('Tram crash: ...') is at most this many tokens long."""
-
 
 def summarize(doc: Doc, published_at: datetime | None) -> Summary:
     """Return who did what, where and when, as the headline and lead state it."""
+    lead = read_lead(doc, published_at)
+    columns, main = lead.article.columns, lead.main
+    return Summary(
+        who=phrase(doc, subject_tokens(columns, main[1])) if main else first_actor(lead.lead),
+        what=phrase(doc, predicate_tokens(columns, *main)) if main else None,
+        where=lead.where,
+        when=lead.when,
+        date=when_date(lead.article, lead.when) or lead.article.published,
+        location=lead.location,
+    )
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The article's opening as a reader takes it in: its main clause, time and place."""
+
+    article: Article
+    lead: list[Span]
+    """Headline (without its kicker) and the first sentences, split at paragraph breaks."""
+    main: tuple[Span, int] | None
+    """The first lead sentence whose subject names someone, and that subject."""
+    when: Phrase | None
+    where: Phrase | None
+    location: Location | None
+
+
+def read_lead(doc: Doc, published_at: datetime | None) -> Lead:
+    """Read the headline and lead once per document (events carry their time and place)."""
+    return cached(doc, f"lead {published_at}", lambda _: build_lead(doc, published_at))
+
+
+def build_lead(doc: Doc, published_at: datetime | None) -> Lead:
+    """Find the lead's main clause, its time phrase and its place."""
     article, parts = read_article(doc, published_at)
     sentences = [
         piece
@@ -94,15 +118,8 @@ def summarize(doc: Doc, published_at: datetime | None) -> Summary:
     lead = sentences[:LEAD_SENTENCES]
     main = main_clause(article.columns, lead)
     when = time_phrase(article, sentences[:BODY_SENTENCES], main[0] if main else None)
-    where, location = place_phrase(article, headline + lead[1:])
-    return Summary(
-        who=phrase(doc, subject_tokens(article.columns, main[1])) if main else first_actor(lead),
-        what=phrase(doc, predicate_tokens(article.columns, *main)) if main else None,
-        where=where,
-        when=when,
-        date=when_date(article, when) or article.published,
-        location=location,
-    )
+    where, location = place_phrase(article, headline + lead[1:], sentences[LEAD_SENTENCES:])
+    return Lead(article, lead, main, when, where, location)
 
 
 def phrase(doc: Doc, tokens: list[int]) -> Phrase | None:
@@ -137,8 +154,7 @@ def without_dateline(article: Article, sent: Span) -> Span:
 
 def without_kicker(columns: Columns, headline: Span) -> Span:
     """Return a headline without its label before a colon ('Croydon tram crash: ...')."""
-    stop = min(headline.start + KICKER_REACH, headline.end - 1)
-    colon = next((i for i in range(headline.start, stop) if columns.lower[i] == ":"), None)
+    colon = kicker_colon(columns, headline)
     return headline.doc[colon + 1 : headline.end] if colon is not None else headline
 
 
@@ -210,87 +226,3 @@ def first_actor(lead: list[Span]) -> Phrase | None:
             if ent.label_ in WHO_LABELS:
                 return Phrase(text=ent.text, start=ent.start_char, end=ent.end_char)
     return None
-
-
-def place_phrase(article: Article, lead: list[Span]) -> tuple[Phrase | None, Location | None]:
-    """Return where the lead says it happened, else the dateline's or the most named place."""
-    if article.dateline_place is not None:
-        start, end = article.dateline_place
-        text = document_text(article.doc)[start:end]
-        if geocode(text) is not None:
-            return Phrase(text=text, start=start, end=end), geocode(text)
-    columns = article.columns
-    mentions = [ent for sent in lead for ent in sentence_mentions(sent)]
-    places = [ent for ent in mentions if ent.label_ in PLACE_LABELS]
-    dateline = [ent for ent in [dateline_entity(article)] if ent is not None]
-    scenes = [ent for ent in mentions if is_scene(columns, ent) and is_place(ent)]
-    named = [ent for ent in places if columns.dep[ent.root.i] not in MODIFIER_DEPS]
-    for ent in [*dateline, *scenes, *named]:
-        location = place_named(article, ent.start)
-        if location is not None or ent.label_ != "GPE":
-            return place_span(article, ent), location
-    main = main_place_mention(article)
-    if main is not None:
-        return Phrase(text=main.text, start=main.start_char, end=main.end_char), main_place(article)
-    return None, dateline_place(article) or main_place(article)
-
-
-def is_place(ent: Span) -> bool:
-    """Tell whether an entity is a place, also one NER took for a name ('the Leeds crash')."""
-    return ent.label_ in PLACE_LABELS or (
-        ent.label_ in MISTAKEN_LABELS and geocode(ent.text) is not None
-    )
-
-
-MISTAKEN_LABELS = frozenset({"ORG", "PRODUCT"})
-"""Labels NER gives a town before a happening ('Croydon tram crash') that may be the place."""
-
-
-def is_scene(columns: Columns, ent: Span) -> bool:
-    """Tell whether a place is where something happened: 'in X', 'on X Road', 'the X crash'."""
-    token = ent.root.i
-    if locative_prep(columns, token) is not None:
-        return True
-    head = columns.head[token]
-    if columns.dep[token] == "pobj" and columns.lower[head] == "on":
-        return ent.label_ in {"FAC", "LOC"}  # 'on Fifth Avenue', not 'sanctions on Russia'
-    while columns.dep[token] == "compound" and columns.head[token] != token:
-        token = columns.head[token]
-    return columns.dep[ent.root.i] == "compound" and columns.lemma[token] in SCENE_NOUNS
-
-
-SCENE_NOUNS = frozenset(
-    "crash attack shooting explosion blast fire derailment tragedy disaster accident protest "
-    "riot bombing earthquake flood collision massacre siege raid rally summit stabbing "
-    "hostage outbreak storm".split()
-)
-"""Happenings a place name may qualify as their scene ('the Leeds tram crash')."""
-
-MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod", "pobj"})
-"""A place in these roles qualifies something ('UK-only bars', 'president of the US')."""
-
-
-def locative_prep(columns: Columns, token: int) -> int | None:
-    """Return the preposition whose object the place is ('in Croydon', 'outside the tower')."""
-    head = columns.head[token]
-    while columns.dep[token] in {"appos", "conj", "compound"} and head != token:
-        token, head = head, columns.head[head]
-    return head if columns.dep[token] == "pobj" and columns.lower[head] in PLACE_PREPS else None
-
-
-PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "along", "off", "into"})
-"""Prepositions whose object says where the main happening took place."""
-
-
-def place_span(article: Article, ent: Span) -> Phrase:
-    """Return the place's phrase: its locative phrase when it has one ('in a tunnel near X')."""
-    columns = article.columns
-    prep = locative_prep(columns, ent.root.i)
-    if prep is None and columns.dep[ent.root.i] == "pobj" and is_scene(columns, ent):
-        prep = columns.head[ent.root.i]
-    if prep is None:
-        return Phrase(text=ent.text, start=ent.start_char, end=ent.end_char)
-    appositions = [c for c in columns.rights(ent.root.i) if columns.dep[c] == "appos"]
-    end = max([ent.end - 1, *(t for c in appositions for t in columns.subtree(c))])
-    span = article.doc[prep : end + 1]
-    return Phrase(text=span.text, start=span.start_char, end=span.end_char)

@@ -90,10 +90,20 @@ ADJOINING = 2
 
 def when_date(article: Article, when: Phrase | None) -> date | None:
     """Return the calendar date of the summary's time phrase, if it names one."""
+    resolved = when_resolved(article, when)
+    return resolved[0] if resolved else None
+
+
+def is_clock_time(text: str) -> bool:
+    """Tell whether a time phrase names an hour ('at around 6am', 'at midnight')."""
+    return _CLOCK.search(text) is not None
+
+
+def when_resolved(article: Article, when: Phrase | None) -> Resolved | None:
+    """Return the date and precision the summary's time phrase names, if any."""
     if when is None or article.published is None:
         return None
     span = article.doc.char_span(when.start, when.end, alignment_mode="expand")
     columns = article.columns
     past = is_past(columns, clause_verb(columns, span.root.i)) if span is not None else True
-    resolved: Resolved | None = read_date(when.text, article.published, past)
-    return resolved[0] if resolved else None
+    return read_date(when.text, article.published, past)

@@ -55,6 +55,7 @@ def read_time_phrases(article: Article) -> list[TimePhrase]:
         if (
             ent.label_ != "DATE"
             or article.mask.covers(ent.start_char)
+            or ent.start_char < article.kicker_end  # 'World Series 2016:' names an edition
             or bounds(columns, ent.start)
         ):
             continue
@@ -96,14 +97,21 @@ class Clause:
 
 
 def event_date(
-    article: Article, clause: Clause, own: Resolved | None, own_text: str | None
+    article: Article,
+    clause: Clause,
+    own: Resolved | None,
+    own_text: str | None,
+    lead_time: TimePhrase | None = None,
 ) -> EventDate:
-    """Return the event's date: its clause's, the context's, or the publication date."""
+    """Return the event's date: its clause's, the context's, or the publication date.
+
+    lead_time is when the lead says the article's main happening took place.
+    """
     if own is not None:
         return EventDate(own[0], own_text, "text", own[1])
     if article.published is None:
         return EventDate(None, None, None, None)
-    carried = None if moves_on(article, clause) else context_phrase(article, clause)
+    carried = None if moves_on(article, clause) else context_phrase(article, clause, lead_time)
     if carried is not None:
         return EventDate(carried.day, carried.text, "context", carried.precision)
     return EventDate(article.published, None, "published", "day")
@@ -124,11 +132,14 @@ def moves_on(article: Article, clause: Clause) -> bool:
     return any(word in SEQUENCE_WORDS for word in lower)
 
 
-def context_phrase(article: Article, clause: Clause) -> TimePhrase | None:
-    """Return the nearest date phrase before the event in its paragraph, else the lead's day.
+def context_phrase(
+    article: Article, clause: Clause, lead_time: TimePhrase | None = None
+) -> TimePhrase | None:
+    """Return the nearest date phrase before the event in its paragraph, else the lead's time.
 
     Only a date on the side of publication the event's tense allows is carried over: a
-    past event does not take the coming Wednesday. Headline and lead are read as one.
+    past event does not take the coming Wednesday. Headline and lead are read as one; the
+    lead's time is the summary's when it has one, else the lead's first day.
     """
     start = clause.start
     paragraph = document_text(article.doc).rfind("\n", 0, start) + 1
@@ -136,6 +147,8 @@ def context_phrase(article: Article, clause: Clause) -> TimePhrase | None:
     same = [p for p in phrases if p.start < start and p.paragraph == paragraph]
     if same:
         return same[-1]
+    if lead_time is not None and fits_tense(article, lead_time, clause.past):
+        return lead_time
     reach = article.lead_end if start < article.lead_end else start
     lead = [phrase for phrase in phrases if phrase.start < min(reach, article.lead_end)]
     days = [phrase for phrase in lead if phrase.precision == "day"]

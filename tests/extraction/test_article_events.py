@@ -217,3 +217,48 @@ def test_a_duration_next_to_the_day_is_not_part_of_when(analyzer):
     summary = analyzer.analyze(text, TUESDAY).summary
     assert summary is not None and summary.when is not None
     assert summary.when.text == "on Saturday" and summary.date == date(2025, 10, 11)
+
+
+def test_a_person_the_dictionary_does_not_know_protests_as_a_citizen_of_the_place(analyzer):
+    text = (
+        "Elena Marquez protested outside the city hall in Madrid on Monday.\n\n"
+        "The writer said the new housing law failed tenants."
+    )
+    events = analyzer.analyze(text, TUESDAY).events
+    [protest] = [event for event in events if event.root_code == "14"]
+    assert protest.source is not None and protest.source.text == "Elena Marquez"
+    assert protest.source.actor_code == "ESPCVL"
+    assert protest.date == date(2025, 10, 13) and protest.date_text == "Monday"
+
+
+def test_a_person_the_dictionary_does_not_know_makes_no_force_event(analyzer):
+    text = "Elena Marquez and Pablo Ruiz have broken up after four years in Madrid."
+    assert hostile(analyzer.analyze(text, TUESDAY).events) == []
+
+
+def test_events_without_a_date_of_their_own_carry_the_leads_time(analyzer):
+    text = (
+        "Storm hits coast\n\n"
+        "A storm struck the coast of Portugal at around 6am on Wednesday.\n\n"
+        "Rescue teams were sent.\n\n"
+        "The European Union offered aid to Portugal."
+    )
+    events = analyzer.analyze(text, TUESDAY).events
+    [aid] = [event for event in events if event.trigger.text == "offered"]
+    assert aid.date_source == "context" and aid.date_text == "6am on Wednesday"
+    assert aid.date == date(2025, 10, 8)
+
+
+def test_a_story_that_opens_on_its_news_tells_the_scene_after_the_lead(analyzer):
+    text = (
+        "Champions at last\n\n"
+        "The Rovers won the cup.\n\n"
+        "Fans cheered for hours.\n\n"
+        "It had been a long wait.\n\n"
+        "Players wept.\n\n"
+        "At 9pm in Lisbon, Portugal, Ana Costa of the home side blew the final whistle."
+    )
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.where is not None
+    assert summary.where.text.startswith("in Lisbon")
+    assert summary.location is not None and summary.location.name == "Lisbon"
