@@ -46,9 +46,9 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 def dyads(trigger: int, coding: Coding, article: Article) -> list[Dyad]:
     """Return the coded (source, target) pairs of a trigger (a source, unless violent).
 
-    A person the dictionary does not know acts only in what people say and ask for
-    (statements, appeals, intents, meetings, criticism, protests): in force, coercion and
-    threats a private name is too often a metaphor ('broken up', 'taking a page').
+    A person, company or team the dictionary does not know acts only in what people say and
+    ask for (statements, appeals, intents, meetings, criticism, protests): in force, coercion
+    and threats a private name is too often a metaphor ('broken up', 'sought to block').
     """
     return [
         dyad
@@ -232,19 +232,20 @@ def first_coded(candidates: Iterable[list[int]], article: Article) -> list[Actor
 
 
 def is_local_person(actor: Actor | None, article: Article) -> bool:
-    """Tell whether an actor is a person coded from the article's country, not the dictionary."""
+    """Tell whether an actor is a name coded from the article's country, not the dictionary."""
     return actor is not None and code_actor(article.doc, actor.head, article.day) is None
 
 
 def local_person(noun: int, article: Article) -> list[Actor]:
-    """Code a person the dictionary does not know as a civilian of the article's country.
+    """Code a person, company or team the dictionary does not know as a civilian of the
+    article's country.
 
-    ICEWS codes such a person as a citizen of their country; where the text does not say,
-    the article's place (its dateline, else its main place) is the best guess.
+    ICEWS codes such a person or firm as a non-state actor of their country; where the text
+    does not say, the article's place (its dateline, else its main place) is the best guess.
     """
     columns = article.columns
-    if not is_name_head(columns, noun):
-        return []
+    if not is_name_head(columns, noun) or columns.dep[noun] == "appos":
+        return []  # an apposition renames its head: 'NATO's command (ACO)' is one actor
     place = dateline_place(article) or main_place(article)
     if place is None or place.country is None:
         return []
@@ -252,15 +253,21 @@ def local_person(noun: int, article: Article) -> list[Actor]:
     return [Actor(place.country + "CVL", min(tokens), noun, noun)]
 
 
+NAME_LABELS = frozenset({"PERSON", "ORG"})
+"""Entity labels of a private actor: a person, or a company, team or group."""
+
+
 def is_name_head(columns: Columns, noun: int) -> bool:
-    """Tell whether a token ends a person's name, not a name a noun before it classes
-    ('the militant group al-Shabab') nor a word the parser misread ('Barack' as ADP)."""
+    """Tell whether a token ends the name of a person or organisation, not a name a noun
+    before it classes ('the militant group al-Shabab') nor a word the parser misread
+    ('Barack' as ADP)."""
     types = columns.ent_type
-    if types[noun] != "PERSON" or columns.pos[noun] != "PROPN":
+    label = types[noun]
+    if label not in NAME_LABELS or columns.pos[noun] != "PROPN":
         return False
-    if noun + 1 < len(types) and types[noun + 1] == "PERSON":
+    if noun + 1 < len(types) and types[noun + 1] == label:
         return False
     first = noun
-    while first > 0 and types[first - 1] == "PERSON":
+    while first > 0 and types[first - 1] == label:
         first -= 1
     return first == 0 or columns.pos[first - 1] != "NOUN"

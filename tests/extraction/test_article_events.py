@@ -262,3 +262,20 @@ def test_a_story_that_opens_on_its_news_tells_the_scene_after_the_lead(analyzer)
     assert summary is not None and summary.where is not None
     assert summary.where.text.startswith("in Lisbon")
     assert summary.location is not None and summary.location.name == "Lisbon"
+
+
+def test_a_company_the_dictionary_does_not_know_criticises_as_a_civilian_of_the_place(analyzer):
+    text = (
+        "Vantor Systems criticised the government in Madrid on Monday.\n\n"
+        "The company said the rules would hurt small firms."
+    )
+    events = analyzer.analyze(text, TUESDAY).events
+    [criticism] = [event for event in events if event.root_code == "11"]
+    assert criticism.source is not None and criticism.source.text == "Vantor Systems"
+    assert criticism.source.actor_code == "ESPCVL"
+
+
+def test_a_team_the_dictionary_does_not_know_makes_no_force_event(analyzer):
+    text = "Kestrel Rovers attacked the lead and beat Harbour City 3-1 in Madrid on Monday."
+    assert hostile(analyzer.analyze(text, TUESDAY).events) == []
+
