@@ -56,13 +56,45 @@ def time_kind(article: Article, ent: Span) -> str | None:
     """Return what a phrase names: a day, a clock time, a month or a year (None: no time)."""
     text = document_text(article.doc)[ent.start_char : ent.end_char]
     if ent.label_ == "TIME":
-        return "clock" if _CLOCK.search(text) else "day part" if _DAY_PART.search(text) else None
-    if _RELATIVE.search(text):
+        return clock_kind(article, text)
+    if _RELATIVE.search(text) or is_anchored(article, ent, text):
         return "day"
     if _WEEK.search(text):
         return "day part"
     resolved = read_date(text, article.published or REFERENCE_DAY, True)
     return resolved[1] if resolved else None
+
+
+def clock_kind(article: Article, text: str) -> str | None:
+    """Return what a time of day names: an hour, also its day ('Sunday night'), a day part."""
+    if _CLOCK.search(text):
+        return "clock"
+    if names_day(article, text):
+        return "day"
+    return "day part" if _DAY_PART.search(text) else None
+
+
+def names_day(article: Article, text: str) -> bool:
+    """Tell whether a time of day names its day too ('Sunday night', 'tonight')."""
+    resolved = read_date(text, article.published or REFERENCE_DAY, True)
+    return resolved is not None and resolved[1] == "day"
+
+
+def is_anchored(article: Article, ent: Span, text: str) -> bool:
+    """Tell whether a few days or hours are counted from another happening ('two days before
+    the election'); years after something tell how long, not when ('108 years after')."""
+    anchor = ent.end
+    return (
+        anchor < len(article.doc)
+        and article.columns.lower[anchor] in RELATIVE_PREPS
+        and _SHORT_SPAN.search(text) is not None
+    )
+
+
+RELATIVE_PREPS = frozenset({"before", "after"})
+"""Words that anchor a span of time to another happening ('two days before the vote')."""
+
+_SHORT_SPAN = re.compile(r"\b(?:days?|hours?|weeks?)$", re.I)
 
 
 def time_span(article: Article, ent: Span) -> Phrase:
@@ -77,6 +109,10 @@ def time_span(article: Article, ent: Span) -> Phrase:
             end = other.end
         elif 0 < start - other.end <= ADJOINING:
             start = other.start
+    if end == ent.end and is_anchored(article, ent, ent.text):
+        end = max(columns.subtree(end)) + 1
+    while end > start + 1 and columns.pos[end - 1] == "SPACE":
+        end -= 1
     head = columns.head[ent.root.i]
     if columns.dep[ent.root.i] == "pobj" and columns.lower[head] in TIME_PREPS and head < start:
         start = min(start, *columns.subtree(head))

@@ -279,3 +279,27 @@ def test_a_team_the_dictionary_does_not_know_makes_no_force_event(analyzer):
     text = "Kestrel Rovers attacked the lead and beat Harbour City 3-1 in Madrid on Monday."
     assert hostile(analyzer.analyze(text, TUESDAY).events) == []
 
+
+def test_a_night_named_by_its_day_dates_the_lead(analyzer):
+    text = (
+        "Mayor cleared by inquiry\n\n"
+        "The mayor of Leeds received a boost as the inquiry announced on Sunday night that "
+        "it had found no wrongdoing.\n\n"
+        "Voters go to the polls on Thursday."
+    )
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.when is not None
+    assert summary.when.text == "on Sunday night" and summary.date == date(2025, 10, 12)
+
+
+def test_days_counted_from_another_happening_are_when(analyzer):
+    text = "Inquiry clears the mayor of Leeds two days before the election\n\nVoters were relieved."
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.when is not None
+    assert summary.when.text == "two days before the election"
+
+
+def test_years_after_something_are_not_when(analyzer):
+    text = "Leeds Rovers won their first cup in 52 years after a late goal against Hull."
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is None or summary.when is None or "after" not in summary.when.text
