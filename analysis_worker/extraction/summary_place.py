@@ -34,33 +34,55 @@ def place_phrase(
     mentions = [ent for sent in lead for ent in sentence_mentions(sent)]
     places = [ent for ent in mentions if ent.label_ in PLACE_LABELS]
     dateline = [ent for ent in [dateline_entity(article)] if ent is not None]
-    scenes = [ent for ent in mentions if is_scene(columns, ent) and is_place(ent)]
+    dateline = [ent for ent in dateline if not is_kicker(article, ent)]
+    scenes = [ent for ent in mentions if is_scene(columns, ent) and is_place(article, ent)]
     named = [ent for ent in places if columns.dep[ent.root.i] not in MODIFIER_DEPS]
     later = [ent for sent in body for ent in sentence_mentions(sent)]
     body_scenes = [
         ent
         for ent in later
-        if is_scene(columns, ent) and is_place(ent) and place_named(article, ent.start)
+        if is_scene(columns, ent) and is_place(article, ent) and place_named(article, ent.start)
     ]
     for ent in [*dateline, *scenes, *named, *body_scenes]:
-        location = place_named(article, ent.start)
+        location = place_named(article, ent.start) or inner_location(article, ent)
         if location is not None or ent.label_ != "GPE":
-            return place_span(article, ent), location
+            return fullest(article, ent, scenes), location
     main = main_place_mention(article)
     if main is not None:
         return Phrase(text=main.text, start=main.start_char, end=main.end_char), main_place(article)
     return None, dateline_place(article) or main_place(article)
 
 
-def is_place(ent: Span) -> bool:
-    """Tell whether an entity is a place, also one NER took for a name ('the Leeds crash')."""
-    return ent.label_ in PLACE_LABELS or (
-        ent.label_ in MISTAKEN_LABELS and geocode(ent.text) is not None
-    )
+def is_place(article: Article, ent: Span) -> bool:
+    """Tell whether an entity is a place, also one NER took for a name ('the Leeds crash'),
+    a building only a spatial preposition shows ('outside Trump Towers'), or a people whose
+    country qualifies the scene ('in British stores')."""
+    columns = article.columns
+    if ent.label_ in PLACE_LABELS:
+        return True
+    if ent.label_ == "NORP":
+        return columns.dep[ent.root.i] == "amod" and place_named(article, ent.start) is not None
+    prep = locative_prep(columns, ent.root.i)
+    if ent.label_ in NAME_LABELS and prep is not None and columns.lower[prep] in SPATIAL_PREPS:
+        return True
+    return ent.label_ in MISTAKEN_LABELS and geocode(ent.text) is not None
 
 
 MISTAKEN_LABELS = frozenset({"ORG", "PRODUCT"})
 """Labels NER gives a town before a happening ('Croydon tram crash') that may be the place."""
+
+NAME_LABELS = frozenset({"ORG", "PRODUCT", "WORK_OF_ART"})
+"""Labels NER gives a building's name ('Trump Towers' as a work of art)."""
+
+SPATIAL_PREPS = frozenset({"outside", "inside", "near", "opposite", "beside"})
+"""Prepositions whose object is a place whatever its name ('outside X', not 'in X')."""
+
+
+def is_kicker(article: Article, ent: Span) -> bool:
+    """Tell whether a place heads a label before a colon, not a dateline ('US election:')."""
+    columns = article.columns
+    label = [i for i in range(ent.sent.start, ent.sent.end) if i in article.dateline]
+    return any(columns.pos[i] == "NOUN" for i in label)
 
 
 def is_scene(columns: Columns, ent: Span) -> bool:
@@ -89,10 +111,17 @@ MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod", "pobj
 
 def locative_prep(columns: Columns, token: int) -> int | None:
     """Return the preposition whose object the place is ('in Croydon', 'outside the tower')."""
+    obj = locative_object(columns, token)
+    return columns.head[obj] if obj is not None else None
+
+
+def locative_object(columns: Columns, token: int) -> int | None:
+    """Return the object of a locative preposition the place is or qualifies ('stores' of
+    'in British stores', 'suburbs' of 'in the Detroit suburbs')."""
     head = columns.head[token]
-    while columns.dep[token] in {"appos", "conj", "compound"} and head != token:
+    while columns.dep[token] in {"appos", "conj", "compound", "amod"} and head != token:
         token, head = head, columns.head[head]
-    return head if columns.dep[token] == "pobj" and columns.lower[head] in PLACE_PREPS else None
+    return token if columns.dep[token] == "pobj" and columns.lower[head] in PLACE_PREPS else None
 
 
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "along", "off", "into"})
@@ -107,14 +136,46 @@ def place_span(article: Article, ent: Span) -> Phrase:
         prep = columns.head[ent.root.i]
     if prep is None:
         return Phrase(text=ent.text, start=ent.start_char, end=ent.end_char)
+    obj = locative_object(columns, ent.root.i)
     appositions = [
         c
         for c in columns.rights(ent.root.i)
         if columns.dep[c] == "appos" and columns.ent_type[c] in PLACE_LABELS  # 'X, south London'
     ]
-    end = max([ent.end - 1, *(entity_end(columns, c) for c in appositions)])
+    inner = inner_place(columns, ent.root.i)
+    ends = [ent.end - 1, obj or 0, *(entity_end(columns, c) for c in appositions)]
+    end = max(ends + ([entity_end(columns, inner)] if inner is not None else []))
+    while end > prep and columns.pos[end] == "SPACE":
+        end -= 1
     span = article.doc[prep : end + 1]
     return Phrase(text=span.text, start=span.start_char, end=span.end_char)
+
+
+def inner_place(columns: Columns, token: int) -> int | None:
+    """Return the town a place is in ('outside Trump Tower in New York City')."""
+    for prep in columns.rights(token):
+        if columns.dep[prep] == "prep" and columns.lower[prep] in {"in", "at"}:
+            for obj in columns.children[prep]:
+                if columns.dep[obj] == "pobj" and columns.ent_type[obj] in PLACE_LABELS:
+                    return min(i for i in columns.subtree(obj) if columns.ent_type[i])
+    return None
+
+
+def inner_location(article: Article, ent: Span) -> Location | None:
+    """Return where a place no gazetteer knows is, from the town it is in."""
+    inner = inner_place(article.columns, ent.root.i)
+    return place_named(article, inner) if inner is not None else None
+
+
+def fullest(article: Article, ent: Span, scenes: list[Span]) -> Phrase:
+    """Return the fullest phrase of the place: a headline's scene, as the lead repeats it
+    ('outside Trump Tower' -> 'outside Trump Tower in New York City')."""
+    same = (
+        [other for other in scenes if other.text.strip() == ent.text.strip()]
+        if ent in scenes
+        else [ent]
+    )
+    return max((place_span(article, other) for other in same), key=lambda p: p.end - p.start)
 
 
 def entity_end(columns: Columns, token: int) -> int:

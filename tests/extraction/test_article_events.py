@@ -303,3 +303,38 @@ def test_years_after_something_are_not_when(analyzer):
     text = "Leeds Rovers won their first cup in 52 years after a late goal against Hull."
     summary = analyzer.analyze(text, TUESDAY).summary
     assert summary is None or summary.when is None or "after" not in summary.when.text
+
+
+def test_a_people_qualifying_the_scene_gives_its_country(analyzer):
+    text = (
+        "Shoppers angry over smaller chocolate bars\n\n"
+        "Shoppers are angry after a confectioner changed the shape of its bars in British stores."
+    )
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.where is not None
+    assert summary.where.text == "in British stores"
+    assert summary.location is not None and summary.location.country == "GBR"
+
+
+def test_a_building_outside_which_it_happened_is_placed_in_its_town(analyzer):
+    text = (
+        "Singer protests outside Kestrel Towers\n\n"
+        "The singer Ana Lopez was photographed protesting outside Kestrel Towers in Chicago "
+        "early on Wednesday."
+    )
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.where is not None
+    assert summary.where.text == "outside Kestrel Towers in Chicago"
+    assert summary.location is not None and summary.location.name == "Chicago"
+
+
+def test_a_label_before_a_colon_is_no_dateline(analyzer):
+    text = (
+        "US election 2025: Senator cries foul as inquiry clears rival\n\n"
+        "The senator criticised the inquiry after it cleared his rival again.\n\n"
+        "The inquiry said a fresh review found nothing new. The rival's campaign said it was "
+        "glad.\n\nAt a rally in the Detroit suburbs, the senator repeated his claims."
+    )
+    summary = analyzer.analyze(text, TUESDAY).summary
+    assert summary is not None and summary.where is not None
+    assert summary.where.text == "in the Detroit suburbs"
