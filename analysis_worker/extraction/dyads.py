@@ -16,6 +16,7 @@ from analysis_worker.extraction.actors import (
 from analysis_worker.extraction.arguments import (
     ALLEGING_VERBS,
     PRONOUNS,
+    is_passive,
     nominal_sources,
     nominal_targets,
     resolve_pronoun,
@@ -54,7 +55,8 @@ def dyads(trigger: int, coding: Coding, article: Article) -> list[Dyad]:
         dyad
         for dyad in coded_dyads(trigger, coding, article)
         if dyad.code[:2] in PERSON_ROOTS
-        or not any(is_local_person(actor, article) for actor in (dyad.source, dyad.target))
+        or not is_local_person(dyad.source, article)
+        and (dyad.code == ARREST or not is_local_person(dyad.target, article))
     ]
 
 
@@ -151,17 +153,85 @@ def directed(coding: Coding, source: Actor, target: Actor | None) -> list[Dyad]:
 VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 """Roots whose victims make an event even when the perpetrator is unknown."""
 
+ARREST = "173"
+"""CAMEO's arrest: news names who was arrested and leaves the police unsaid ('the driver was
+arrested'), and the arrested are people, private ones included."""
+
 
 def unattributed(coding: Coding, trigger: int, article: Article) -> list[Dyad]:
-    """Return violent events whose perpetrator is unknown ('three soldiers were killed')."""
+    """Return violent events and arrests whose perpetrator is unknown ('three soldiers were
+    killed', 'the driver was arrested')."""
     code = coding.code or ""
-    if code[:2] not in VIOLENT_ROOTS:
+    if code[:2] not in VIOLENT_ROOTS and code != ARREST:
         return []
+    if code == ARREST and is_background(article.columns, trigger):
+        return []
+    first = list(islice(target_phrases(article.columns, trigger), 1))
+    targets = first_coded(first, article)
+    if code == ARREST and is_passive(article.columns, trigger):
+        targets = [arrested_person(target, article) for target in targets] or [
+            person for nouns in first for noun in nouns if (person := arrested(noun, article))
+        ]
     return [
         Dyad(code, None, target)
-        for target in first_coded(islice(target_phrases(article.columns, trigger), 1), article)
+        for target in targets
         if not target.code.startswith(UNKNOWN_COUNTRY)
     ]
+
+
+QUALIFYING_CLAUSES = frozenset({"relcl", "acl"})
+"""Dependencies of a clause that qualifies a noun ('a member jailed over a year ago')."""
+
+
+def is_background(columns: Columns, trigger: int) -> bool:
+    """Tell whether a clause qualifying a noun dates its act itself ('who had been arrested 15
+    months ago'): it says who someone is, not what the news reports."""
+    if columns.dep[trigger] not in QUALIFYING_CLAUSES:
+        return False
+    return any(
+        columns.ent_type[token] == "DATE"
+        for child in columns.children[trigger]
+        for token in columns.subtree(child)
+    )
+
+
+def arrested_person(target: Actor, article: Article) -> Actor:
+    """Place a person arrested who has no country in the article's country."""
+    country = article_country(article)
+    if not target.code.startswith(UNKNOWN_COUNTRY) or country is None:
+        return target
+    return Actor(country + (target.code[3:] or "CVL"), target.first, target.last, target.head)
+
+
+def arrested(noun: int, article: Article) -> Actor | None:
+    """Code the person a passive arrest names ('the driver', 'who' of 'the driver, who was
+    arrested') as a civilian of the article's country."""
+    columns = article.columns
+    if columns.lower[noun] in RELATIVE_PRONOUNS and columns.dep[columns.head[noun]] == "relcl":
+        noun = owner_noun(columns, columns.head[columns.head[noun]])
+    country = article_country(article)
+    if country is None or columns.pos[noun] not in {"NOUN", "PROPN"} or is_incident(columns, noun):
+        return None
+    return Actor(country + "CVL", min(phrase_tokens(columns, noun)), noun, noun)
+
+
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "that"})
+"""Pronouns that stand for the noun their relative clause qualifies."""
+
+
+def owner_noun(columns: Columns, noun: int) -> int:
+    """Return the noun an 'of' phrase belongs to ('the driver' of 'the driver of the bus, who')."""
+    prep = columns.head[noun]
+    if columns.dep[noun] == "pobj" and columns.lower[prep] == "of":
+        if columns.pos[columns.head[prep]] in {"NOUN", "PROPN"}:
+            return columns.head[prep]
+    return noun
+
+
+def article_country(article: Article) -> str | None:
+    """Return the country of the article's place: its dateline's, else its main place's."""
+    place = dateline_place(article) or main_place(article)
+    return None if place is None else place.country
 
 
 def is_political(source: Actor, target: Actor | None) -> bool:
@@ -246,11 +316,11 @@ def local_person(noun: int, article: Article) -> list[Actor]:
     columns = article.columns
     if not is_name_head(columns, noun) or columns.dep[noun] == "appos":
         return []  # an apposition renames its head: 'NATO's command (ACO)' is one actor
-    place = dateline_place(article) or main_place(article)
-    if place is None or place.country is None:
+    country = article_country(article)
+    if country is None:
         return []
     tokens = phrase_tokens(columns, noun)
-    return [Actor(place.country + "CVL", min(tokens), noun, noun)]
+    return [Actor(country + "CVL", min(tokens), noun, noun)]
 
 
 NAME_LABELS = frozenset({"PERSON", "ORG"})

@@ -338,3 +338,21 @@ def test_a_label_before_a_colon_is_no_dateline(analyzer):
     summary = analyzer.analyze(text, TUESDAY).summary
     assert summary is not None and summary.where is not None
     assert summary.where.text == "in the Detroit suburbs"
+
+
+def test_a_person_arrested_by_unnamed_police_is_the_target_of_an_arrest(analyzer):
+    text = (
+        "Bus crash in Madrid\n\n"
+        "Three people died when a bus left the road in Madrid on Monday. "
+        "The driver of the bus, who has been arrested, was not injured."
+    )
+    events = analyzer.analyze(text, TUESDAY).events
+    [arrest] = [event for event in events if event.code == "173"]
+    assert arrest.source is None
+    assert arrest.target is not None and arrest.target.text == "The driver"
+    assert arrest.target.actor_code == "ESPCVL"
+
+
+def test_an_arrest_that_says_who_someone_is_is_no_event(analyzer):
+    text = "Madrid freed Pablo Ruiz, who had been arrested 15 months ago, on Monday."
+    assert [event for event in analyzer.analyze(text, TUESDAY).events if event.code == "173"] == []
