@@ -314,13 +314,21 @@ def local_person(noun: int, article: Article) -> list[Actor]:
     does not say, the article's place (its dateline, else its main place) is the best guess.
     """
     columns = article.columns
-    if not is_name_head(columns, noun) or columns.dep[noun] == "appos":
+    if (
+        not (is_name_head(columns, noun) or is_people_name(columns, noun))
+        or columns.dep[noun] == "appos"
+    ):
         return []  # an apposition renames its head: 'NATO's command (ACO)' is one actor
     country = article_country(article)
     if country is None:
         return []
     tokens = phrase_tokens(columns, noun)
     return [Actor(country + "CVL", min(tokens), noun, noun)]
+
+
+def is_people_name(columns: Columns, noun: int) -> bool:
+    """Tell whether a plural noun names a people the dictionary does not know ('Brits')."""
+    return columns.ent_type[noun] == "NORP" and columns.tag[noun] in {"NNS", "NNPS"}
 
 
 NAME_LABELS = frozenset({"PERSON", "ORG"})

@@ -356,3 +356,11 @@ def test_a_person_arrested_by_unnamed_police_is_the_target_of_an_arrest(analyzer
 def test_an_arrest_that_says_who_someone_is_is_no_event(analyzer):
     text = "Madrid freed Pablo Ruiz, who had been arrested 15 months ago, on Monday."
     assert [event for event in analyzer.analyze(text, TUESDAY).events if event.code == "173"] == []
+
+
+def test_a_people_the_dictionary_does_not_know_speaks_as_civilians_of_the_place(analyzer):
+    text = "Brits blame strange new rules on Brexit\n\nShoppers in London were angry on Monday."
+    events = analyzer.analyze(text, TUESDAY).events
+    [blame] = [event for event in events if event.root_code == "11"]
+    assert blame.source is not None and blame.source.text == "Brits"
+    assert blame.source.actor_code == "GBRCVL"
