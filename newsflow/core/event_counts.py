@@ -8,6 +8,7 @@ still scans (`event_store`). An event counts once for each distinct value of its
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -124,15 +125,9 @@ def counts_answer_top(wanted: EventFilter) -> bool:
     return not given(wanted)
 
 
-def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[Any]:
-    """Return (bucket, group, events, mean Goldstein) rows from the day counts."""
+def day_bounds(wanted: EventFilter) -> list[ColumnElement[bool]]:
+    """Return the day counts' rows of a filter the day counts answer."""
     d = event_day_counts.c
-    group = {
-        "root": d.root_code,
-        "quad_class": cast(d.quad_class, String),
-        "plover": func.nullif(d.plover, ""),
-        "country": func.nullif(d.country, ""),
-    }[by]
     bounds: list[ColumnElement[bool]] = []
     if wanted.since is not None:
         bounds.append(d.day >= wanted.since)
@@ -144,6 +139,18 @@ def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[
         bounds.append(d.quad_class == wanted.quad_class)
     if wanted.plover is not None:
         bounds.append(d.plover == wanted.plover)
+    return bounds
+
+
+def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[Any]:
+    """Return (bucket, group, events, mean Goldstein) rows from the day counts."""
+    d = event_day_counts.c
+    group = {
+        "root": d.root_code,
+        "quad_class": cast(d.quad_class, String),
+        "plover": func.nullif(d.plover, ""),
+        "country": func.nullif(d.country, ""),
+    }[by]
     total = func.sum(d.events)
     return (
         select(
@@ -152,7 +159,7 @@ def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[
             total,
             func.sum(d.goldstein_sum) / func.nullif(total, 0),
         )
-        .where(*bounds)
+        .where(*day_bounds(wanted))
         .group_by("bucket", "grouped")
         .having(total > 0)
         .order_by("bucket", "grouped")
@@ -167,4 +174,33 @@ def top_from_counts(by: str, limit: int) -> Select[Any]:
         .where(k.kind == by, k.events > 0)
         .order_by(k.events.desc(), k.key)
         .limit(limit)
+    )
+
+
+KEY_FILTERS: dict[str, tuple[str, Any]] = {
+    "country": ("country", lambda key, value: key == value),
+    "entity": ("entity", lambda key, value: key == value),
+    "code": ("code", lambda key, value: key.startswith(value, autoescape=True)),
+    "place": ("place", lambda key, value: func.lower(key) == value.lower()),
+}
+"""Filters that one kind of key counts answers alone: the kind, and its keys that match (an
+event has one code and one place; `country` and `entity` count either side once)."""
+
+
+def total_from_counts(wanted: EventFilter) -> Select[Any] | None:
+    """Return the statement of a filter's exact event total from the kept counts, or None
+    when they cannot answer it (then the matching events are counted)."""
+    names = given(wanted)
+    if names <= TIMELINE_FILTERS:
+        d = event_day_counts.c
+        return select(func.coalesce(func.sum(d.events), 0)).where(*day_bounds(wanted))
+    if len(names) != 1 or (name := names.pop()) not in KEY_FILTERS:
+        return None
+    value = getattr(wanted, name)
+    if name == "place" and re.fullmatch(r"[A-Z]{3}", value):
+        return None  # a country code: the place's country, which no count keeps
+    kind, matches = KEY_FILTERS[name]
+    k = event_key_counts.c
+    return select(func.coalesce(func.sum(k.events), 0)).where(
+        k.kind == kind, matches(k.key, value)
     )

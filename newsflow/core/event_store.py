@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, select
 
 from newsflow.core.event_aggregates import mean, timeline_statement, top_statement
+from newsflow.core.event_counts import total_from_counts
 from newsflow.core.event_filters import EventFilter, conditions
 from newsflow.core.event_items import (
     EVENTS_WITH_ARTICLES,
@@ -49,7 +50,9 @@ class EventStore:
         statement = ordered(select(*KEY_COLUMNS).select_from(source).where(condition), sort)
         if cursor is not None:
             statement = statement.where(after_cursor(sort, cursor))
-        counted = select(func.count()).select_from(source).where(condition)
+        counted = total_from_counts(wanted) if count == "mentions" else None
+        if counted is None:
+            counted = select(func.count()).select_from(source).where(condition)
         with self.engine.connect() as connection:
             keys = connection.execute(statement.limit(limit + 1)).all()
             total = connection.scalar(counted)
