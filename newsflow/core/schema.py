@@ -147,6 +147,23 @@ event_texts = Table(
 )
 Index("event_texts_search", event_texts.c.search, postgresql_using="gin")
 
+event_search = Table(
+    "event_search",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("ordinal", SmallInteger, primary_key=True),
+    Column("day", Date, nullable=False, comment="The event's day (events.day)."),
+    Column("search", TSVECTOR, nullable=False),
+    ForeignKeyConstraint(
+        ["article_id", "ordinal"],
+        ["events.article_id", "events.ordinal"],
+        ondelete="CASCADE",
+    ),
+    comment="Each event's sentence words and day: what q= reads (narrow, so a common word's "
+    "matches are few pages).",
+)
+Index("event_search_words", event_search.c.search, postgresql_using="gin")
+
 event_day_counts = Table(
     "event_day_counts",
     metadata,
