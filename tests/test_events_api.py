@@ -204,6 +204,20 @@ FILTERS: list[tuple[str, Callable[[Event], bool], tuple[str, str], tuple[str, st
     ),
     ("q=airspace", lambda e: "airspace" in e["sentence_text"].lower(), MIG, LAUNCHED),
     (
+        "q=airspace&since=2025-10-14&until=2025-10-31",
+        lambda e: (
+            "airspace" in e["sentence_text"].lower() and "2025-10-14" <= str(day(e)) < "2025-11"
+        ),
+        MIG,
+        LAUNCHED,
+    ),
+    (
+        "q=nato&root=04",
+        lambda e: "nato" in e["sentence_text"].lower() and e["root_code"] == "04",
+        BRUSSELS,
+        MIG,
+    ),
+    (
         "article=seed-002-eastern-flank-deterrence",
         lambda e: e["article"]["id"] == "seed-002-eastern-flank-deterrence",
         MIG,

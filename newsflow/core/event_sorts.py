@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +46,11 @@ def encode_cursor(sort: str, row: Any) -> str:
     return pack([sort, SORTS[sort].dump(row), row.article_id, row.ordinal])
 
 
-def after_cursor(sort: str, cursor: str) -> ColumnElement[bool]:
-    """Return the condition of the rows after a cursor, or raise InvalidCursor."""
+def after_cursor(
+    sort: str, cursor: str, position: Sequence[ColumnElement[Any]] | None = None
+) -> ColumnElement[bool]:
+    """Return the condition of the rows after a cursor, or raise InvalidCursor; `position` is
+    where the rows have the sort's key, article and ordinal (default: in `events`)."""
     order = SORTS[sort]
 
     def bound(values: list[Any]) -> ColumnElement[Any]:
@@ -58,8 +61,8 @@ def after_cursor(sort: str, cursor: str) -> ColumnElement[bool]:
         return tuple_(first, literal(article_id), literal(ordinal))
 
     after = unpack(cursor, bound)
-    position = tuple_(order.key, events.c.article_id, events.c.ordinal)
-    return position < after if order.descending else position > after
+    here = tuple_(*(position or (order.key, events.c.article_id, events.c.ordinal)))
+    return here < after if order.descending else here > after
 
 
 def ordered(statement: Select[Any], sort: str) -> Select[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, Select, and_, func, select
 
 from newsflow.core.event_aggregates import mean, timeline_statement, top_statement
 from newsflow.core.event_counts import total_from_counts
@@ -22,6 +22,7 @@ from newsflow.core.event_items import (
 from newsflow.core.event_sorts import after_cursor, encode_cursor, ordered
 from newsflow.core.results import parse_event_id
 from newsflow.core.schema import events
+from newsflow.core.text_search import answers_alone, search_page, search_total
 from newsflow.core.timeline_buckets import Bucketed, fill_buckets
 from newsflow.core.timeline_buckets import TooManyBuckets as TooManyBuckets  # re-exported
 
@@ -44,6 +45,25 @@ class EventStore:
         distinct: bool = False,
     ) -> tuple[list[dict[str, Any]], int, str | None]:
         """Return a page of events (or canonical events), the exact total, the next cursor."""
+        if not distinct and sort == "date" and answers_alone(wanted):
+            statement, counted = search_page(wanted, limit + 1, cursor), search_total(wanted)
+        else:
+            statement, counted = self._page_statements(wanted, sort, limit + 1, cursor, distinct)
+        with self.engine.connect() as connection:
+            keys = connection.execute(statement).all()
+            total = connection.scalar(counted)
+            more = len(keys) > limit
+            keys = keys[:limit]
+            found = details(connection, [(k.article_id, k.ordinal) for k in keys])
+        next_cursor = encode_cursor(sort, keys[-1]) if more and keys else None
+        rows = [{**k._mapping, **found[(k.article_id, k.ordinal)]} for k in keys]
+        return [item(row) for row in rows], int(total or 0), next_cursor
+
+    @staticmethod
+    def _page_statements(
+        wanted: EventFilter, sort: str, limit: int, cursor: str | None, distinct: bool
+    ) -> tuple[Select[Any], Select[Any]]:
+        """Return the statements of a page's keys and of its filter's exact total."""
         count = "events" if distinct else "mentions"
         source, condition = counted_events(wanted, count)
         # The page is chosen on the narrow rows alone; only its events are joined to details.
@@ -53,15 +73,7 @@ class EventStore:
         counted = total_from_counts(wanted) if count == "mentions" else None
         if counted is None:
             counted = select(func.count()).select_from(source).where(condition)
-        with self.engine.connect() as connection:
-            keys = connection.execute(statement.limit(limit + 1)).all()
-            total = connection.scalar(counted)
-            more = len(keys) > limit
-            keys = keys[:limit]
-            found = details(connection, [(k.article_id, k.ordinal) for k in keys])
-        next_cursor = encode_cursor(sort, keys[-1]) if more and keys else None
-        rows = [{**k._mapping, **found[(k.article_id, k.ordinal)]} for k in keys]
-        return [item(row) for row in rows], int(total or 0), next_cursor
+        return statement.limit(limit), counted
 
     def get(self, public_id: str) -> dict[str, Any] | None:
         """Return one event by its public id, or None."""

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     Column,
     ColumnElement,
-    Computed,
     Date,
     DateTime,
     Double,
@@ -132,20 +131,13 @@ event_texts = Table(
     Column("ordinal", SmallInteger, primary_key=True),
     Column("sentence_text", Text, nullable=False),
     Column("evidence", JSON, nullable=False, comment="The event as the analysis reports it."),
-    Column(
-        "search",
-        TSVECTOR,
-        Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}', sentence_text)", persisted=True),
-        nullable=False,
-    ),
     ForeignKeyConstraint(
         ["article_id", "ordinal"],
         ["events.article_id", "events.ordinal"],
         ondelete="CASCADE",
     ),
-    comment="Each event's evidence and its sentence's words, beside the narrow events table.",
+    comment="Each event's evidence and sentence, beside the narrow events table.",
 )
-Index("event_texts_search", event_texts.c.search, postgresql_using="gin")
 
 event_search = Table(
     "event_search",

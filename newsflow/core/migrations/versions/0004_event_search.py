@@ -46,6 +46,14 @@ def upgrade() -> None:
     op.create_index(
         "event_search_words", "event_search", ["search"], unique=False, postgresql_using="gin"
     )
+    op.drop_index("event_texts_search", table_name="event_texts", postgresql_using="gin")
+    op.drop_column("event_texts", "search")
+    op.create_table_comment(
+        "event_texts",
+        "Each event's evidence and sentence, beside the narrow events table.",
+        existing_comment="Each event's evidence and its sentence's words, beside the narrow "
+        "events table.",
+    )
 
 
 def downgrade() -> None:
