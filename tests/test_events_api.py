@@ -458,6 +458,41 @@ def whole_store_answers(api_client: Any) -> list[Any]:
     return answers
 
 
+COUNTED_TOTALS = (
+    "", "actor=RUS", "actor=IGOWSTNAT", "actor=RUSMIL", "actor=RUS&root=15", "actor=USA&root=04",
+    "dyad=RUS,EST", "dyad=IGOWSTNAT,RUS", "country=EST", "entity=org:nato", "code=04",
+    "place=Brussels", "root=04", "plover=MOBILIZE", "since=2025-10-01&until=2025-10-31",
+)  # fmt: skip
+"""Filters whose total the kept counts give."""
+
+
+def totals_twice(api_client: Any) -> list[tuple[int, int]]:
+    """Each counted filter's total from the kept counts, and scanning (min_confidence=0)."""
+    return [
+        (
+            api_client.get(f"/events?limit=1&{query}").json["total"],
+            api_client.get(f"/events?limit=1&{query}&min_confidence=0").json["total"],
+        )
+        for query in COUNTED_TOTALS
+    ]
+
+
+def test_kept_totals_are_the_scanned_totals_after_saves_and_resaves(
+    api_client: Any,
+    events: list[Event],
+    results: ResultStore,
+    seed_analyses: list[tuple[Article, Any]],
+) -> None:
+    before = totals_twice(api_client)
+    assert all(kept == scanned for kept, scanned in before) and before[1][0] > 0
+    article, analysis = seed_analyses[2]
+    fewer = analysis.model_copy(update={"events": analysis.events[1:]})
+    save(results, article, fewer, WRITTEN + timedelta(days=3))  # an event is gone
+    save(results, article.model_copy(update={"id": "copy"}), analysis, WRITTEN)
+    after = totals_twice(api_client)
+    assert all(kept == scanned for kept, scanned in after) and after != before
+
+
 def test_kept_counts_answer_as_the_scan_does_after_saves_and_resaves(
     api_client: Any,
     events: list[Event],

@@ -34,6 +34,20 @@ Tally = dict[tuple[Any, ...], list[float]]
 """Key -> [events, Goldstein sum]."""
 
 
+FILTER_KINDS = ("actor*", "actor*root", "dyad*")
+"""Kinds that total filters, not tops: `actor=`, `actor=&root=` and `dyad=` match an actor code's
+beginning or its country, so an event counts once under each prefix and country of its sides."""
+
+
+def side_keys(code: str | None, country: str | None) -> set[str]:
+    """Return what an `actor=` value matches of one side: its code's prefixes (3 characters
+    or more) and its country."""
+    found = {code[:n] for n in range(3, len(code) + 1)} if code else set()
+    if country is not None and len(country) == 3:
+        found.add(country)
+    return found
+
+
 def keys_of(event: Mapping[Any, Any]) -> dict[str, set[str]]:
     """Return, per kind, the distinct values an event counts for."""
     found = {
@@ -41,6 +55,11 @@ def keys_of(event: Mapping[Any, Any]) -> dict[str, set[str]]:
     }
     if event["source_code"] is not None and event["target_code"] is not None:
         found["dyad"] = {f"{event['source_code']},{event['target_code']}"}
+    source = side_keys(event["source_code"], event["source_country"])
+    target = side_keys(event["target_code"], event["target_country"])
+    found["actor*"] = source | target
+    found["actor*root"] = {f"{key},{event['root_code']}" for key in source | target}
+    found["dyad*"] = {f"{first},{second}" for first in source for second in target}
     return found
 
 
@@ -191,6 +210,10 @@ def total_from_counts(wanted: EventFilter) -> Select[Any] | None:
     """Return the statement of a filter's exact event total from the kept counts, or None
     when they cannot answer it (then the matching events are counted)."""
     names = given(wanted)
+    k = event_key_counts.c
+    if names in ({"actor"}, {"actor", "root"}, {"dyad"}):
+        kind, key = _actor_key(wanted)
+        return select(func.coalesce(func.sum(k.events), 0)).where(k.kind == kind, k.key == key)
     if names <= TIMELINE_FILTERS:
         d = event_day_counts.c
         return select(func.coalesce(func.sum(d.events), 0)).where(*day_bounds(wanted))
@@ -200,7 +223,17 @@ def total_from_counts(wanted: EventFilter) -> Select[Any] | None:
     if name == "place" and re.fullmatch(r"[A-Z]{3}", value):
         return None  # a country code: the place's country, which no count keeps
     kind, matches = KEY_FILTERS[name]
-    k = event_key_counts.c
     return select(func.coalesce(func.sum(k.events), 0)).where(
         k.kind == kind, matches(k.key, value)
     )
+
+
+def _actor_key(wanted: EventFilter) -> tuple[str, str]:
+    """Return the filter kind and key that count the events of an actor, actor and root, or
+    directed dyad filter."""
+    if wanted.dyad is not None:
+        return "dyad*", wanted.dyad
+    assert wanted.actor is not None
+    if wanted.root is not None:
+        return "actor*root", f"{wanted.actor},{wanted.root}"
+    return "actor*", wanted.actor
