@@ -15,15 +15,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine
 
 from analysis_worker.extraction import Analyzer
 from api_service.app import create_app
 from newsflow.core.connection import connect
-from newsflow.core.database import connect_database
+from newsflow.core.database import alembic_config, connect_database
 from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
+from newsflow.tools.pg_server import PostgresServer
 
 Event = dict[str, Any]
 OUTLETS = ["Arctic Desk", "Polar Post", "Baltic Wire"]
@@ -491,6 +493,18 @@ def test_kept_totals_are_the_scanned_totals_after_saves_and_resaves(
     save(results, article.model_copy(update={"id": "copy"}), analysis, WRITTEN)
     after = totals_twice(api_client)
     assert all(kept == scanned for kept, scanned in after) and after != before
+
+
+def test_migration_0005_counts_the_events_saved_before_it(
+    api_client: Any, events: list[Event], migrated_postgres: PostgresServer
+) -> None:
+    config = alembic_config(migrated_postgres.url)
+    command.downgrade(config, "0004")  # the actor*, actor*root and dyad* counts are gone
+    try:
+        assert totals_twice(api_client)[1][0] == 0
+    finally:
+        command.upgrade(config, "head")
+    assert all(kept == scanned for kept, scanned in totals_twice(api_client))
 
 
 def test_kept_counts_answer_as_the_scan_does_after_saves_and_resaves(
