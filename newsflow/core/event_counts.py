@@ -36,13 +36,14 @@ Tally = dict[tuple[Any, ...], list[float]]
 
 FILTER_KINDS = ("actor*", "actor*root", "dyad*")
 """Kinds that total filters, not tops: `actor=`, `actor=&root=` and `dyad=` match an actor code's
-beginning or its country, so an event counts once under each prefix and country of its sides."""
+beginning or its country, so an event counts once under each prefix and country of its sides
+(prefixes of whole CAMEO parts, 3, 6, 9... characters: another length is counted by a scan)."""
 
 
 def side_keys(code: str | None, country: str | None) -> set[str]:
-    """Return what an `actor=` value matches of one side: its code's prefixes (3 characters
-    or more) and its country."""
-    found = {code[:n] for n in range(3, len(code) + 1)} if code else set()
+    """Return what an `actor=` value matches of one side: its code's prefixes of whole
+    3-character parts (RUS, RUSMIL) and its country."""
+    found = {code[:n] for n in range(3, len(code) + 1, 3)} if code else set()
     if country is not None and len(country) == 3:
         found.add(country)
     return found
@@ -211,7 +212,7 @@ def total_from_counts(wanted: EventFilter) -> Select[Any] | None:
     when they cannot answer it (then the matching events are counted)."""
     names = given(wanted)
     k = event_key_counts.c
-    if names in ({"actor"}, {"actor", "root"}, {"dyad"}):
+    if names in ({"actor"}, {"actor", "root"}, {"dyad"}) and _whole_parts(wanted):
         kind, key = _actor_key(wanted)
         return select(func.coalesce(func.sum(k.events), 0)).where(k.kind == kind, k.key == key)
     if names <= TIMELINE_FILTERS:
@@ -237,3 +238,9 @@ def _actor_key(wanted: EventFilter) -> tuple[str, str]:
     if wanted.root is not None:
         return "actor*root", f"{wanted.actor},{wanted.root}"
     return "actor*", wanted.actor
+
+
+def _whole_parts(wanted: EventFilter) -> bool:
+    """Tell whether the actor or dyad values are whole CAMEO parts (what the counts keep)."""
+    values = wanted.dyad.split(",") if wanted.dyad else [wanted.actor or ""]
+    return all(len(value) % 3 == 0 for value in values)

@@ -6,8 +6,9 @@ Revises: 0004
 Create Date: 2026-11-30
 
 An `actor=` value matches an actor code's beginning or (three letters) its country, so each
-event counts once under every prefix (3 characters or more) and country of its sides, as
-`newsflow.core.event_counts.keys_of` counts the events the write path saves from now on.
+event counts once under every prefix of whole 3-character parts (RUS, RUSMIL) and country of
+its sides, as `newsflow.core.event_counts.keys_of` counts the events the write path saves
+from now on.
 No table changes: the rows go into event_key_counts.
 """
 
@@ -25,9 +26,9 @@ CREATE TEMPORARY TABLE side_keys ON COMMIT DROP AS
 SELECT DISTINCT e.article_id, e.ordinal, e.root_code, e.goldstein, s.side, s.key
 FROM events e
 CROSS JOIN LATERAL (
-    SELECT 's', substr(e.source_code, 1, n) FROM generate_series(3, length(e.source_code)) n
+    SELECT 's', substr(e.source_code, 1, n) FROM generate_series(3, length(e.source_code), 3) n
     UNION SELECT 's', e.source_country WHERE length(e.source_country) = 3
-    UNION SELECT 't', substr(e.target_code, 1, n) FROM generate_series(3, length(e.target_code)) n
+    UNION SELECT 't', substr(e.target_code, 1, n) FROM generate_series(3, length(e.target_code), 3) n
     UNION SELECT 't', e.target_country WHERE length(e.target_country) = 3
 ) AS s(side, key)
 """
