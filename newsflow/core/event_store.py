@@ -45,19 +45,23 @@ class EventStore:
         distinct: bool = False,
     ) -> tuple[list[dict[str, Any]], int, str | None]:
         """Return a page of events (or canonical events), the exact total, the next cursor."""
-        if not distinct and sort == "date" and answers_alone(wanted):
-            statement, counted = search_page(wanted, limit + 1, cursor), search_total(wanted)
+        words_alone = not distinct and sort == "date" and answers_alone(wanted)
+        if words_alone:
+            counted = search_total(wanted)
         else:
             statement, counted = self._page_statements(wanted, sort, limit + 1, cursor, distinct)
         with self.engine.connect() as connection:
-            keys = connection.execute(statement).all()
-            total = connection.scalar(counted)
+            total = int(connection.scalar(counted) or 0)
+            if words_alone:
+                statement = search_page(wanted, limit + 1, cursor, total)
+            # Nothing matches: the page would walk every event looking for one.
+            keys = connection.execute(statement).all() if total else []
             more = len(keys) > limit
             keys = keys[:limit]
             found = details(connection, [(k.article_id, k.ordinal) for k in keys])
         next_cursor = encode_cursor(sort, keys[-1]) if more and keys else None
         rows = [{**k._mapping, **found[(k.article_id, k.ordinal)]} for k in keys]
-        return [item(row) for row in rows], int(total or 0), next_cursor
+        return [item(row) for row in rows], total, next_cursor
 
     @staticmethod
     def _page_statements(

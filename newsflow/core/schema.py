@@ -155,6 +155,13 @@ event_search = Table(
     "matches are few pages).",
 )
 Index("event_search_words", event_search.c.search, postgresql_using="gin")
+# Newest first: a common word's page walks the newest rows; a rare one's comes from the GIN.
+Index(
+    "event_search_by_day",
+    event_search.c.day.desc(),
+    event_search.c.article_id.desc(),
+    event_search.c.ordinal.desc(),
+)
 
 event_day_counts = Table(
     "event_day_counts",

@@ -39,14 +39,25 @@ def search_total(wanted: EventFilter) -> Select[Any]:
     return select(func.count()).select_from(event_search).where(*_within(wanted))
 
 
-def search_page(wanted: EventFilter, limit: int, cursor: str | None) -> Select[Any]:
+WALK_FROM = 10_000
+"""Matches from which a page walks the newest rows for them (common words: the walk meets
+51 soon); fewer are all read through the GIN index and the newest kept (a rare word's walk
+could read most of the store)."""
+
+
+def search_page(wanted: EventFilter, limit: int, cursor: str | None, total: int) -> Select[Any]:
     """Return the newest-first page of events (KEY_COLUMNS) of a filter event_search answers
-    alone: its words' matches ordered on the narrow rows, then those events read."""
+    alone, whose exact total is known: its words' matches ordered on the narrow rows, then
+    those events read."""
     s = event_search.c
-    position = (s.day, s.article_id, s.ordinal)
-    keys = select(s.article_id, s.ordinal).where(*_within(wanted))
+    position: tuple[ColumnElement[Any], ...] = (s.day, s.article_id, s.ordinal)
+    keys = select(*position).where(*_within(wanted))
     if cursor is not None:
         keys = keys.where(after_cursor("date", cursor, position))
+    if total < WALK_FROM:
+        matched = keys.cte("matched").prefix_with("MATERIALIZED")
+        keys = select(*matched.c)
+        position = (matched.c.day, matched.c.article_id, matched.c.ordinal)
     page = keys.order_by(*(k.desc() for k in position)).limit(limit).subquery()
     joined = events.join(
         page, and_(page.c.article_id == events.c.article_id, page.c.ordinal == events.c.ordinal)

@@ -46,6 +46,12 @@ def upgrade() -> None:
     op.create_index(
         "event_search_words", "event_search", ["search"], unique=False, postgresql_using="gin"
     )
+    op.create_index(
+        "event_search_by_day",
+        "event_search",
+        [sa.text("day DESC"), sa.text("article_id DESC"), sa.text("ordinal DESC")],
+        unique=False,
+    )
     op.drop_index("event_texts_search", table_name="event_texts", postgresql_using="gin")
     op.drop_column("event_texts", "search")
     op.create_table_comment(
