@@ -34,10 +34,15 @@ Tally = dict[tuple[Any, ...], list[float]]
 """Key -> [events, Goldstein sum]."""
 
 
-FILTER_KINDS = ("actor*", "actor*root", "dyad*")
+FILTER_KINDS = ("actor*", "actor*root", "dyad*", "root*", "plover*", "quad*")
 """Kinds that total filters, not tops: `actor=`, `actor=&root=` and `dyad=` match an actor code's
 beginning or its country, so an event counts once under each prefix and country of its sides
-(prefixes of whole CAMEO parts, 3, 6, 9... characters: another length is counted by a scan)."""
+(prefixes of whole CAMEO parts, 3, 6, 9... characters: another length is counted by a scan);
+`root=`, `plover=` and `quad_class=` alone count under their value."""
+
+
+CATEGORY_KINDS = {"root": "root*", "plover": "plover*", "quad_class": "quad*"}
+"""Filters whose total alone one key count row gives (the day counts would sum ~40,000)."""
 
 
 def side_keys(code: str | None, country: str | None) -> set[str]:
@@ -61,6 +66,9 @@ def keys_of(event: Mapping[Any, Any]) -> dict[str, set[str]]:
     found["actor*"] = source | target
     found["actor*root"] = {f"{key},{event['root_code']}" for key in source | target}
     found["dyad*"] = {f"{first},{second}" for first in source for second in target}
+    found["root*"] = {event["root_code"]}
+    found["plover*"] = {event["plover"]} if event["plover"] is not None else set()
+    found["quad*"] = {str(event["quad_class"])}
     return found
 
 
@@ -215,6 +223,11 @@ def total_from_counts(wanted: EventFilter) -> Select[Any] | None:
     if names in ({"actor"}, {"actor", "root"}, {"dyad"}) and _whole_parts(wanted):
         kind, key = _actor_key(wanted)
         return select(func.coalesce(func.sum(k.events), 0)).where(k.kind == kind, k.key == key)
+    if len(names) == 1 and (name := next(iter(names))) in CATEGORY_KINDS:
+        key = str(getattr(wanted, name))
+        return select(func.coalesce(func.sum(k.events), 0)).where(
+            k.kind == CATEGORY_KINDS[name], k.key == key
+        )
     if names <= TIMELINE_FILTERS:
         d = event_day_counts.c
         return select(func.coalesce(func.sum(d.events), 0)).where(*day_bounds(wanted))
