@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from analysis_worker.extraction import Analyzer
 from api_service.app import create_app
-from newsflow.core import text_search
+from newsflow.core import event_store, text_search
 from newsflow.core.connection import connect
 from newsflow.core.database import alembic_config, connect_database
 from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
@@ -260,12 +260,13 @@ def test_each_filter_returns_exactly_the_events_it_describes(
     assert api_client.get(f"/events?{query}").json["total"] == len(ids)
 
 
-@pytest.mark.parametrize("query", ["q=airspace", "q=nato&since=2025-10-14"])
-def test_a_word_pages_alike_walking_the_newest_or_reading_every_match(
+@pytest.mark.parametrize("query", ["q=airspace", "q=nato&since=2025-10-14", "actor=RUS", "root=04"])
+def test_a_filter_pages_alike_walking_the_newest_or_reading_every_match(
     api_client: Any, events: list[Event], query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read_all = [e["id"] for e in fetch_all(api_client, query, limit=2)]
     monkeypatch.setattr(text_search, "WALK_FROM", 0)
+    monkeypatch.setattr(event_store, "WALK_FROM", 0)
     walked = [e["id"] for e in fetch_all(api_client, query, limit=2)]
     assert walked == read_all and len(read_all) > 2
 

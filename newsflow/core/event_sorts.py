@@ -13,6 +13,11 @@ from newsflow.core.cursors import pack, unpack
 from newsflow.core.event_items import iso
 from newsflow.core.schema import NEVER, PUBLISHED_SORT_KEY, events
 
+WALK_FROM = 10_000
+"""Matches from which a newest-first page walks the newest events for them (common matches: the
+walk meets a page soon); fewer are all read through their indexes and the newest kept (a walk
+for rare ones could read most of the store)."""
+
 
 @dataclass(frozen=True)
 class Sort:

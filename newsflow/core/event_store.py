@@ -19,7 +19,7 @@ from newsflow.core.event_items import (
     details,
     item,
 )
-from newsflow.core.event_sorts import after_cursor, encode_cursor, ordered
+from newsflow.core.event_sorts import WALK_FROM, after_cursor, encode_cursor, ordered
 from newsflow.core.results import parse_event_id
 from newsflow.core.schema import events
 from newsflow.core.text_search import answers_alone, search_page, search_total
@@ -46,38 +46,22 @@ class EventStore:
     ) -> tuple[list[dict[str, Any]], int, str | None]:
         """Return a page of events (or canonical events), the exact total, the next cursor."""
         words_alone = not distinct and sort == "date" and answers_alone(wanted)
-        if words_alone:
-            counted = search_total(wanted)
-        else:
-            statement, counted = self._page_statements(wanted, sort, limit + 1, cursor, distinct)
+        counted = search_total(wanted) if words_alone else total_statement(wanted, distinct)
         with self.engine.connect() as connection:
             total = int(connection.scalar(counted) or 0)
-            if words_alone:
-                statement = search_page(wanted, limit + 1, cursor, total)
-            # Nothing matches: the page would walk every event looking for one.
-            keys = connection.execute(statement).all() if total else []
+            keys: list[Any] = []
+            if total:  # else the page would walk every event looking for one
+                args = (wanted, limit + 1, cursor, total)
+                statement = (
+                    search_page(*args) if words_alone else keys_statement(*args, sort, distinct)
+                )
+                keys = list(connection.execute(statement).all())
             more = len(keys) > limit
             keys = keys[:limit]
             found = details(connection, [(k.article_id, k.ordinal) for k in keys])
         next_cursor = encode_cursor(sort, keys[-1]) if more and keys else None
         rows = [{**k._mapping, **found[(k.article_id, k.ordinal)]} for k in keys]
         return [item(row) for row in rows], total, next_cursor
-
-    @staticmethod
-    def _page_statements(
-        wanted: EventFilter, sort: str, limit: int, cursor: str | None, distinct: bool
-    ) -> tuple[Select[Any], Select[Any]]:
-        """Return the statements of a page's keys and of its filter's exact total."""
-        count = "events" if distinct else "mentions"
-        source, condition = counted_events(wanted, count)
-        # The page is chosen on the narrow rows alone; only its events are joined to details.
-        statement = ordered(select(*KEY_COLUMNS).select_from(source).where(condition), sort)
-        if cursor is not None:
-            statement = statement.where(after_cursor(sort, cursor))
-        counted = total_from_counts(wanted) if count == "mentions" else None
-        if counted is None:
-            counted = select(func.count()).select_from(source).where(condition)
-        return statement.limit(limit), counted
 
     def get(self, public_id: str) -> dict[str, Any] | None:
         """Return one event by its public id, or None."""
@@ -122,3 +106,29 @@ class EventStore:
         with self.engine.connect() as connection:
             rows = connection.execute(top_statement(wanted, by, limit, count)).all()
         return [{"key": key, "count": int(n), "goldstein": mean(m)} for key, n, m in rows]
+
+
+def total_statement(wanted: EventFilter, distinct: bool) -> Select[Any]:
+    """Return the statement of a filter's exact total: from the kept counts if they know it."""
+    counted = None if distinct else total_from_counts(wanted)
+    if counted is None:
+        source, condition = counted_events(wanted, "events" if distinct else "mentions")
+        counted = select(func.count()).select_from(source).where(condition)
+    return counted
+
+
+def keys_statement(
+    wanted: EventFilter, limit: int, cursor: str | None, total: int, sort: str, distinct: bool
+) -> Select[Any]:
+    """Return the statement of a page's events (KEY_COLUMNS), knowing the filter's total."""
+    source, condition = counted_events(wanted, "events" if distinct else "mentions")
+    if cursor is not None:
+        condition = and_(condition, after_cursor(sort, cursor))
+    # The page is chosen on the narrow rows alone; only its events are joined to details.
+    statement = select(*KEY_COLUMNS).select_from(source).where(condition)
+    if sort != "date" or total >= WALK_FROM:
+        return ordered(statement, sort).limit(limit)
+    # Few matches: all of them, then the newest (a walk newest first could read most events).
+    matched = statement.cte("matched").prefix_with("MATERIALIZED").c
+    newest = (matched.day.desc(), matched.article_id.desc(), matched.ordinal.desc())
+    return select(*matched).order_by(*newest).limit(limit)

@@ -11,7 +11,7 @@ from newsflow.core.event_counts import given
 from newsflow.core.event_filters import EventFilter
 from newsflow.core.event_items import KEY_COLUMNS
 from newsflow.core.event_search import matches
-from newsflow.core.event_sorts import after_cursor, ordered
+from newsflow.core.event_sorts import WALK_FROM, after_cursor, ordered
 from newsflow.core.schema import event_search, events
 
 SEARCH_FILTERS = frozenset({"q", "since", "until"})
@@ -37,12 +37,6 @@ def _within(wanted: EventFilter) -> list[ColumnElement[bool]]:
 def search_total(wanted: EventFilter) -> Select[Any]:
     """Return the exact count of the events of a filter event_search answers alone."""
     return select(func.count()).select_from(event_search).where(*_within(wanted))
-
-
-WALK_FROM = 10_000
-"""Matches from which a page walks the newest rows for them (common words: the walk meets
-51 soon); fewer are all read through the GIN index and the newest kept (a rare word's walk
-could read most of the store)."""
 
 
 def search_page(wanted: EventFilter, limit: int, cursor: str | None, total: int) -> Select[Any]:
