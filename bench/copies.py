@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench.rewording import reword
 from newsflow.core.models import Analysis, Article, ArticleIn, ArticleStatus
 
 EPOCH = datetime(2024, 11, 1, tzinfo=UTC)
@@ -128,10 +129,11 @@ class CopyMaker:
         base = self.bases[number % len(self.bases)]
         published = self.accepted_at(number, total) - timedelta(hours=1 + number % 47)
         outlet = number * 7919 % OUTLETS
+        text, _ = self.reworded(number)
         return ArticleIn(
             id=self.article_id(number),
             title=f"{base.title} ({number})",
-            text=f"{base.text}\nDispatch {number}.",
+            text=f"{text}\nDispatch {number}.",
             url=f"https://outlet{outlet:02d}.example/{published:%Y/%m}/{number}",  # type: ignore[arg-type]
             source=f"Outlet {outlet:02d}",
             published_at=published.isoformat(),  # type: ignore[arg-type]
@@ -154,9 +156,15 @@ class CopyMaker:
         shift = published_at.date() - base.published_at.date()
         countries = self._country_map(number)
         keys = self._key_map(number, base)
-        entities = [self._entity(e, keys) for e in base.analysis["entities"]]
-        events = [self._event(e, shift, countries, keys) for e in base.analysis["events"]]
+        _, analysis = self.reworded(number)
+        entities = [self._entity(e, keys) for e in analysis["entities"]]
+        events = [self._event(e, shift, countries, keys) for e in analysis["events"]]
         return Analysis.model_validate({"entities": entities, "events": events})
+
+    def reworded(self, number: int) -> tuple[str, dict[str, Any]]:
+        """Return the base's text and analysis with copy `number`'s topical words."""
+        base = self.bases[number % len(self.bases)]
+        return reword(base.text, base.analysis, number)
 
     def _country_map(self, number: int) -> dict[str, int] | None:
         if unit_hash("countries", number) < KEPT_COUNTRIES_SHARE:

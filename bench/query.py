@@ -76,6 +76,10 @@ def fill_store(
         return
     saved = saved_ids(url)
     numbers = [n for n in range(args.sample, args.articles) if maker.article_id(n) not in saved]
+    if not numbers and "line" in loaded:  # only the sample differs: keep the load's figure
+        marker.write_text(json.dumps(wanted | {"line": loaded["line"]}))
+        print(f"load: reusing the database in {folder} (it took: {loaded['line']})")
+        return
     print(
         f"load: {len(numbers)} copies through ResultStore.save, {args.processes} processes"
         + (f" ({len(saved)} saved by an interrupted run)" if saved else "")

@@ -15,15 +15,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine
 
 from analysis_worker.extraction import Analyzer
 from api_service.app import create_app
+from newsflow.core import event_store, text_search
 from newsflow.core.connection import connect
-from newsflow.core.database import connect_database
+from newsflow.core.database import alembic_config, connect_database
 from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
+from newsflow.tools.pg_server import PostgresServer
 
 Event = dict[str, Any]
 OUTLETS = ["Arctic Desk", "Polar Post", "Baltic Wire"]
@@ -204,6 +207,20 @@ FILTERS: list[tuple[str, Callable[[Event], bool], tuple[str, str], tuple[str, st
     ),
     ("q=airspace", lambda e: "airspace" in e["sentence_text"].lower(), MIG, LAUNCHED),
     (
+        "q=airspace&since=2025-10-14&until=2025-10-31",
+        lambda e: (
+            "airspace" in e["sentence_text"].lower() and "2025-10-14" <= str(day(e)) < "2025-11"
+        ),
+        MIG,
+        LAUNCHED,
+    ),
+    (
+        "q=nato&root=04",
+        lambda e: "nato" in e["sentence_text"].lower() and e["root_code"] == "04",
+        BRUSSELS,
+        MIG,
+    ),
+    (
         "article=seed-002-eastern-flank-deterrence",
         lambda e: e["article"]["id"] == "seed-002-eastern-flank-deterrence",
         MIG,
@@ -241,6 +258,17 @@ def test_each_filter_returns_exactly_the_events_it_describes(
     assert sorted(ids) == sorted(e["id"] for e in events if wanted(e))
     assert len(ids) == len(set(ids))
     assert api_client.get(f"/events?{query}").json["total"] == len(ids)
+
+
+@pytest.mark.parametrize("query", ["q=airspace", "q=nato&since=2025-10-14", "actor=RUS", "root=04"])
+def test_a_filter_pages_alike_walking_the_newest_or_reading_every_match(
+    api_client: Any, events: list[Event], query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_all = [e["id"] for e in fetch_all(api_client, query, limit=2)]
+    monkeypatch.setattr(text_search, "WALK_FROM", 0)
+    monkeypatch.setattr(event_store, "WALK_FROM", 0)
+    walked = [e["id"] for e in fetch_all(api_client, query, limit=2)]
+    assert walked == read_all and len(read_all) > 2
 
 
 def test_events_are_listed_newest_event_first_with_their_article(
@@ -442,6 +470,55 @@ def whole_store_answers(api_client: Any) -> list[Any]:
         ]
         answers.append((tops, timelines))
     return answers
+
+
+COUNTED_TOTALS = (
+    "", "actor=RUS", "actor=IGOWSTNAT", "actor=RUSMIL", "actor=RUSMI", "actor=RUS&root=15",
+    "actor=USA&root=04",
+    "dyad=RUS,EST", "dyad=IGOWSTNAT,RUS", "country=EST", "entity=org:nato", "code=04",
+    "place=Brussels", "root=04", "plover=MOBILIZE", "quad_class=4",
+    "since=2025-10-01&until=2025-10-31",
+)  # fmt: skip
+"""Filters whose total the kept counts give."""
+
+
+def totals_twice(api_client: Any) -> list[tuple[int, int]]:
+    """Each counted filter's total from the kept counts, and scanning (min_confidence=0)."""
+    return [
+        (
+            api_client.get(f"/events?limit=1&{query}").json["total"],
+            api_client.get(f"/events?limit=1&{query}&min_confidence=0").json["total"],
+        )
+        for query in COUNTED_TOTALS
+    ]
+
+
+def test_kept_totals_are_the_scanned_totals_after_saves_and_resaves(
+    api_client: Any,
+    events: list[Event],
+    results: ResultStore,
+    seed_analyses: list[tuple[Article, Any]],
+) -> None:
+    before = totals_twice(api_client)
+    assert all(kept == scanned for kept, scanned in before) and before[1][0] > 0
+    article, analysis = seed_analyses[2]
+    fewer = analysis.model_copy(update={"events": analysis.events[1:]})
+    save(results, article, fewer, WRITTEN + timedelta(days=3))  # an event is gone
+    save(results, article.model_copy(update={"id": "copy"}), analysis, WRITTEN)
+    after = totals_twice(api_client)
+    assert all(kept == scanned for kept, scanned in after) and after != before
+
+
+def test_migrations_0005_0006_count_the_events_saved_before_them(
+    api_client: Any, events: list[Event], migrated_postgres: PostgresServer
+) -> None:
+    config = alembic_config(migrated_postgres.url)
+    command.downgrade(config, "0004")  # the actor*, dyad*, root*... counts are gone
+    try:
+        assert totals_twice(api_client)[1][0] == 0
+    finally:
+        command.upgrade(config, "head")
+    assert all(kept == scanned for kept, scanned in totals_twice(api_client))
 
 
 def test_kept_counts_answer_as_the_scan_does_after_saves_and_resaves(

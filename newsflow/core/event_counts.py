@@ -8,6 +8,7 @@ still scans (`event_store`). An event counts once for each distinct value of its
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -33,6 +34,26 @@ Tally = dict[tuple[Any, ...], list[float]]
 """Key -> [events, Goldstein sum]."""
 
 
+FILTER_KINDS = ("actor*", "actor*root", "dyad*", "root*", "plover*", "quad*")
+"""Kinds that total filters, not tops: `actor=`, `actor=&root=` and `dyad=` match an actor code's
+beginning or its country, so an event counts once under each prefix and country of its sides
+(prefixes of whole CAMEO parts, 3, 6, 9... characters: another length is counted by a scan);
+`root=`, `plover=` and `quad_class=` alone count under their value."""
+
+
+CATEGORY_KINDS = {"root": "root*", "plover": "plover*", "quad_class": "quad*"}
+"""Filters whose total alone one key count row gives (the day counts would sum ~40,000)."""
+
+
+def side_keys(code: str | None, country: str | None) -> set[str]:
+    """Return what an `actor=` value matches of one side: its code's prefixes of whole
+    3-character parts (RUS, RUSMIL) and its country."""
+    found = {code[:n] for n in range(3, len(code) + 1, 3)} if code else set()
+    if country is not None and len(country) == 3:
+        found.add(country)
+    return found
+
+
 def keys_of(event: Mapping[Any, Any]) -> dict[str, set[str]]:
     """Return, per kind, the distinct values an event counts for."""
     found = {
@@ -40,6 +61,14 @@ def keys_of(event: Mapping[Any, Any]) -> dict[str, set[str]]:
     }
     if event["source_code"] is not None and event["target_code"] is not None:
         found["dyad"] = {f"{event['source_code']},{event['target_code']}"}
+    source = side_keys(event["source_code"], event["source_country"])
+    target = side_keys(event["target_code"], event["target_country"])
+    found["actor*"] = source | target
+    found["actor*root"] = {f"{key},{event['root_code']}" for key in source | target}
+    found["dyad*"] = {f"{first},{second}" for first in source for second in target}
+    found["root*"] = {event["root_code"]}
+    found["plover*"] = {event["plover"]} if event["plover"] is not None else set()
+    found["quad*"] = {str(event["quad_class"])}
     return found
 
 
@@ -124,15 +153,9 @@ def counts_answer_top(wanted: EventFilter) -> bool:
     return not given(wanted)
 
 
-def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[Any]:
-    """Return (bucket, group, events, mean Goldstein) rows from the day counts."""
+def day_bounds(wanted: EventFilter) -> list[ColumnElement[bool]]:
+    """Return the day counts' rows of a filter the day counts answer."""
     d = event_day_counts.c
-    group = {
-        "root": d.root_code,
-        "quad_class": cast(d.quad_class, String),
-        "plover": func.nullif(d.plover, ""),
-        "country": func.nullif(d.country, ""),
-    }[by]
     bounds: list[ColumnElement[bool]] = []
     if wanted.since is not None:
         bounds.append(d.day >= wanted.since)
@@ -144,6 +167,18 @@ def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[
         bounds.append(d.quad_class == wanted.quad_class)
     if wanted.plover is not None:
         bounds.append(d.plover == wanted.plover)
+    return bounds
+
+
+def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[Any]:
+    """Return (bucket, group, events, mean Goldstein) rows from the day counts."""
+    d = event_day_counts.c
+    group = {
+        "root": d.root_code,
+        "quad_class": cast(d.quad_class, String),
+        "plover": func.nullif(d.plover, ""),
+        "country": func.nullif(d.country, ""),
+    }[by]
     total = func.sum(d.events)
     return (
         select(
@@ -152,7 +187,7 @@ def timeline_from_counts(wanted: EventFilter, interval: str, by: str) -> Select[
             total,
             func.sum(d.goldstein_sum) / func.nullif(total, 0),
         )
-        .where(*bounds)
+        .where(*day_bounds(wanted))
         .group_by("bucket", "grouped")
         .having(total > 0)
         .order_by("bucket", "grouped")
@@ -168,3 +203,57 @@ def top_from_counts(by: str, limit: int) -> Select[Any]:
         .order_by(k.events.desc(), k.key)
         .limit(limit)
     )
+
+
+KEY_FILTERS: dict[str, tuple[str, Any]] = {
+    "country": ("country", lambda key, value: key == value),
+    "entity": ("entity", lambda key, value: key == value),
+    "code": ("code", lambda key, value: key.startswith(value, autoescape=True)),
+    "place": ("place", lambda key, value: func.lower(key) == value.lower()),
+}
+"""Filters that one kind of key counts answers alone: the kind, and its keys that match (an
+event has one code and one place; `country` and `entity` count either side once)."""
+
+
+def total_from_counts(wanted: EventFilter) -> Select[Any] | None:
+    """Return the statement of a filter's exact event total from the kept counts, or None
+    when they cannot answer it (then the matching events are counted)."""
+    names = given(wanted)
+    k = event_key_counts.c
+    if names in ({"actor"}, {"actor", "root"}, {"dyad"}) and _whole_parts(wanted):
+        kind, key = _actor_key(wanted)
+        return select(func.coalesce(func.sum(k.events), 0)).where(k.kind == kind, k.key == key)
+    if len(names) == 1 and (name := next(iter(names))) in CATEGORY_KINDS:
+        key = str(getattr(wanted, name))
+        return select(func.coalesce(func.sum(k.events), 0)).where(
+            k.kind == CATEGORY_KINDS[name], k.key == key
+        )
+    if names <= TIMELINE_FILTERS:
+        d = event_day_counts.c
+        return select(func.coalesce(func.sum(d.events), 0)).where(*day_bounds(wanted))
+    if len(names) != 1 or (name := names.pop()) not in KEY_FILTERS:
+        return None
+    value = getattr(wanted, name)
+    if name == "place" and re.fullmatch(r"[A-Z]{3}", value):
+        return None  # a country code: the place's country, which no count keeps
+    kind, matches = KEY_FILTERS[name]
+    return select(func.coalesce(func.sum(k.events), 0)).where(
+        k.kind == kind, matches(k.key, value)
+    )
+
+
+def _actor_key(wanted: EventFilter) -> tuple[str, str]:
+    """Return the filter kind and key that count the events of an actor, actor and root, or
+    directed dyad filter."""
+    if wanted.dyad is not None:
+        return "dyad*", wanted.dyad
+    assert wanted.actor is not None
+    if wanted.root is not None:
+        return "actor*root", f"{wanted.actor},{wanted.root}"
+    return "actor*", wanted.actor
+
+
+def _whole_parts(wanted: EventFilter) -> bool:
+    """Tell whether the actor or dyad values are whole CAMEO parts (what the counts keep)."""
+    values = wanted.dyad.split(",") if wanted.dyad else [wanted.actor or ""]
+    return all(len(value) % 3 == 0 for value in values)

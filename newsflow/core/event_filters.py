@@ -13,21 +13,19 @@ from sqlalchemy import (
     and_,
     cast,
     func,
-    literal_column,
     or_,
-    select,
     true,
-    tuple_,
 )
 
 from newsflow.core import codebook
+from newsflow.core.event_search import matching_events
 from newsflow.core.models import (
     ARTICLE_ID_PATTERN,
     ENTITY_KEY_PATTERN,
     Modality,
     reject_control_text,
 )
-from newsflow.core.schema import TEXT_SEARCH_CONFIG, event_texts, events
+from newsflow.core.schema import events
 
 ACTOR_PATTERN = r"^[A-Z]{3}[A-Z0-9]{0,12}$"
 """A CAMEO actor code or its beginning: a country RUS, a full code RUSMIL, an IGO IGOWSTNAT."""
@@ -308,11 +306,7 @@ def _evidence(wanted: EventFilter) -> list[ColumnElement[bool]]:
     if wanted.min_confidence is not None:
         parts.append(c.confidence >= wanted.min_confidence)
     if wanted.q:
-        config: ColumnElement[Any] = literal_column(f"'{TEXT_SEARCH_CONFIG}'")
-        words = func.websearch_to_tsquery(config, wanted.q)
-        texts = event_texts.c
-        matching = select(texts.article_id, texts.ordinal).where(texts.search.op("@@")(words))
-        parts.append(tuple_(c.article_id, c.ordinal).in_(matching))
+        parts.append(matching_events(wanted.q))
     return parts
 
 

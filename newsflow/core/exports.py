@@ -6,17 +6,33 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 Item = dict[str, Any]
 
 
-def _actor(side: str, field: str) -> Callable[[Item], Any]:
-    return lambda e: (e.get(side) or {}).get(field)
+GDELT_COLUMNS = [
+    "GLOBALEVENTID", "SQLDATE",
+    "Actor1Code", "Actor1Name", "Actor1CountryCode",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode",
+    "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
+    "ActionGeo_FeatureID", "DATEADDED", "NumMentions", "NumSources", "NumArticles", "SOURCEURL",
+]  # fmt: skip
+"""GDELT 2.0 event-table columns we have (country codes are ISO alpha-3 as in CAMEO actor
+codes, where GDELT's ActionGeo uses FIPS); `csv_row` says where each comes from."""
 
+OWN_COLUMNS = [
+    "EventName", "PLOVER", "Modality", "Confidence", "DateText", "AttributedTo", "ArticleId",
+    "CanonicalEventId", "Outlet", "PublishedAt", "SentenceIndex", "SentenceText",
+    "Actor1Start", "Actor1End", "Actor2Start", "Actor2End",
+    "TriggerText", "TriggerStart", "TriggerEnd",
+]  # fmt: skip
+"""Our own columns: the event's category and evidence (character offsets into the article)."""
 
-def _location(field: str) -> Callable[[Item], Any]:
-    return lambda e: (e.get("location") or {}).get(field)
+NO_ACTOR: Item = {"actor_code": None, "text": None, "country": None, "start": None, "end": None}
+NO_PLACE: Item = {"name": None, "country": None, "lat": None, "lon": None, "geonames_id": None}
 
 
 def _day(e: Item) -> str:
@@ -25,59 +41,26 @@ def _day(e: Item) -> str:
     return str(day).replace("-", "")
 
 
-GDELT_COLUMNS: list[tuple[str, Callable[[Item], Any]]] = [
-    ("GLOBALEVENTID", lambda e: e["id"]),
-    ("SQLDATE", _day),
-    ("Actor1Code", _actor("source", "actor_code")),
-    ("Actor1Name", _actor("source", "text")),
-    ("Actor1CountryCode", _actor("source", "country")),
-    ("Actor2Code", _actor("target", "actor_code")),
-    ("Actor2Name", _actor("target", "text")),
-    ("Actor2CountryCode", _actor("target", "country")),
-    ("EventCode", lambda e: e["code"]),
-    ("EventBaseCode", lambda e: e["code"][:3]),
-    ("EventRootCode", lambda e: e["root_code"]),
-    ("QuadClass", lambda e: e["quad_class"]),
-    ("GoldsteinScale", lambda e: e["goldstein"]),
-    ("ActionGeo_FullName", _location("name")),
-    ("ActionGeo_CountryCode", _location("country")),
-    ("ActionGeo_Lat", _location("lat")),
-    ("ActionGeo_Long", _location("lon")),
-    ("ActionGeo_FeatureID", _location("geonames_id")),
-    (
-        "DATEADDED",
-        lambda e: e["updated_at"][:19].replace("-", "").replace(":", "").replace("T", ""),
-    ),
-    ("NumMentions", lambda e: e["num_mentions"]),
-    ("NumSources", lambda e: e["num_sources"]),
-    ("NumArticles", lambda e: e["num_articles"]),
-    ("SOURCEURL", lambda e: e["article"]["url"]),
-]
-"""GDELT 2.0 event-table columns we have, and where each comes from (country codes are ISO
-alpha-3 as in CAMEO actor codes, where GDELT's ActionGeo uses FIPS)."""
+def csv_row(e: Item) -> list[Any]:
+    """Return an event's CSV row, GDELT_COLUMNS then OWN_COLUMNS (one call a row: exports are
+    hundreds of thousands of rows)."""
+    source, target = e.get("source") or NO_ACTOR, e.get("target") or NO_ACTOR
+    place, article, trigger = e.get("location") or NO_PLACE, e["article"], e["trigger"]
+    added = e["updated_at"][:19].replace("-", "").replace(":", "").replace("T", "")
+    return [
+        e["id"], _day(e),
+        source["actor_code"], source["text"], source["country"],
+        target["actor_code"], target["text"], target["country"],
+        e["code"], e["code"][:3], e["root_code"], e["quad_class"], e["goldstein"],
+        place["name"], place["country"], place["lat"], place["lon"], place.get("geonames_id"),
+        added, e["num_mentions"], e["num_sources"], e["num_articles"], article["url"],
+        e["name"], e.get("plover"), e.get("modality"), e.get("confidence"), e.get("date_text"),
+        (e.get("attributed_to") or NO_ACTOR)["text"], article["id"], e["canonical_id"],
+        article["source"], article["published_at"], e["sentence"], e["sentence_text"],
+        source["start"], source["end"], target["start"], target["end"],
+        trigger["text"], trigger["start"], trigger["end"],
+    ]  # fmt: skip
 
-OWN_COLUMNS: list[tuple[str, Callable[[Item], Any]]] = [
-    ("EventName", lambda e: e["name"]),
-    ("PLOVER", lambda e: e.get("plover")),
-    ("Modality", lambda e: e.get("modality")),
-    ("Confidence", lambda e: e.get("confidence")),
-    ("DateText", lambda e: e.get("date_text")),
-    ("AttributedTo", _actor("attributed_to", "text")),
-    ("ArticleId", lambda e: e["article"]["id"]),
-    ("CanonicalEventId", lambda e: e["canonical_id"]),
-    ("Outlet", lambda e: e["article"]["source"]),
-    ("PublishedAt", lambda e: e["article"]["published_at"]),
-    ("SentenceIndex", lambda e: e["sentence"]),
-    ("SentenceText", lambda e: e["sentence_text"]),
-    ("Actor1Start", _actor("source", "start")),
-    ("Actor1End", _actor("source", "end")),
-    ("Actor2Start", _actor("target", "start")),
-    ("Actor2End", _actor("target", "end")),
-    ("TriggerText", lambda e: e["trigger"]["text"]),
-    ("TriggerStart", lambda e: e["trigger"]["start"]),
-    ("TriggerEnd", lambda e: e["trigger"]["end"]),
-]
-"""Our own columns: the event's category and evidence (character offsets into the article)."""
 
 COLUMNS = GDELT_COLUMNS + OWN_COLUMNS
 
@@ -89,11 +72,11 @@ def csv_chunks(items: Iterable[Item]) -> Iterator[str]:
     """Yield a CSV file, header first, a few hundred rows at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(name for name, _ in COLUMNS)
-    for number, event in enumerate(items, start=1):
-        writer.writerow("" if (v := value(event)) is None else v for _, value in COLUMNS)
-        if number % CHUNK_ROWS == 0:
-            yield _drain(buffer)
+    writer.writerow(COLUMNS)
+    rows = map(csv_row, items)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        writer.writerows(chunk)  # the csv module writes None as ""
+        yield _drain(buffer)
     yield _drain(buffer)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from newsflow.core.event_counts import move_counts, tally
+from newsflow.core.event_search import index_words
 from newsflow.core.models import (
     Article,
     ArticleStatus,
@@ -151,6 +152,7 @@ class ResultStore:
         if rows:
             connection.execute(insert(events), rows)
             connection.execute(insert(event_texts), text_rows(article.id, analysis.events))
+            connection.execute(index_words(article.id))
         move_counts(connection, *tally(rows, old_events))
         if analysis.entities:
             connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))

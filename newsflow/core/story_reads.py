@@ -21,7 +21,7 @@ from sqlalchemy import (
 
 from newsflow.core.cursors import pack, unpack
 from newsflow.core.event_filters import EventFilter, conditions
-from newsflow.core.event_store import EVENTS_WITH_ARTICLES, ITEM_COLUMNS, item
+from newsflow.core.event_items import EVENTS_WITH_ARTICLES, ITEM_COLUMNS, item
 from newsflow.core.schema import (
     article_entities,
     articles,
