@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -74,15 +74,28 @@ def canonical_groups(mentions: Iterable[Mention]) -> list[list[Mention]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(pool):
-        for j in range(i + 1, len(pool)):
-            if same_happening(a, pool[j]):
-                first, second = sorted((root(i), root(j)))
-                parent[second] = first
+    for i, j in _pairs_to_compare(pool):
+        if same_happening(pool[i], pool[j]):
+            first, second = sorted((root(i), root(j)))
+            parent[second] = first
     groups: dict[int, list[Mention]] = {}
     for i, mention in enumerate(pool):
         groups.setdefault(root(i), []).append(mention)
     return list(groups.values())
+
+
+def _pairs_to_compare(pool: list[Mention]) -> Iterator[tuple[int, int]]:
+    """Yield the index pairs that may be one happening: one category, days close enough."""
+    by_category: dict[str, list[int]] = {}
+    for i, mention in enumerate(pool):
+        by_category.setdefault(mention.category, []).append(i)
+    for indexes in by_category.values():
+        indexes.sort(key=lambda i: pool[i].day)
+        for n, i in enumerate(indexes):
+            for j in indexes[n + 1 :]:
+                if (pool[j].day - pool[i].day).days > MAX_DAYS_APART:
+                    break
+                yield min(i, j), max(i, j)
 
 
 def face(group: list[Mention]) -> Mention:
