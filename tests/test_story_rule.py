@@ -130,6 +130,32 @@ def test_mentions_of_one_happening_are_counted_once_per_article_and_outlet() -> 
     assert labels([["a", "b"], ["c"]]) == {"a": "a", "b": "a", "c": "c"}
 
 
+def test_mentions_added_to_known_groups_group_as_all_at_once() -> None:
+    pick = random.Random(3)
+    pool = [
+        Mention(
+            f"a{n:02d}",
+            0,
+            f"o{n % 3}",
+            pick.choice(["MOBILIZE", "PROTEST"]),
+            pick.choice(["RUS", "EST", None]),
+            pick.choice(["RUS", "EST", None]),
+            None,
+            None,
+            DAY + timedelta(days=pick.randrange(5)),
+            None,
+            None,
+            0.5,
+            DAY,
+        )
+        for n in range(30)
+    ]
+    whole = canonical_groups(pool)
+    earlier = canonical_groups(pool[:25])
+    known = {m.id: group[0].id for group in earlier for m in group}
+    assert canonical_groups(pool, known) == whole
+
+
 def test_eval_stories_scores_a_benchmark_folder(analyzer: Analyzer, tmp_path: Path) -> None:
     reports = json.loads((REPO_ROOT / "tests/data/mig31_reports.json").read_text())
     other = json.loads((REPO_ROOT / "tests/data/unrelated_report.json").read_text())

@@ -3,37 +3,33 @@
 Grouping runs under one transaction-scoped advisory lock, taken before the save writes
 anything, so writers group one at a time (never splitting or duplicating a story) and never
 deadlock on each other. Candidates are found through `story_keys` (entity key, day): an index
-lookup bounded by the rule's date window. A story's id is the smallest id of its articles, and
-its counts and canonical events are recomputed from its rows, never incremented.
+lookup of the keys not too common (`story_key_counts`) bounded by the rule's date window. A
+story's id is the smallest id of its articles; its counts and canonical events are recomputed
+from its rows (newsflow.core.story_counts), never incremented.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
     Connection,
-    delete,
     func,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
 
-from newsflow.core.event_merge import Mention, canonical_groups, counts
 from newsflow.core.models import Article, StoredAnalysis
 from newsflow.core.schema import (
     articles,
-    canonical_events,
-    events,
-    stories,
     story_features,
     story_key_counts,
 )
+from newsflow.core.story_counts import refresh
 from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
 
 STORY_LOCK = 0x6E657773  # "news"
@@ -60,12 +56,16 @@ CANDIDATES = text(
     SELECT f.article_id, f.day, f.entities, f.words
     FROM found JOIN story_features AS f ON f.article_id = found.article_id,
     LATERAL (
-        SELECT coalesce(sum((f.entities ->> m.key)::float8 * m.weight), 0) AS cosine
-        FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS m(key, weight)
+        SELECT coalesce(sum(j.value::float8 * m.weight), 0) AS cosine
+        FROM jsonb_each_text(f.entities) AS j(key, value)  -- read once, not once per key
+        JOIN unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS m(key, weight)
+            ON m.key = j.key
     ) AS e,
     LATERAL (
-        SELECT coalesce(sum((f.words ->> w.word)::float8 * w.weight), 0) AS cosine
-        FROM unnest(CAST(:words AS text[]), CAST(:word_weights AS float8[])) AS w(word, weight)
+        SELECT coalesce(sum(j.value::float8 * w.weight), 0) AS cosine
+        FROM jsonb_each_text(f.words) AS j(word, value)
+        JOIN unnest(CAST(:words AS text[]), CAST(:word_weights AS float8[])) AS w(word, weight)
+            ON w.word = j.word
     ) AS w
     WHERE e.cosine >= :floor
     AND :entity_weight * e.cosine + (1 - :entity_weight) * w.cosine
@@ -106,16 +106,6 @@ WRITE_FEATURES = text(
 """Store an article's features and keys, moving the key counts (in key order, so two writers
 lock shared counts in the same order); one round trip."""
 
-SET_CANONICAL = text(
-    """
-    UPDATE events AS e SET canonical_id = c.id
-    FROM unnest(CAST(:articles AS text[]), CAST(:ordinals AS int[]), CAST(:ids AS text[]))
-        AS c(article_id, ordinal, id)
-    WHERE e.article_id = c.article_id AND e.ordinal = c.ordinal
-    """
-)
-"""Move mentions to their canonical events, in one statement."""
-
 ROUNDING = 1e-6
 """Slack of the SQL similarity floor, so rounding never hides a candidate the rule accepts."""
 
@@ -145,7 +135,9 @@ class StoryGrouper:
         _write_features(connection, found, set(old_keys))
         touched = self._split(connection, old, article.id) if old else set()
         story, merged = self._join(connection, found)
-        refresh(connection, touched | merged | {story})
+        # A new article joining at most one story leaves that story's canonical events as they
+        # were, but for its own mentions: only those are compared.
+        refresh(connection, touched | merged | {story}, incremental=not old and len(merged) <= 1)
         return story
 
     def _split(self, connection: Connection, old: str, article_id: str) -> set[str]:
@@ -178,8 +170,8 @@ class StoryGrouper:
             )
         story = min(merged | {found.id})
         joined = articles.c.id == found.id
-        if merged:
-            joined = joined | articles.c.story_id.in_(merged)
+        if moving := merged - {story}:  # the articles of the story it joins stay as they are
+            joined = joined | articles.c.story_id.in_(moving)
         connection.execute(update(articles).where(joined).values(story_id=story))
         return story, merged
 
@@ -262,122 +254,3 @@ def load_features(connection: Connection, ids: Iterable[str]) -> list[ArticleFea
 
 def _assign(connection: Connection, ids: list[str], story: str) -> None:
     connection.execute(update(articles).where(articles.c.id.in_(ids)).values(story_id=story))
-
-
-def refresh(connection: Connection, touched: set[str]) -> None:
-    """Recompute the rows and canonical events of these stories (deleting emptied ones).
-
-    Only what changed is written: a story that gains one article rewrites its own row, the
-    canonical events whose counts moved and the canonical ids of the mentions that moved.
-    """
-    members = _members(connection, touched)
-    made: dict[str, dict[str, Any]] = {}
-    moved: dict[tuple[str, int], str] = {}
-    rows = []
-    for story in sorted(members):
-        groups, changed = _canonical_events(connection, members[story])
-        made.update({g[0].id: {**counts(g), "story_id": story} for g in groups})
-        moved.update(changed)
-        rows.append(_story_row(story, members[story], len(groups)))
-    _replace_changed(connection, touched, made)
-    if moved:
-        connection.execute(
-            SET_CANONICAL,
-            {
-                "articles": [a for a, _ in moved],
-                "ordinals": [o for _, o in moved],
-                "ids": list(moved.values()),
-            },
-        )
-    if emptied := touched - members.keys():
-        connection.execute(delete(stories).where(stories.c.id.in_(emptied)))
-    if rows:
-        upsert = insert(stories)
-        connection.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[stories.c.id],
-                set_={c.name: upsert.excluded[c.name] for c in stories.c if c.name != "id"},
-            ),
-            rows,
-        )
-
-
-def _members(connection: Connection, touched: set[str]) -> dict[str, list[Any]]:
-    """Return the articles of each of these stories that still has any."""
-    found: dict[str, list[Any]] = {}
-    for row in connection.execute(
-        select(
-            articles.c.story_id,
-            articles.c.id,
-            articles.c.title,
-            articles.c.source,
-            func.coalesce(articles.c.published_at, articles.c.created_at).label("seen"),
-        ).where(articles.c.story_id.in_(touched))
-    ):
-        found.setdefault(row.story_id, []).append(row)
-    return found
-
-
-def _replace_changed(connection: Connection, touched: set[str], made: dict[str, Any]) -> None:
-    """Make the canonical events of these stories the ones made, rewriting only changed rows."""
-    existing = {
-        r["id"]: dict(r)
-        for r in connection.execute(
-            select(canonical_events).where(canonical_events.c.story_id.in_(touched))
-        ).mappings()
-    }
-    stale = [i for i, row in existing.items() if made.get(i) != row]
-    if stale:
-        connection.execute(delete(canonical_events).where(canonical_events.c.id.in_(stale)))
-    fresh = [row for i, row in made.items() if existing.get(i) != row]
-    if fresh:
-        connection.execute(insert(canonical_events), fresh)
-
-
-def _story_row(story: str, members: Sequence[Any], num_events: int) -> dict[str, Any]:
-    first = min(members, key=lambda m: (m.seen, m.id))
-    return {
-        "id": story,
-        "title": first.title,
-        "first_seen": first.seen,
-        "last_seen": max(m.seen for m in members),
-        "num_articles": len(members),
-        "num_sources": len({(m.source or m.id).lower() for m in members}),
-        "num_events": num_events,
-    }
-
-
-def _canonical_events(
-    connection: Connection, members: Sequence[Any]
-) -> tuple[list[list[Mention]], dict[tuple[str, int], str]]:
-    """Group a story's event mentions into canonical events; return them and the mentions
-    whose canonical id changes."""
-    seen = {m.id: m.seen for m in members}
-    rows = connection.execute(select(events).where(events.c.article_id.in_(list(seen)))).all()
-    now = {(r.article_id, r.ordinal): r.canonical_id for r in rows}
-    groups = canonical_groups(_mention(r, seen[r.article_id]) for r in rows)
-    changed = {
-        (m.article_id, m.ordinal): g[0].id
-        for g in groups
-        for m in g
-        if now[(m.article_id, m.ordinal)] != g[0].id
-    }
-    return groups, changed
-
-
-def _mention(row: Any, seen: Any) -> Mention:
-    return Mention(
-        article_id=row.article_id,
-        ordinal=row.ordinal,
-        outlet=row.outlet,
-        category=row.plover or f"CAMEO{row.root_code}",
-        source=row.source_code,
-        target=row.target_code,
-        source_country=row.source_country,
-        target_country=row.target_country,
-        day=row.day,
-        place=row.location_name,
-        place_country=row.location_country,
-        confidence=row.confidence,
-        seen=seen,
-    )
