@@ -82,9 +82,8 @@ class Settings(BaseSettings):
         default=30, description="An unfinished article is checked this long after its last look."
     )
     group_stories: bool = Field(
-        default=False,
-        description="Whether the worker groups articles into stories as it saves them. Off by "
-        "default: regrouping recomputes a whole story on every save (slower as stories grow).",
+        default=True,
+        description="Whether the worker groups articles into stories as it saves them.",
     )
     story_window_days: int = Field(
         default=365, ge=0, description="Articles published further apart are never one story."
