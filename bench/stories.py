@@ -14,6 +14,7 @@ import itertools
 import random
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from bench.processes import private_postgres
 from newsflow.core.database import connect_database
 from newsflow.core.models import Article, ArticleStatus, Entity, StoredAnalysis
 from newsflow.core.results import ResultStore
-from newsflow.core.schema import articles, story_features, story_keys
+from newsflow.core.schema import articles, story_features, story_key_counts, story_keys
 from newsflow.core.settings import Settings
 from newsflow.core.story_rule import features
 
@@ -75,6 +76,7 @@ def synthetic(number: int, pick: random.Random) -> tuple[Article, StoredAnalysis
 
 def bulk_load(engine: Engine, count: int, pick: random.Random) -> None:
     """Insert `count` articles with their story features and keys, each its own story."""
+    posted: Counter[str] = Counter()
     for first in range(0, count, BATCH):
         rows: dict[str, list[dict[str, Any]]] = {"a": [], "f": [], "k": []}
         for number in range(first, min(first + BATCH, count)):
@@ -95,6 +97,7 @@ def bulk_load(engine: Engine, count: int, pick: random.Random) -> None:
                     "words": found.words,
                 }
             )
+            posted.update(found.entities)
             rows["k"] += [
                 {"article_id": found.id, "key": k, "day": found.day, "weight": w}
                 for k, w in found.entities.items()
@@ -103,6 +106,10 @@ def bulk_load(engine: Engine, count: int, pick: random.Random) -> None:
             connection.execute(insert(articles), rows["a"])
             connection.execute(insert(story_features), rows["f"])
             connection.execute(insert(story_keys), rows["k"])
+    with engine.begin() as connection:
+        connection.execute(
+            insert(story_key_counts), [{"key": k, "articles": n} for k, n in posted.items()]
+        )
 
 
 def _article_row(article: Article) -> dict[str, Any]:
@@ -150,7 +157,7 @@ def main() -> None:
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
                 "VACUUM ANALYZE"
             )
-        store, seconds = ResultStore(engine), list[float]()
+        store, seconds = ResultStore(engine, Settings().story_rule()), list[float]()
         grouper = store.grouper
         assert grouper is not None, "ResultStore groups stories unless told not to"
         grouper.group = timed(grouper.group, seconds)  # type: ignore[method-assign]

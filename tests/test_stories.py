@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from analysis_worker.extraction import Analyzer
 from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
 from newsflow.core.results import ResultStore
-from newsflow.core.schema import articles, canonical_events, stories
+from newsflow.core.schema import articles, canonical_events, stories, story_key_counts, story_keys
 from tests.conftest import truncate_all
 from tests.processes import REPO_ROOT
 
@@ -136,6 +136,12 @@ def test_saving_again_changes_no_count(
     save_all(results, analysed[3:5])  # re-analysed
     results.save(*analysed[3])  # posted twice
     assert grouping(database) == before
+    with database.connect() as connection:
+        posted = connection.execute(
+            select(story_keys.c.key, func.count()).group_by(story_keys.c.key)
+        ).all()
+        counted = connection.execute(select(story_key_counts)).all()
+    assert sorted(counted) == sorted(posted)
 
 
 def test_stories_list_biggest_first_with_their_counts(

@@ -42,6 +42,34 @@ def test_articles_apart_or_without_a_shared_entity_are_not_one_story() -> None:
     assert not same_story(first, other, RULE)
 
 
+def test_a_close_follow_up_joins_months_later_a_loose_one_only_within_days() -> None:
+    rule = StoryRule()
+    report = article(
+        "a", "jets violated estonian airspace over the gulf of finland", ["gpe:estonia"]
+    )
+    close = article(
+        "b",
+        "jets violated estonian airspace over the gulf of finland",
+        ["gpe:estonia"],
+        DAY + timedelta(90),
+    )
+    loose = "estonian airspace: envoy summoned, protest note sent to moscow embassy"
+    assert same_story(report, close, rule)
+    assert same_story(report, article("c", loose, ["gpe:estonia"]), rule)
+    assert not same_story(report, article("d", loose, ["gpe:estonia"], DAY + timedelta(90)), rule)
+
+
+def test_a_key_too_common_to_look_up_finds_no_story_by_itself() -> None:
+    rule = StoryRule(common_key_articles=2)
+    stories = MemoryStories(rule)
+    text = "jets violated estonian airspace"
+    for n in range(4):  # the fourth finds the key posted by three, one too many
+        stories.add(article(f"x{n}", text, ["gpe:estonia", f"gpe:other{n}"]))
+    assert stories.stories() == [["x0", "x1", "x2"], ["x3"]]
+    first, last = (article(i, text, ["gpe:estonia"]) for i in "ab")
+    assert not same_story(first, last, rule, common={"gpe:estonia"})
+
+
 def test_a_later_article_bridges_two_stories_in_any_order() -> None:
     left = article("a", "jets violated airspace over the gulf", ["gpe:estonia"])
     right = article("c", "envoy summoned protest note", ["gpe:russia"])
@@ -100,6 +128,32 @@ def test_mentions_of_one_happening_are_counted_once_per_article_and_outlet() -> 
     merged = counts(max(groups, key=len))
     assert (merged["num_mentions"], merged["num_articles"], merged["num_sources"]) == (3, 3, 2)
     assert labels([["a", "b"], ["c"]]) == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_mentions_added_to_known_groups_group_as_all_at_once() -> None:
+    pick = random.Random(3)
+    pool = [
+        Mention(
+            f"a{n:02d}",
+            0,
+            f"o{n % 3}",
+            pick.choice(["MOBILIZE", "PROTEST"]),
+            pick.choice(["RUS", "EST", None]),
+            pick.choice(["RUS", "EST", None]),
+            None,
+            None,
+            DAY + timedelta(days=pick.randrange(5)),
+            None,
+            None,
+            0.5,
+            DAY,
+        )
+        for n in range(30)
+    ]
+    whole = canonical_groups(pool)
+    earlier = canonical_groups(pool[:25])
+    known = {m.id: group[0].id for group in earlier for m in group}
+    assert canonical_groups(pool, known) == whole
 
 
 def test_eval_stories_scores_a_benchmark_folder(analyzer: Analyzer, tmp_path: Path) -> None:

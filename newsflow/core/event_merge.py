@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 MAX_DAYS_APART = 1
 """Mentions dated further apart are different happenings (same day or the next)."""
@@ -64,8 +65,14 @@ def same_happening(a: Mention, b: Mention) -> bool:
     )
 
 
-def canonical_groups(mentions: Iterable[Mention]) -> list[list[Mention]]:
-    """Group mentions into happenings (connected components), each group by id."""
+def canonical_groups(
+    mentions: Iterable[Mention], known: Mapping[str, str] | None = None
+) -> list[list[Mention]]:
+    """Group mentions into happenings (connected components), each group by id.
+
+    `known` maps mentions already grouped (among themselves, by the same rule) to their
+    canonical id; only pairs with a mention not in it are then compared.
+    """
     pool = sorted(mentions, key=lambda m: (m.article_id, m.ordinal))
     parent = list(range(len(pool)))
 
@@ -74,15 +81,41 @@ def canonical_groups(mentions: Iterable[Mention]) -> list[list[Mention]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(pool):
-        for j in range(i + 1, len(pool)):
-            if same_happening(a, pool[j]):
-                first, second = sorted((root(i), root(j)))
-                parent[second] = first
+    def union(i: int, j: int) -> None:
+        first, second = sorted((root(i), root(j)))
+        parent[second] = first
+
+    first_of: dict[str, int] = {}
+    for i, mention in enumerate(pool):
+        if known is not None and mention.id in known:
+            union(first_of.setdefault(known[mention.id], i), i)
+    fresh = None if known is None else {i for i, m in enumerate(pool) if m.id not in known}
+    for i, j in _pairs_to_compare(pool, fresh):
+        if same_happening(pool[i], pool[j]):
+            union(i, j)
     groups: dict[int, list[Mention]] = {}
     for i, mention in enumerate(pool):
         groups.setdefault(root(i), []).append(mention)
     return list(groups.values())
+
+
+def _pairs_to_compare(pool: list[Mention], fresh: set[int] | None) -> Iterator[tuple[int, int]]:
+    """Yield the index pairs that may be one happening: one category, days close enough, and
+    (if `fresh` is given) one of them fresh."""
+    by_category: dict[str, list[int]] = {}
+    for i, mention in enumerate(pool):
+        by_category.setdefault(mention.category, []).append(i)
+    apart = timedelta(days=MAX_DAYS_APART)
+    for indexes in by_category.values():
+        indexes.sort(key=lambda i: pool[i].day)
+        days = [pool[i].day for i in indexes]
+        for n, i in enumerate(indexes):
+            if fresh is not None and i not in fresh:
+                continue
+            start = n + 1 if fresh is None else bisect_left(days, days[n] - apart)
+            for j in indexes[start : bisect_right(days, days[n] + apart)]:
+                if j != i and (fresh is None or j not in fresh or i < j):
+                    yield min(i, j), max(i, j)
 
 
 def face(group: list[Mention]) -> Mention:

@@ -260,6 +260,13 @@ Index(
     story_keys.c.weight,
 )
 
+story_key_counts = Table(
+    "story_key_counts",
+    metadata,
+    Column("key", Text, primary_key=True, comment="An entity key of story_keys."),
+    Column("articles", Integer, nullable=False, comment="Articles posted under it."),
+)
+
 stories = Table(
     "stories",
     metadata,

@@ -82,21 +82,32 @@ class Settings(BaseSettings):
         default=30, description="An unfinished article is checked this long after its last look."
     )
     group_stories: bool = Field(
-        default=False,
-        description="Whether the worker groups articles into stories as it saves them. Off by "
-        "default: regrouping recomputes a whole story on every save (slower as stories grow).",
+        default=True,
+        description="Whether the worker groups articles into stories as it saves them.",
     )
     story_window_days: int = Field(
-        default=30, ge=0, description="Articles published further apart are never one story."
+        default=365, ge=0, description="Articles published further apart are never one story."
     )
     story_threshold: float = Field(
-        default=0.3, ge=0, le=1, description="Similarity from which two articles are one story."
+        default=0.25, ge=0, le=1, description="Similarity from which two articles are one story."
     )
     story_entity_weight: float = Field(
-        default=0.2, ge=0, le=1, description="Share of entities (vs title and lead words) in it."
+        default=0.1, ge=0, le=1, description="Share of entities (vs title and lead words) in it."
     )
     story_min_entity_similarity: float = Field(
-        default=0.25, ge=0, le=1, description="Least entity cosine of two articles of one story."
+        default=0.0, ge=0, le=1, description="Least entity cosine of two articles of one story."
+    )
+    story_decay: float = Field(
+        default=0.1, ge=0, description="Rise of that threshold per e-fold of days apart."
+    )
+    story_decay_days: float = Field(
+        default=7.0, gt=0, description="Days apart at which that rise is decay x ln 2."
+    )
+    story_common_key_articles: int = Field(
+        default=1000, ge=0, description="A key posted by more articles finds no story by itself."
+    )
+    story_candidates: int = Field(
+        default=20, ge=1, description="Articles sharing the most entity weight that are compared."
     )
     log_level: str = "INFO"
     api_keys: Annotated[list[str], NoDecode] = Field(
@@ -141,6 +152,10 @@ class Settings(BaseSettings):
             self.story_threshold,
             self.story_entity_weight,
             self.story_min_entity_similarity,
+            self.story_decay,
+            self.story_decay_days,
+            self.story_common_key_articles,
+            self.story_candidates,
         )
 
     @model_validator(mode="after")

@@ -1,7 +1,9 @@
 """Stories grouped in memory as articles arrive, by the story rule and by a bag-of-words baseline.
 
 `MemoryStories` does what the worker does against PostgreSQL (look up candidates by shared
-entity key and date window, merge every story the article matches), so the evaluation measures
+entity key in the date window, leaving out keys already posted by more than
+`common_key_articles` articles, and keep the `candidates` sharing the most entity weight;
+merge every story the article matches), so the evaluation measures
 the worker's grouping without a database. `TfidfBaseline` is the usual first try, measured
 beside it: it depends on arrival order.
 """
@@ -25,11 +27,19 @@ class MemoryStories:
 
     def add(self, article: ArticleFeatures) -> None:
         """Group one article: it joins, and so merges, every story it matches."""
-        candidates = {other for key in article.keys() for other in self.by_key.get(key, [])}
+        limit = self.rule.common_key_articles
+        common = {k for k in article.keys() if len(self.by_key.get(k, [])) > limit}
+        shared: dict[str, float] = {}
+        for key in sorted(set(article.keys()) - common):
+            for other in self.by_key.get(key, []):
+                if abs((self.articles[other].day - article.day).days) <= self.rule.window_days:
+                    weight = article.entities[key] * self.articles[other].entities[key]
+                    shared[other] = shared.get(other, 0.0) + weight
+        nearest = sorted(shared, key=lambda other: (-shared[other], other))
         self.articles[article.id] = article
         self.parent[article.id] = article.id
-        for other in sorted(candidates):
-            if same_story(article, self.articles[other], self.rule):
+        for other in nearest[: self.rule.candidates]:
+            if same_story(article, self.articles[other], self.rule, common):
                 self._union(article.id, other)
         for key in article.keys():
             self.by_key.setdefault(key, []).append(article.id)

@@ -1,11 +1,12 @@
 """The story rule: when two analysed articles report the same happening, as a pure function.
 
 Two articles are in the same story when they were published within `window_days` of each
-other, their entities are alike (cosine at least `min_entity_similarity`, so they share one), and
-their similarity reaches `threshold`; stories are the connected
-components of that relation. The similarity only looks at the two articles (no corpus
-statistics), so the grouping of a set of articles is the same whatever order they arrive in,
-and a later article that matches two stories joins them into one.
+other, share an entity key that is not too common to look stories up by, their entity cosine is
+at least `min_entity_similarity`, and their similarity reaches `threshold`, raised by `decay`
+for every e-fold of days apart (so a close match may join a follow-up months later, a loose one
+only within days); stories are the connected components of that relation. The similarity only
+looks at the two articles (no corpus statistics), so the grouping of a set of articles is the
+same whatever order they arrive in, and a later article that matches two stories joins them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,7 +38,7 @@ STOP_WORDS = frozenset(
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT"})
 """spaCy labels of the entities that say who and where a story is about."""
 
-LEAD_CHARACTERS = 1200
+LEAD_CHARACTERS = 2500
 """How much of an article's text counts as its lead."""
 
 TOP_ENTITIES = 12
@@ -47,10 +49,18 @@ TOP_ENTITIES = 12
 class StoryRule:
     """The knobs of the rule (defaults: Settings.story_*)."""
 
-    window_days: int = 30
-    threshold: float = 0.3
-    entity_weight: float = 0.2
-    min_entity_similarity: float = 0.25
+    window_days: int = 365
+    threshold: float = 0.25
+    entity_weight: float = 0.1
+    min_entity_similarity: float = 0.0
+    decay: float = 0.1
+    decay_days: float = 7.0
+    common_key_articles: int = 1000
+    candidates: int = 20
+
+    def bar(self, days_apart: int) -> float:
+        """Return the similarity two articles this many days apart must reach."""
+        return self.threshold + self.decay * math.log1p(days_apart / self.decay_days)
 
 
 @dataclass(frozen=True)
@@ -110,24 +120,33 @@ def similarity(a: ArticleFeatures, b: ArticleFeatures, rule: StoryRule) -> float
     return rule.entity_weight * entities + (1 - rule.entity_weight) * words
 
 
-def same_story(a: ArticleFeatures, b: ArticleFeatures, rule: StoryRule) -> bool:
-    """Say whether two articles report the same happening."""
-    if abs((a.day - b.day).days) > rule.window_days:
+def same_story(
+    a: ArticleFeatures,
+    b: ArticleFeatures,
+    rule: StoryRule,
+    common: AbstractSet[str] = frozenset(),
+) -> bool:
+    """Say whether two articles report the same happening (`common`: keys too common to count
+    as shared, as the index lookup skips them)."""
+    days = abs((a.day - b.day).days)
+    if days > rule.window_days or not (a.entities.keys() & b.entities.keys()) - common:
         return False
     entities = cosine(a.entities, b.entities)
-    if entities <= 0 or entities < rule.min_entity_similarity:  # what the index lookup finds
+    if entities < rule.min_entity_similarity:
         return False
     words = cosine(a.words, b.words)
-    return rule.entity_weight * entities + (1 - rule.entity_weight) * words >= rule.threshold
+    return rule.entity_weight * entities + (1 - rule.entity_weight) * words >= rule.bar(days)
 
 
-def components(articles: Iterable[ArticleFeatures], rule: StoryRule) -> list[list[str]]:
+def components(
+    articles: Iterable[ArticleFeatures], rule: StoryRule, common: AbstractSet[str] = frozenset()
+) -> list[list[str]]:
     """Group articles into stories (connected components), each sorted, stories by first id."""
     pool = sorted(articles, key=lambda a: a.id)
     parent = {a.id: a.id for a in pool}
     for i, a in enumerate(pool):
         for b in pool[i + 1 :]:
-            if same_story(a, b, rule):
+            if same_story(a, b, rule, common):
                 _union(parent, a.id, b.id)
     groups: dict[str, list[str]] = {}
     for a in pool:

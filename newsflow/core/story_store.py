@@ -3,37 +3,33 @@
 Grouping runs under one transaction-scoped advisory lock, taken before the save writes
 anything, so writers group one at a time (never splitting or duplicating a story) and never
 deadlock on each other. Candidates are found through `story_keys` (entity key, day): an index
-lookup bounded by the rule's date window. A story's id is the smallest id of its articles, and
-its counts and canonical events are recomputed from its rows, never incremented.
+lookup of the keys not too common (`story_key_counts`) bounded by the rule's date window. A
+story's id is the smallest id of its articles; its counts and canonical events are recomputed
+from its rows (newsflow.core.story_counts), never incremented.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
     Connection,
-    bindparam,
-    delete,
     func,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
 
-from newsflow.core.event_merge import Mention, canonical_groups, counts
 from newsflow.core.models import Article, StoredAnalysis
 from newsflow.core.schema import (
     articles,
-    canonical_events,
-    events,
-    stories,
     story_features,
-    story_keys,
+    story_key_counts,
 )
+from newsflow.core.story_counts import refresh
 from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
 
 STORY_LOCK = 0x6E657773  # "news"
@@ -41,24 +37,74 @@ STORY_LOCK = 0x6E657773  # "news"
 
 CANDIDATES = text(
     """
-    WITH mine AS (
-        SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS m(key, w)
-    ), alike AS (
-        SELECT k.article_id, sum(k.weight * mine.w) AS cosine
-        FROM mine JOIN story_keys AS k ON k.key = mine.key
-        WHERE k.day BETWEEN :first AND :last AND k.article_id <> :id
+    WITH probe AS MATERIALIZED (
+        SELECT p.key, p.weight
+        FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS p(key, weight)
+        JOIN story_key_counts AS c ON c.key = p.key
+        WHERE c.articles <= :most
+    ), found AS MATERIALIZED (
+        SELECT k.article_id, sum(k.weight * p.weight) AS shared
+        FROM probe AS p, LATERAL (
+            SELECT k.article_id, k.weight FROM story_keys AS k
+            WHERE k.key = p.key AND k.day BETWEEN :first AND :last AND k.article_id <> :id
+            OFFSET 0  -- a nested index lookup per key, even in a generic plan
+        ) AS k
         GROUP BY k.article_id
-        HAVING sum(k.weight * mine.w) >= :floor
+        ORDER BY shared DESC, k.article_id COLLATE "C"
+        LIMIT :candidates
     )
-    SELECT f.article_id FROM alike JOIN story_features AS f ON f.article_id = alike.article_id
-    WHERE :entity_weight * alike.cosine + (1 - :entity_weight) * (
-        SELECT coalesce(sum((f.words ->> w.word)::float8 * w.weight), 0)
-        FROM unnest(CAST(:words AS text[]), CAST(:word_weights AS float8[])) AS w(word, weight)
-    ) >= :threshold
+    SELECT f.article_id, f.day, f.entities, f.words
+    FROM found JOIN story_features AS f ON f.article_id = found.article_id,
+    LATERAL (
+        SELECT coalesce(sum(j.value::float8 * m.weight), 0) AS cosine
+        FROM jsonb_each_text(f.entities) AS j(key, value)  -- read once, not once per key
+        JOIN unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS m(key, weight)
+            ON m.key = j.key
+    ) AS e,
+    LATERAL (
+        SELECT coalesce(sum(j.value::float8 * w.weight), 0) AS cosine
+        FROM jsonb_each_text(f.words) AS j(word, value)
+        JOIN unnest(CAST(:words AS text[]), CAST(:word_weights AS float8[])) AS w(word, weight)
+            ON w.word = j.word
+    ) AS w
+    WHERE e.cosine >= :floor
+    AND :entity_weight * e.cosine + (1 - :entity_weight) * w.cosine
+        >= :threshold + :decay * ln(1 + abs(f.day - CAST(:day AS date)) / :decay_days) - :slack
     """
 )
-"""Articles whose entity and word cosines may pass the rule (both summed in PostgreSQL); one
-statement shape, so it is compiled once."""
+"""Of the articles in the window sharing the most entity weight by keys not too common to look
+up (counts include the article's own), the features of those whose entity and word cosines may
+pass the rule (computed in PostgreSQL); one statement shape, so it is compiled once."""
+
+FORGET_KEYS = text(
+    """
+    WITH gone AS (DELETE FROM story_keys WHERE article_id = :id RETURNING key)
+    SELECT (SELECT story_id FROM articles WHERE id = :id) AS story,
+        array(SELECT key FROM gone) AS keys
+    """
+)
+"""Delete an article's story keys; return its story (None if new) and the keys it had."""
+
+WRITE_FEATURES = text(
+    """
+    WITH features AS (
+        INSERT INTO story_features (article_id, day, entities, words)
+        VALUES (:id, :day, CAST(:entities AS jsonb), CAST(:words AS jsonb))
+        ON CONFLICT (article_id) DO UPDATE
+        SET day = excluded.day, entities = excluded.entities, words = excluded.words
+    ), posted AS (
+        INSERT INTO story_keys (article_id, key, day, weight)
+        SELECT :id, key, :day, weight
+        FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS k(key, weight)
+    )
+    INSERT INTO story_key_counts (key, articles)
+    SELECT key, n FROM unnest(CAST(:moved AS text[]), CAST(:by AS int[])) AS m(key, n)
+    ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET articles = story_key_counts.articles + excluded.articles
+    """
+)
+"""Store an article's features and keys, moving the key counts (in key order, so two writers
+lock shared counts in the same order); one round trip."""
 
 ROUNDING = 1e-6
 """Slack of the SQL similarity floor, so rounding never hides a candidate the rule accepts."""
@@ -85,11 +131,13 @@ class StoryGrouper:
     def group(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> str:
         """Group one saved article (the caller holds the lock); return its story id."""
         found = article_features(article, analysis)
-        old = connection.scalar(select(articles.c.story_id).where(articles.c.id == article.id))
-        _write_features(connection, found)
+        old, old_keys = connection.execute(FORGET_KEYS, {"id": found.id}).one()
+        _write_features(connection, found, set(old_keys))
         touched = self._split(connection, old, article.id) if old else set()
         story, merged = self._join(connection, found)
-        refresh(connection, touched | merged | {story})
+        # A new article joining at most one story leaves that story's canonical events as they
+        # were, but for its own mentions: only those are compared.
+        refresh(connection, touched | merged | {story}, incremental=not old and len(merged) <= 1)
         return story
 
     def _split(self, connection: Connection, old: str, article_id: str) -> set[str]:
@@ -98,77 +146,102 @@ class StoryGrouper:
             select(articles.c.id).where(articles.c.story_id == old, articles.c.id != article_id)
         ).all()
         made = {old}
-        for group in components(load_features(connection, rest), self.rule):
+        found = load_features(connection, rest)
+        common = self.common_keys(connection, {k for a in found for k in a.entities})
+        for group in components(found, self.rule, common):
             _assign(connection, group, group[0])
             made.add(group[0])
         return made
 
     def _join(self, connection: Connection, found: ArticleFeatures) -> tuple[str, set[str]]:
         """Join the stories the article matches; return its story and the stories merged."""
-        matched = [c for c in self.candidates(connection, found) if same_story(found, c, self.rule)]
-        story_of = dict(
-            connection.execute(
-                select(articles.c.id, articles.c.story_id).where(
-                    articles.c.id.in_([m.id for m in matched])
+        # Candidates share a key that is not too common, so the rule needs no common set here.
+        matched = [
+            c.id for c in self.candidates(connection, found) if same_story(found, c, self.rule)
+        ]
+        merged = set()
+        if matched:
+            merged = set(
+                connection.scalars(
+                    select(articles.c.story_id).where(
+                        articles.c.id.in_(matched), articles.c.story_id.is_not(None)
+                    )
                 )
-            ).all()
-        )
-        merged = {s for s in story_of.values() if s}
+            )
         story = min(merged | {found.id})
-        connection.execute(
-            update(articles)
-            .where((articles.c.story_id.in_(merged)) | (articles.c.id == found.id))
-            .values(story_id=story)
-        )
+        joined = articles.c.id == found.id
+        if moving := merged - {story}:  # the articles of the story it joins stay as they are
+            joined = joined | articles.c.story_id.in_(moving)
+        connection.execute(update(articles).where(joined).values(story_id=story))
         return story, merged
 
-    def candidates(self, connection: Connection, found: ArticleFeatures) -> list[ArticleFeatures]:
-        """Return the articles in the date window that the rule's similarity may accept.
+    def common_keys(self, connection: Connection, keys: set[str]) -> set[str]:
+        """Return those of these keys posted by more than the rule's limit of other articles."""
+        if not keys:
+            return set()
+        return set(
+            connection.scalars(
+                select(story_key_counts.c.key).where(
+                    story_key_counts.c.key.in_(sorted(keys)),
+                    story_key_counts.c.articles > self.rule.common_key_articles + 1,
+                )
+            )
+        )
 
-        PostgreSQL computes both cosines (entities by an index-only scan of story_keys, words
-        from the candidates' stored vectors), so only near-matches are loaded; the rule then
-        decides in Python, exactly as in memory.
+    def candidates(self, connection: Connection, found: ArticleFeatures) -> list[ArticleFeatures]:
+        """Return the articles in the date window that the rule may accept.
+
+        Only keys rarer than the rule's limit are looked up in story_keys (an index-only scan),
+        and only the `rule.candidates` articles sharing the most entity weight through them are
+        compared; PostgreSQL computes both cosines from their stored vectors, so only
+        near-matches are loaded; the rule then decides in Python, exactly as in memory.
         """
         if not found.entities:
             return []
+        rows = connection.execute(CANDIDATES, self.lookup(found)).all()
+        return [ArticleFeatures(r.article_id, r.day, r.entities, r.words) for r in rows]
+
+    def lookup(self, found: ArticleFeatures) -> dict[str, Any]:
+        """Return the parameters of CANDIDATES for an article."""
         rule, window = self.rule, timedelta(days=self.rule.window_days)
-        ids = connection.scalars(
-            CANDIDATES,
-            {
-                "id": found.id,
-                "keys": list(found.entities),
-                "key_weights": list(found.entities.values()),
-                "words": list(found.words),
-                "word_weights": list(found.words.values()),
-                "first": found.day - window,
-                "last": found.day + window,
-                "floor": max(rule.min_entity_similarity - ROUNDING, ROUNDING),
-                "entity_weight": rule.entity_weight,
-                "threshold": rule.threshold - ROUNDING,
-            },
-        ).all()
-        return load_features(connection, ids)
+        return {
+            "id": found.id,
+            "most": rule.common_key_articles + 1,
+            "candidates": rule.candidates,
+            "keys": list(found.entities),
+            "key_weights": list(found.entities.values()),
+            "words": list(found.words),
+            "word_weights": list(found.words.values()),
+            "day": found.day,
+            "first": found.day - window,
+            "last": found.day + window,
+            "floor": rule.min_entity_similarity - ROUNDING,
+            "entity_weight": rule.entity_weight,
+            "threshold": rule.threshold,
+            "decay": rule.decay,
+            "decay_days": rule.decay_days,
+            "slack": ROUNDING,
+        }
 
 
-def _write_features(connection: Connection, found: ArticleFeatures) -> None:
-    """Replace an article's stored features and keys."""
-    row = {
-        "article_id": found.id,
-        "day": found.day,
-        "entities": found.entities,
-        "words": found.words,
+def _write_features(connection: Connection, found: ArticleFeatures, old: set[str]) -> None:
+    """Store an article's features and keys (it was posted under `old`)."""
+    moved = {k: 1 for k in found.entities.keys() - old} | {
+        k: -1 for k in old - found.entities.keys()
     }
-    upsert = insert(story_features).values(row)
-    connection.execute(upsert.on_conflict_do_update(index_elements=["article_id"], set_=row))
-    connection.execute(delete(story_keys).where(story_keys.c.article_id == found.id))
-    if found.keys():
-        connection.execute(
-            insert(story_keys),
-            [
-                {"article_id": found.id, "key": k, "day": found.day, "weight": w}
-                for k, w in sorted(found.entities.items())
-            ],
-        )
+    connection.execute(
+        WRITE_FEATURES,
+        {
+            "id": found.id,
+            "day": found.day,
+            "entities": json.dumps(found.entities),
+            "words": json.dumps(found.words),
+            "keys": list(found.entities),
+            "key_weights": list(found.entities.values()),
+            "moved": list(moved),
+            "by": list(moved.values()),
+        },
+    )
 
 
 def load_features(connection: Connection, ids: Iterable[str]) -> list[ArticleFeatures]:
@@ -181,72 +254,3 @@ def load_features(connection: Connection, ids: Iterable[str]) -> list[ArticleFea
 
 def _assign(connection: Connection, ids: list[str], story: str) -> None:
     connection.execute(update(articles).where(articles.c.id.in_(ids)).values(story_id=story))
-
-
-def refresh(connection: Connection, touched: set[str]) -> None:
-    """Recompute the rows and canonical events of these stories (deleting emptied ones)."""
-    connection.execute(delete(canonical_events).where(canonical_events.c.story_id.in_(touched)))
-    connection.execute(delete(stories).where(stories.c.id.in_(touched)))
-    for story in sorted(touched):
-        members = connection.execute(
-            select(
-                articles.c.id,
-                articles.c.title,
-                articles.c.source,
-                func.coalesce(articles.c.published_at, articles.c.created_at).label("seen"),
-            ).where(articles.c.story_id == story)
-        ).all()
-        if members:
-            num_events = _refresh_events(connection, story, members)
-            connection.execute(insert(stories).values(_story_row(story, members, num_events)))
-
-
-def _story_row(story: str, members: Sequence[Any], num_events: int) -> dict[str, Any]:
-    first = min(members, key=lambda m: (m.seen, m.id))
-    return {
-        "id": story,
-        "title": first.title,
-        "first_seen": first.seen,
-        "last_seen": max(m.seen for m in members),
-        "num_articles": len(members),
-        "num_sources": len({(m.source or m.id).lower() for m in members}),
-        "num_events": num_events,
-    }
-
-
-def _refresh_events(connection: Connection, story: str, members: Sequence[Any]) -> int:
-    """Group the story's event mentions into canonical events; return how many."""
-    seen = {m.id: m.seen for m in members}
-    rows = connection.execute(select(events).where(events.c.article_id.in_(list(seen)))).all()
-    groups = canonical_groups(_mention(r, seen[r.article_id]) for r in rows)
-    if not groups:
-        return 0
-    connection.execute(insert(canonical_events), [{**counts(g), "story_id": story} for g in groups])
-    connection.execute(
-        update(events)
-        .where(
-            events.c.article_id == bindparam("a"),
-            events.c.ordinal == bindparam("o"),
-        )
-        .values(canonical_id=bindparam("c")),
-        [{"a": m.article_id, "o": m.ordinal, "c": g[0].id} for g in groups for m in g],
-    )
-    return len(groups)
-
-
-def _mention(row: Any, seen: Any) -> Mention:
-    return Mention(
-        article_id=row.article_id,
-        ordinal=row.ordinal,
-        outlet=row.outlet,
-        category=row.plover or f"CAMEO{row.root_code}",
-        source=row.source_code,
-        target=row.target_code,
-        source_country=row.source_country,
-        target_country=row.target_country,
-        day=row.day,
-        place=row.location_name,
-        place_country=row.location_country,
-        confidence=row.confidence,
-        seen=seen,
-    )

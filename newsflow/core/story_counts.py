@@ -1,0 +1,172 @@
+"""A story's rows recomputed from its articles: its counts and its canonical events.
+
+Counts are recomputed from rows, never incremented, so re-saving an article changes no count;
+only what changed is written back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
+
+from newsflow.core.event_merge import Mention, canonical_groups, counts
+from newsflow.core.schema import articles, canonical_events, events, stories
+
+SET_CANONICAL = text(
+    """
+    UPDATE events AS e SET canonical_id = c.id
+    FROM unnest(CAST(:articles AS text[]), CAST(:ordinals AS int[]), CAST(:ids AS text[]))
+        AS c(article_id, ordinal, id)
+    WHERE e.article_id = c.article_id AND e.ordinal = c.ordinal
+    """
+)
+"""Move mentions to their canonical events, in one statement."""
+
+
+def refresh(connection: Connection, touched: set[str], incremental: bool = False) -> None:
+    """Recompute the rows and canonical events of these stories (deleting emptied ones).
+
+    Only what changed is written: a story that gains one article rewrites its own row, the
+    canonical events whose counts moved and the canonical ids of the mentions that moved.
+    """
+    members = _members(connection, touched)
+    made: dict[str, dict[str, Any]] = {}
+    moved: dict[tuple[str, int], str] = {}
+    rows = []
+    for story in sorted(members):
+        groups, changed = _canonical_events(connection, members[story], incremental)
+        made.update({g[0].id: {**counts(g), "story_id": story} for g in groups})
+        moved.update(changed)
+        rows.append(_story_row(story, members[story], len(groups)))
+    _replace_changed(connection, touched, made)
+    if moved:
+        connection.execute(
+            SET_CANONICAL,
+            {
+                "articles": [a for a, _ in moved],
+                "ordinals": [o for _, o in moved],
+                "ids": list(moved.values()),
+            },
+        )
+    if emptied := touched - members.keys():
+        connection.execute(delete(stories).where(stories.c.id.in_(emptied)))
+    if rows:
+        upsert = insert(stories)
+        connection.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[stories.c.id],
+                set_={c.name: upsert.excluded[c.name] for c in stories.c if c.name != "id"},
+            ),
+            rows,
+        )
+
+
+def _members(connection: Connection, touched: set[str]) -> dict[str, list[Any]]:
+    """Return the articles of each of these stories that still has any."""
+    found: dict[str, list[Any]] = {}
+    for row in connection.execute(
+        select(
+            articles.c.story_id,
+            articles.c.id,
+            articles.c.title,
+            articles.c.source,
+            func.coalesce(articles.c.published_at, articles.c.created_at).label("seen"),
+        ).where(articles.c.story_id.in_(touched))
+    ):
+        found.setdefault(row.story_id, []).append(row)
+    return found
+
+
+def _replace_changed(connection: Connection, touched: set[str], made: dict[str, Any]) -> None:
+    """Make the canonical events of these stories the ones made, rewriting only changed rows."""
+    existing = {
+        r["id"]: dict(r)
+        for r in connection.execute(
+            select(canonical_events).where(canonical_events.c.story_id.in_(touched))
+        ).mappings()
+    }
+    stale = [i for i, row in existing.items() if made.get(i) != row]
+    if stale:
+        connection.execute(delete(canonical_events).where(canonical_events.c.id.in_(stale)))
+    fresh = [row for i, row in made.items() if existing.get(i) != row]
+    if fresh:
+        connection.execute(insert(canonical_events), fresh)
+
+
+def _story_row(story: str, members: Sequence[Any], num_events: int) -> dict[str, Any]:
+    first = min(members, key=lambda m: (m.seen, m.id))
+    return {
+        "id": story,
+        "title": first.title,
+        "first_seen": first.seen,
+        "last_seen": max(m.seen for m in members),
+        "num_articles": len(members),
+        "num_sources": len({(m.source or m.id).lower() for m in members}),
+        "num_events": num_events,
+    }
+
+
+def _canonical_events(
+    connection: Connection, members: Sequence[Any], incremental: bool
+) -> tuple[list[list[Mention]], dict[tuple[str, int], str]]:
+    """Group a story's event mentions into canonical events; return them and the mentions
+    whose canonical id changes."""
+    seen = {m.id: m.seen for m in members}
+    rows = connection.execute(
+        select(*MENTION_COLUMNS).where(events.c.article_id.in_(list(seen)))
+    ).all()
+    now = {(r.article_id, r.ordinal): r.canonical_id for r in rows}
+    known = {f"{r.article_id}~{r.ordinal}": r.canonical_id for r in rows if r.canonical_id}
+    groups = canonical_groups(
+        (_mention(r, seen[r.article_id]) for r in rows), known if incremental else None
+    )
+    changed = {
+        (m.article_id, m.ordinal): g[0].id
+        for g in groups
+        for m in g
+        if now[(m.article_id, m.ordinal)] != g[0].id
+    }
+    return groups, changed
+
+
+MENTION_COLUMNS = [
+    events.c[name]
+    for name in (
+        "article_id",
+        "ordinal",
+        "canonical_id",
+        "outlet",
+        "plover",
+        "root_code",
+        "source_code",
+        "target_code",
+        "source_country",
+        "target_country",
+        "day",
+        "location_name",
+        "location_country",
+        "confidence",
+    )
+]
+"""What the merge rule reads of an event row (and its canonical id)."""
+
+
+def _mention(row: Any, seen: Any) -> Mention:
+    return Mention(
+        article_id=row.article_id,
+        ordinal=row.ordinal,
+        outlet=row.outlet,
+        category=row.plover or f"CAMEO{row.root_code}",
+        source=row.source_code,
+        target=row.target_code,
+        source_country=row.source_country,
+        target_country=row.target_country,
+        day=row.day,
+        place=row.location_name,
+        place_country=row.location_country,
+        confidence=row.confidence,
+        seen=seen,
+    )
