@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -122,16 +122,18 @@ class ResultStore:
                 if attempt == SAVE_ATTEMPTS - 1 or not _is_deadlock(exc):
                     raise
 
-    def save_waiting_out_outages(self, article: Article, analysis: StoredAnalysis) -> None:
-        """Save, waiting while PostgreSQL is unreachable (a job's timeout bounds the wait)."""
-        pause = OUTAGE_FIRST_PAUSE_SECONDS
-        while True:
-            try:
-                self.save(article, analysis)
-                return
-            except OperationalError:
-                time.sleep(pause)
-                pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
+    def save_waiting_out_outages(self, analysed: Sequence[tuple[Article, StoredAnalysis]]) -> None:
+        """Save each analysis, waiting while PostgreSQL is unreachable (a job's timeout bounds
+        the wait)."""
+        for article, analysis in analysed:
+            pause = OUTAGE_FIRST_PAUSE_SECONDS
+            while True:
+                try:
+                    self.save(article, analysis)
+                    break
+                except OperationalError:
+                    time.sleep(pause)
+                    pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
 
     def _write(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> None:
         if self.grouper is not None:
