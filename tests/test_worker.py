@@ -24,6 +24,7 @@ from newsflow.core.models import ArticleDetail, ArticleIn, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
 from newsflow.core.store import ArticleStore
+from tests.conftest import truncate_all
 
 
 def test_job_marks_done_and_stores_analysis(
@@ -226,3 +227,29 @@ def test_sigterm_during_a_job_finishes_that_job_then_stops(
     assert analysis_queue.failed_job_registry.count == 0
     assert store.get(second).status == "queued"  # type: ignore[union-attr]
     assert analysis_queue.count == 1
+
+
+def test_a_batch_saved_in_one_transaction_leaves_the_rows_of_one_by_one_saves(
+    store: ArticleStore,
+    results: ResultStore,
+    analyzer: Analyzer,
+    database: Engine,
+    seeds: list[dict[str, Any]],
+) -> None:
+    articles = [store.get(store.accept(ArticleIn.model_validate(seed)).id) for seed in seeds]
+    pairs = [
+        (article, StoredAnalysis(article_id=article.id, model="m", analyzed_at=datetime.now(UTC),
+                                 **dict(analyzer.analyze(article.text, article.published_at))))
+        for article in articles
+        if article is not None
+    ]  # fmt: skip
+    # A re-analysis that lost entities, and one article's entities moved to another.
+    cut = [(a, s.model_copy(update={"entities": s.entities[:2]})) for a, s in pairs[:2]]
+    cut += [(pairs[2][0], pairs[2][1].model_copy(update={"entities": pairs[0][1].entities}))]
+    for pair in pairs + cut:
+        results.save(*pair)
+    one_by_one = stored_state(database)
+    truncate_all(database)
+    results.save_all(pairs)
+    results.save_all(cut)
+    assert stored_state(database) == one_by_one
