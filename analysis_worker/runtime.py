@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -48,6 +49,7 @@ def build_runtime(
     wait_for_schema(engine)
     log.info("loading spaCy pipeline %s", settings.spacy_model)
     analyzer = load_analyzer(settings.spacy_model)
+    gc.freeze()  # the model's objects live as long as the process: no collection looks at them
     results = ResultStore(engine, settings.story_rule(), group_stories=settings.group_stories)
     return assemble(settings, analyzer, connection, results, batch_size)
 
