@@ -123,3 +123,19 @@ def test_requeue_failed_redrives_with_fresh_attempts(
     assert article is not None and article.status == "queued" and article.attempts == 0
     assert Queue("analysis", connection=redis_client).count == 1
     assert store.requeue_failed() == []
+
+
+def test_a_failed_attempt_is_redriven_once_its_backoff_has_passed(
+    store: ArticleStore, redis_client: redis.Redis, settings: Settings
+) -> None:
+    article_id = store.accept(ArticleIn(text="Minsk denied it.")).id
+    ttl = settings.claim_ttl_seconds
+    claimed_by(store, article_id, "worker", ttl)
+    Claims(store, "worker", ttl).fail([article_id], "ValueError: boom", settings.max_attempts)
+    assert not redis_client.exists(Keys().claim(article_id))
+    backoff_ends = redis_client.zscore(Keys().pending, article_id)
+    assert abs(backoff_ends - time.time() - ttl) < 2  # the first backoff: one claim TTL
+    reconciler = Reconciler(redis_client, store, settings.max_attempts)
+    assert reconciler.run_once().checked == 0
+    overdue(redis_client, article_id)
+    assert reconciler.run_once().redriven == [article_id]
