@@ -80,12 +80,13 @@ def run_worker(settings: Settings, burst: bool = False, batch_size: int = PIPE_B
     runtime.install(built)
     pause = RECONNECT_FIRST_PAUSE_SECONDS
     while True:
-        worker = AnalysisWorker([built.queue.queue], connection=connection)
-        try:
+        worker = None
+        try:  # RQ's worker talks to Redis from its constructor on
+            worker = AnalysisWorker([built.queue.queue], connection=connection)
             worker.work(burst=burst, logging_level=settings.log_level.upper())
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             log.warning("Redis unavailable: %s", exc)
-        if burst or worker.stop_requested:
+        if burst or (worker is not None and worker.stop_requested):
             return
         log.warning("worker lost Redis; reconnecting in %.0f s", pause)
         time.sleep(pause)
