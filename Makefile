@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test lint bench bench-query load redis-server postgresql chromium desk screenshots clean
+.PHONY: up test test-rq-lowest lint bench bench-query load redis-server postgresql chromium desk screenshots clean
 
 up: $(VENV)/.installed postgresql
 	$(BIN)/newsflow up
@@ -12,6 +12,18 @@ up: $(VENV)/.installed postgresql
 # The style gate runs first: code that is not ruff- and mypy-clean does not land.
 test: lint redis-server postgresql chromium
 	$(BIN)/pytest
+
+# The lowest RQ that pyproject.toml allows (`rq>=X,<3`), in a venv of its own; `make test` runs
+# the highest, as pip resolves it.
+RQ_LOWEST := $(shell sed -n 's/.*"rq>=\([0-9.]*\),.*/\1/p' pyproject.toml)
+LOWEST_VENV := .venv-rq-lowest
+
+test-rq-lowest: redis-server postgresql chromium
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOWEST_VENV)/bin/pip install --quiet -e ".[test]" "rq==$(RQ_LOWEST)"
+	$(LOWEST_VENV)/bin/python -c "import rq; print('rq', rq.__version__)"
+	$(LOWEST_VENV)/bin/pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -70,4 +82,4 @@ screenshots: $(VENV)/.installed redis-server postgresql chromium
 	  --screenshots docs/screenshots
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST_VENV) var .pytest_cache .mypy_cache .ruff_cache

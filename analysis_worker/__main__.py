@@ -1,11 +1,12 @@
-"""`python -m analysis_worker [--burst] [--processes N]`: RQ workers on the analysis queue."""
+"""`python -m analysis_worker [--burst] [--processes N] [--batch N]`: RQ workers on the queue."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from analysis_worker.worker import run_worker, run_workers
+from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
+from analysis_worker.worker import run_pool, run_worker
 from newsflow.core.database import SchemaNotReady, connect_database, wait_for_schema
 from newsflow.core.logs import configure_logging
 from newsflow.core.settings import Settings
@@ -16,6 +17,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Newsflow analysis worker")
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     parser.add_argument("--processes", type=int, default=1, help="worker processes to run")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=PIPE_BATCH_SIZE,
+        help="most articles one job analyses together (1: no batching)",
+    )
     args = parser.parse_args()
     settings = Settings()
     configure_logging(settings.log_level)
@@ -24,9 +31,9 @@ def main() -> None:
     except SchemaNotReady as exc:
         sys.exit(f"analysis_worker: {exc}")
     if args.processes <= 1:
-        run_worker(settings, burst=args.burst)
+        run_worker(settings, burst=args.burst, batch_size=args.batch)
     else:
-        run_workers(settings, args.processes, burst=args.burst)
+        run_pool(settings, args.processes, burst=args.burst, batch_size=args.batch)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Redis memory per analysed article, measured on the real flow.
 
 Articles go through ingest's accept (article hash, duplicate markers, RQ job), the project's
-RQ worker (mark_processing, the analysis, ResultStore.save, finish), with an analyzer that
+RQ worker (claim, the analysis, ResultStore.save, finish), with an analyzer that
 answers each text with its analysis made beforehand. used_memory is read before and after,
 once the article is done and RQ's records of the finished jobs (kept 60 s) are deleted.
 """
@@ -95,7 +95,7 @@ def measure_article_memory(
     """Run the copies through the real flow; return used_memory added per done article."""
     keys = Keys(settings.key_prefix)
     analyses = dict(canned_analyses(maker, numbers, total))
-    runtime.install(runtime.assemble(CannedAnalyzer(model, analyses), client, keys, results))
+    runtime.install(runtime.assemble(settings, CannedAnalyzer(model, analyses), client, results))
     store = ArticleStore(client, keys, AnalysisQueue(client, settings))
     warm, measured = numbers[:WARM_UP_ARTICLES], numbers[WARM_UP_ARTICLES:]
     run_flow(client, settings, store, maker, warm, total)

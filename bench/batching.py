@@ -2,7 +2,7 @@
 
 Usage: python -m bench.batching [--rounds 10]
 
-Why the worker parses a backlog in batches of PIPE_BATCH_SIZE (see analysis_worker/parse_ahead.py).
+Why the worker parses a backlog in batches of PIPE_BATCH_SIZE (see analysis_worker/jobs.py).
 One process, one loaded pipeline, the bench corpus of 60 distinct ~2 kB articles; every round
 runs each way once, in a rotating order so that drift in machine speed favours none. Prints the
 median ms per article of each way and its speed relative to one text at a time.

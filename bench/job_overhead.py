@@ -1,14 +1,14 @@
 """Where a worker's time goes per job: spaCy, our extractors, and the Redis work around them.
 
-Usage: python -m bench.job_overhead [--articles 60]
+Usage: python -m bench.job_overhead [--articles 60] [--batch 16]
 
 Enqueues the bench corpus, then runs `run_worker(burst=True)` (the worker's own code) in a
-spawned process whose analyzer, store and RQ worker methods are wrapped with timers, once per
-Redis fsync policy. Prints milliseconds per job for each phase; "between analyses" is the wall
-time from the end of one analysis to the start of the next (storing, RQ bookkeeping, dequeue);
-"garbage collection" is time in Python's collector, already counted in the phase it interrupted;
-and the Redis round trips the job loop makes per job (each send of a command or a pipeline
-from the worker's main thread; the housekeeping thread is not counted).
+spawned process whose analyzer, claims, store and RQ worker methods are wrapped with timers, once
+per Redis fsync policy. Prints milliseconds per article for each phase (some nest: RQ's
+`perform`-side phases include ours); "garbage collection" is time in Python's collector, already
+counted in the phase it interrupted; and the Redis round trips the job loop makes per article
+(each send of a command or a pipeline from the worker's main thread; the housekeeping thread is
+not counted).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 
 import redis
 
+from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from bench.corpus import build_corpus
 from bench.processes import private_postgres, redis_command, running
 from newsflow.core.keys import Keys
@@ -72,7 +73,7 @@ def counted(counts: dict[str, int], name: str, function: Callable[..., Any]) -> 
     return wrapper
 
 
-def instrumented_worker(redis_url: str, database_url: str, out: str) -> None:
+def instrumented_worker(redis_url: str, database_url: str, out: str, batch_size: int) -> None:
     """Run the worker in burst mode with timers on each phase; write the totals as JSON."""
     from redis.connection import AbstractConnection
 
@@ -80,44 +81,45 @@ def instrumented_worker(redis_url: str, database_url: str, out: str) -> None:
     from analysis_worker.extraction import Analyzer
     from analysis_worker.extraction import analyzer as analyzer_module
     from analysis_worker.worker import AnalysisWorker, run_worker
+    from newsflow.core.claims import Claims
+    from newsflow.core.queue import AnalysisQueue
     from newsflow.core.results import ResultStore
 
     totals: dict[str, float] = {}
     counts: dict[str, int] = {}
-    jobs: list[tuple[float, float]] = []
+    articles: list[int] = []
     analyze_doc = analyzer_module.Analyzer.analyze_doc
-    parse_ahead = analyzer_module.Analyzer.parse_ahead
-    batch_started: list[float] = []
+    analyze_many = analyzer_module.Analyzer.analyze_many
 
-    def parse_batch(self: Any, texts: list[str]) -> None:
-        # The first job of a batch parses the batch: spaCy time, and where that job's work starts.
-        batch_started.append(time.perf_counter())
-        parse_ahead(self, texts)
-        totals["spacy"] = totals.get("spacy", 0.0) + time.perf_counter() - batch_started[-1]
-        counts["batches parsed ahead"] = counts.get("batches parsed ahead", 0) + 1
-
-    def analyze(self: Any, text: str, published_at: Any = None) -> Any:
+    def timed_doc(self: Any, doc: Any, published_at: Any = None) -> Any:
         started = time.perf_counter()
-        doc = self.parse(text)
-        parsed = time.perf_counter()
-        result = analyze_doc(self, doc, published_at)
-        jobs.append((batch_started.pop() if batch_started else started, time.perf_counter()))
-        totals["spacy"] = totals.get("spacy", 0.0) + parsed - started
-        totals["extractors"] = totals.get("extractors", 0.0) + jobs[-1][1] - parsed
-        return result
+        try:
+            return analyze_doc(self, doc, published_at)
+        finally:
+            totals["extractors"] = totals.get("extractors", 0.0) + time.perf_counter() - started
+
+    def timed_many(self: Any, items: Any) -> Any:
+        # spaCy: the batch's time less the extractors' (nlp.pipe parses as it is consumed).
+        started, before = time.perf_counter(), totals.get("extractors", 0.0)
+        found = list(analyze_many(self, items))
+        spent = time.perf_counter() - started - (totals.get("extractors", 0.0) - before)
+        totals["spacy"] = totals.get("spacy", 0.0) + spent
+        articles.append(len(found))
+        return iter(found)
 
     load = runtime_module.load_analyzer
 
     def load_then_time(model_name: str) -> Analyzer:
         analyzer = load(model_name)  # the warm-up runs untimed
-        analyzer_module.Analyzer.analyze = analyze  # type: ignore[method-assign]
-        analyzer_module.Analyzer.parse_ahead = parse_batch  # type: ignore[method-assign]
+        analyzer_module.Analyzer.analyze_doc = timed_doc  # type: ignore[method-assign]
+        analyzer_module.Analyzer.analyze_many = timed_many  # type: ignore[method-assign]
         return analyzer
 
     runtime_module.load_analyzer = load_then_time
-    ResultStore.save = timed(totals, "store analysis (PostgreSQL)", ResultStore.save)  # type: ignore[method-assign]
-    ArticleStore.finish = timed(totals, "finish (Redis)", ArticleStore.finish)  # type: ignore[method-assign]
-    ArticleStore.mark_processing = timed(totals, "mark processing", ArticleStore.mark_processing)  # type: ignore[method-assign]
+    ResultStore.save_all = timed(totals, "store analyses (PostgreSQL)", ResultStore.save_all)  # type: ignore[method-assign]
+    Claims.take = timed(totals, "claim (Redis)", Claims.take)  # type: ignore[method-assign]
+    Claims.finish = timed(totals, "finish (Redis)", Claims.finish)  # type: ignore[method-assign]
+    AnalysisQueue.withdraw = timed(totals, "withdraw batched jobs", AnalysisQueue.withdraw)  # type: ignore[method-assign]
     for name in RQ_PHASES:
         setattr(AnalysisWorker, name, timed(totals, f"rq {name}", getattr(AnalysisWorker, name)))
     AbstractConnection.send_packed_command = counted(  # type: ignore[method-assign]
@@ -130,20 +132,19 @@ def instrumented_worker(redis_url: str, database_url: str, out: str) -> None:
             collecting.append(time.perf_counter())
         elif collecting:
             started = collecting.pop()
-            if jobs:  # from the first job on: the load is not timed
+            if articles:  # from the first job on: the load is not timed
                 totals["garbage collection"] = (
                     totals.get("garbage collection", 0.0) + time.perf_counter() - started
                 )
 
     gc.callbacks.append(time_collections)
     settings = Settings(redis_url=redis_url, database_url=database_url, log_level="WARNING")
-    run_worker(settings, burst=True)
-    gaps = [nxt[0] - prev[1] for prev, nxt in zip(jobs, jobs[1:], strict=False)]
-    totals["between analyses"] = sum(gaps) * len(jobs) / max(len(gaps), 1)
-    Path(out).write_text(json.dumps({"jobs": len(jobs), "totals": totals, "counts": counts}))
+    run_worker(settings, burst=True, batch_size=batch_size)
+    counts["jobs"] = len(articles)
+    Path(out).write_text(json.dumps({"jobs": sum(articles), "totals": totals, "counts": counts}))
 
 
-def measure(policy: str, articles: int) -> dict[str, Any]:
+def measure(policy: str, articles: int, batch_size: int) -> dict[str, Any]:
     """Enqueue the corpus in a fresh Redis with this fsync policy and time one worker over it."""
     with tempfile.TemporaryDirectory() as tmp, private_postgres() as database_url:
         port = free_port(6391)
@@ -156,7 +157,7 @@ def measure(policy: str, articles: int) -> dict[str, Any]:
                 store.accept(ArticleIn.model_validate(article))
             out = str(Path(tmp) / "totals.json")
             child = multiprocessing.get_context("spawn").Process(
-                target=instrumented_worker, args=(url, database_url, out)
+                target=instrumented_worker, args=(url, database_url, out, batch_size)
             )
             child.start()
             child.join()
@@ -167,15 +168,16 @@ def main() -> None:
     """Print ms/job per phase for each fsync policy."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--batch", type=int, default=PIPE_BATCH_SIZE)
     args = parser.parse_args()
     assert shutil.which("redis-server"), "redis-server must be on PATH"
     for policy in ("everysec", "always"):
-        result = measure(policy, args.articles)
-        print(f"\n== appendfsync {policy}: {result['jobs']} jobs, ms per job")
+        result = measure(policy, args.articles, args.batch)
+        print(f"\n== appendfsync {policy}: {result['jobs']} articles, ms per article")
         for name, seconds in sorted(result["totals"].items(), key=lambda kv: -kv[1]):
             print(f"{name:<36} {seconds * 1000 / result['jobs']:6.2f}")
         for name, count in result["counts"].items():
-            print(f"{name + ' per job':<36} {count / result['jobs']:6.1f}")
+            print(f"{name + ' per article':<36} {count / result['jobs']:6.2f}")
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def print_memory(figure: MemoryFigure) -> None:
     print(
         f"redis: {figure.per_article:.0f} bytes of used_memory per analysed article "
         f"(goal <= 1024): {figure.added_bytes} bytes for {figure.articles} articles through "
-        "accept, the worker (mark_processing, ResultStore.save, finish), measured after "
+        "accept, the worker (claim, ResultStore.save, finish), measured after "
         "deleting RQ's records of the finished jobs (it keeps them 60 s)"
     )
     print(

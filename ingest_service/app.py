@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, redis: Redis | None = None) -> 
         redis,
         Keys(settings.key_prefix),
         AnalysisQueue(redis, settings),
-        recheck_after=settings.stuck_after_seconds,
+        recheck_after=settings.claim_ttl_seconds,
     )
     _add_article_routes(app, settings, store)
     cors.init_app(app, cors.desk_origins(settings))

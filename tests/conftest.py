@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 
 from analysis_worker import runtime
 from analysis_worker.extraction import Analyzer, load_analyzer
+from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from analysis_worker.worker import AnalysisWorker
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
@@ -204,13 +205,18 @@ def analyzer() -> Analyzer:
 @pytest.fixture
 def install_runtime(
     settings: Settings, redis_client: redis.Redis, database: Engine
-) -> Callable[[Analyzer], None]:
+) -> Callable[..., None]:
     """Install a worker runtime around an analyzer, with stores on the test Redis and
-    PostgreSQL."""
+    PostgreSQL (batch_size: most articles one job analyses together)."""
 
-    def install(analyzer: Analyzer) -> None:
-        keys = Keys(settings.key_prefix)
-        runtime.install(runtime.assemble(analyzer, redis_client, keys, ResultStore(database)))
+    def install(
+        analyzer: Analyzer, batch_size: int = PIPE_BATCH_SIZE, with_settings: Settings | None = None
+    ) -> None:
+        runtime.install(
+            runtime.assemble(
+                with_settings or settings, analyzer, redis_client, ResultStore(database), batch_size
+            )
+        )
 
     return install
 
@@ -226,17 +232,19 @@ def run_worker(
     analysis_queue: Queue,
     redis_client: redis.Redis,
     analyzer: Analyzer,
-    install_runtime: Callable[[Analyzer], None],
+    install_runtime: Callable[..., None],
 ) -> Callable[..., AnalysisWorker]:
     """Run a burst worker in this process until the queue is empty; return the worker.
 
-    By default with the session's analyzer and the project's worker class.
+    By default with the session's analyzer, the project's worker class and batches of 16.
     """
 
     def work(
-        with_analyzer: Analyzer | None = None, worker_class: type[AnalysisWorker] = AnalysisWorker
+        with_analyzer: Analyzer | None = None,
+        worker_class: type[AnalysisWorker] = AnalysisWorker,
+        batch_size: int = PIPE_BATCH_SIZE,
     ) -> AnalysisWorker:
-        install_runtime(with_analyzer or analyzer)
+        install_runtime(with_analyzer or analyzer, batch_size)
         worker = worker_class([analysis_queue], connection=redis_client)
         worker.work(burst=True, logging_level="WARNING")
         return worker

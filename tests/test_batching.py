@@ -1,40 +1,52 @@
-"""A worker facing a backlog claims its share of it and parses those articles in one batch."""
+"""A job facing a backlog claims fresh ready articles and analyses them in one nlp.pipe batch.
+
+The batch is Newsflow's own: its claims are Newsflow keys, the jobs of the claimed articles
+leave RQ's queue, and RQ runs one job per batch, never one it did not enqueue.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import redis
-from rq import Queue
-from rq.exceptions import StopRequested
-from rq.suspension import suspend
+from rq import Queue, SimpleWorker
 
-from analysis_worker import runtime
+from analysis_worker import jobs
 from analysis_worker.extraction import Analyzer
 from analysis_worker.worker import AnalysisWorker
 from newsflow.core.article_reads import ArticleReader
-from newsflow.core.keys import Keys
+from newsflow.core.claims import Claims
 from newsflow.core.models import ArticleIn
 from newsflow.core.reconciler import Reconciler
 from newsflow.core.settings import Settings
 from newsflow.core.store import ArticleStore
 from tests.queue_state import job_id_of, overdue
 
+RQ_INTERMEDIATE_CLEANUP_SECONDS = 60
+"""How long RQ leaves a dequeued job that has not started in its intermediate queue before its
+cleanup fails the job (rq/intermediate_queue.py, should_be_cleaned_up: one minute)."""
+
 
 class BatchRecorder(Analyzer):
-    """The real analyzer, noting how many texts each batch parsed ahead held."""
+    """The real analyzer, noting how many texts each batch held (and failing one if asked)."""
 
-    def __init__(self, analyzer: Analyzer, fail: bool = False) -> None:
+    def __init__(self, analyzer: Analyzer, fail_first: bool = False, pause: float = 0) -> None:
         super().__init__(analyzer.nlp)
-        self.batches: list[int] = []
-        self.fail = fail
+        self.batches: list[list[str]] = []
+        self.fail_first = fail_first
+        self.pause = pause
 
-    def parse_ahead(self, texts: list[str]) -> None:
-        self.batches.append(len(texts))
-        if self.fail:
+    def analyze_many(self, items: Any) -> Any:
+        items = list(items)
+        self.batches.append([text for text, _ in items])
+        if self.fail_first and len(self.batches) == 1:
             raise ValueError("the batch choked")
-        super().parse_ahead(texts)
+        time.sleep(self.pause)
+        return super().analyze_many(items)
 
 
 def articles(count: int) -> list[ArticleIn]:
@@ -64,7 +76,7 @@ def analyses_match_one_by_one(reader: ArticleReader, analyzer: Analyzer, ids: li
         assert (stored.entities, stored.events) == (alone.entities, alone.events), article_id
 
 
-def test_a_backlog_is_parsed_in_one_batch_with_the_results_of_one_by_one(
+def test_a_backlog_is_analysed_in_one_batch_by_one_rq_job_with_the_results_of_one_by_one(
     store: ArticleStore,
     reader: ArticleReader,
     analyzer: Analyzer,
@@ -73,119 +85,97 @@ def test_a_backlog_is_parsed_in_one_batch_with_the_results_of_one_by_one(
     run_worker: Callable[..., AnalysisWorker],
 ) -> None:
     ids = [store.accept(article).id for article in articles(6)]
+    first_job = analysis_queue.get_job_ids()[0]
     recorder = BatchRecorder(analyzer)
     run_worker(recorder)
-    assert recorder.batches == [6]  # the first job, with the five it claimed
+    assert [len(batch) for batch in recorder.batches] == [6]
     analyses_match_one_by_one(reader, analyzer, ids)
     assert analysis_queue.count == 0
+    assert analysis_queue.finished_job_registry.get_job_ids() == [first_job]
     assert redis_client.llen(analysis_queue.intermediate_queue_key) == 0
+    assert not redis_client.keys("newsflow:claim:*") and not redis_client.zcard("newsflow:ready")
 
 
-def test_a_batch_that_fails_to_parse_leaves_each_job_to_parse_its_own(
+def test_a_batch_that_fails_counts_an_attempt_for_each_and_each_is_then_retried_alone(
     store: ArticleStore,
     reader: ArticleReader,
     analyzer: Analyzer,
-    analysis_queue: Queue,
+    redis_client: redis.Redis,
+    settings: Settings,
     run_worker: Callable[..., AnalysisWorker],
 ) -> None:
     ids = [store.accept(article).id for article in articles(4)]
-    recorder = BatchRecorder(analyzer, fail=True)
+    recorder = BatchRecorder(analyzer, fail_first=True)
     run_worker(recorder)
-    assert recorder.batches == [4]
+    assert [len(batch) for batch in recorder.batches] == [4]
+    for article_id in ids:
+        article = store.get(article_id)
+        assert article is not None and (article.status, article.attempts) == ("queued", 1)
+        assert article.error == "retrying after: ValueError: the batch choked"
+        overdue(redis_client, article_id)  # as when the backoff has passed
+    reconciler = Reconciler(redis_client, store, settings.max_attempts)
+    assert sorted(reconciler.run_once().redriven) == ids
+    run_worker(recorder)
+    assert [len(batch) for batch in recorder.batches] == [4, 1, 1, 1, 1]
     analyses_match_one_by_one(reader, analyzer, ids)
-    assert analysis_queue.failed_job_registry.count == 0
 
 
-def test_a_retried_article_is_parsed_alone(
-    store: ArticleStore, analyzer: Analyzer, install_runtime: Callable[[Analyzer], None]
+def test_claims_of_a_process_that_died_are_redriven_and_a_live_ones_are_not(
+    store: ArticleStore, redis_client: redis.Redis, analysis_queue: Queue, settings: Settings
 ) -> None:
     ids = [store.accept(article).id for article in articles(3)]
-    recorder = BatchRecorder(analyzer)
-    install_runtime(recorder)
-    for attempt in (1, 2):
-        article = store.mark_processing(ids[0])
-        assert article is not None and article.attempts == attempt
-        runtime.current().parse_ahead.expect(ids[1:])
-        runtime.current().parse_ahead.before(article)
-    assert recorder.batches == [3]  # the first attempt only
-
-
-Claim = Callable[[int, int], tuple[AnalysisWorker, list[str]]]
-"""(articles queued, workers on the queue) -> the first worker, after its first dequeue, and
-the job ids that were waiting before it."""
-
-
-@pytest.fixture
-def claim(
-    store: ArticleStore,
-    analyzer: Analyzer,
-    redis_client: redis.Redis,
-    analysis_queue: Queue,
-    install_runtime: Callable[[Analyzer], None],
-) -> Claim:
-    """Queue articles, register workers on the queue, and let the first one dequeue."""
-
-    def dequeue_first(count: int, workers: int) -> tuple[AnalysisWorker, list[str]]:
-        for article in articles(count):
-            store.accept(article)
-        install_runtime(analyzer)
-        waiting = analysis_queue.get_job_ids()
-        born = [AnalysisWorker([analysis_queue], connection=redis_client) for _ in range(workers)]
-        for worker in born:
-            worker.register_birth()
-        dequeued = born[0].dequeue_job_and_maintain_ttl(timeout=None)
-        assert dequeued is not None and dequeued[0].id == waiting[0]
-        return born[0], waiting
-
-    return dequeue_first
-
-
-def test_a_worker_claims_only_its_share_and_gives_the_claims_back_in_order(
-    claim: Claim, redis_client: redis.Redis, analysis_queue: Queue
-) -> None:
-    worker, waiting = claim(10, 3)
-    # Nine left for three workers: this one claims three and leaves six to the others.
-    assert analysis_queue.get_job_ids() == waiting[4:]
-    assert redis_client.lrange(analysis_queue.intermediate_queue_key, 0, -1) == [
-        job_id.encode() for job_id in waiting[:4]
-    ]
-    assert worker.dequeue_job_and_maintain_ttl(timeout=None)[0].id == waiting[1]  # type: ignore[index]
-    worker.return_claimed()  # as when it stops: the two not started go back to the front
-    assert analysis_queue.get_job_ids() == waiting[2:]
-
-
-def test_jobs_claimed_by_a_worker_that_died_are_redriven_and_a_live_ones_are_not(
-    claim: Claim,
-    store: ArticleStore,
-    redis_client: redis.Redis,
-    analysis_queue: Queue,
-    settings: Settings,
-) -> None:
-    worker, waiting = claim(3, 1)  # takes a0 and claims a1 and a2
-    ids = ["a0", "a1", "a2"]
-    assert [job_id_of(redis_client, article_id) for article_id in ids] == waiting
+    waiting = analysis_queue.get_job_ids()
+    claims = Claims(store, "worker-1", ttl_seconds=0.5)
+    batch = claims.take(ids[0], most=16, budget=jobs.BATCH_CHARACTERS)
+    assert [one.article.id for one in batch] == ids
+    assert store.queue is not None
+    store.queue.withdraw([one.job_id for one in batch[1:] if one.job_id])
+    assert analysis_queue.get_job_ids() == waiting[:1]  # as if RQ had not dequeued it yet
+    analysis_queue.remove(waiting[0])  # now it has: the job runs, and its process holds them
     reconciler = Reconciler(redis_client, store, settings.max_attempts)
-    redis_client.set(Keys().worker_alive(worker.name), 1, ex=30)
     for article_id in ids:
         overdue(redis_client, article_id)
     assert reconciler.run_once().redriven == []
-    redis_client.delete(Keys().worker_alive(worker.name))  # the worker died holding its claims
+    time.sleep(0.6)  # the process died: nothing refreshed its claims
     for article_id in ids:
         overdue(redis_client, article_id)
-    assert sorted(reconciler.run_once().redriven) == ids[1:]
-    fresh = [job_id_of(redis_client, article_id) for article_id in ids[1:]]
-    assert analysis_queue.get_job_ids() == fresh
-    assert not set(waiting[1:]) & set(fresh)
-    held = redis_client.lrange(analysis_queue.intermediate_queue_key, 0, -1)
-    assert held == [waiting[0].encode()]  # RQ's own cleanup covers that one
+    assert sorted(reconciler.run_once().redriven) == ids
+    fresh = [job_id_of(redis_client, article_id) for article_id in ids]
+    assert analysis_queue.get_job_ids() == fresh and not set(fresh) & set(waiting)
 
 
-def test_a_suspended_worker_gives_its_claims_back(
-    claim: Claim, redis_client: redis.Redis, analysis_queue: Queue
+@pytest.mark.slow
+def test_a_batch_held_longer_than_rq_cleans_its_intermediate_queue_runs_once(
+    store: ArticleStore,
+    reader: ArticleReader,
+    analyzer: Analyzer,
+    redis_client: redis.Redis,
+    analysis_queue: Queue,
+    settings: Settings,
+    install_runtime: Callable[..., None],
 ) -> None:
-    worker, waiting = claim(4, 1)  # takes the first, claims three
-    assert analysis_queue.count == 0
-    suspend(redis_client)  # `rq suspend`
-    with pytest.raises(StopRequested):  # a burst worker stops when suspended
-        worker.check_for_suspension(burst=True)
-    assert analysis_queue.get_job_ids() == waiting[1:]
+    ids = [store.accept(article).id for article in articles(4)]
+    recorder = BatchRecorder(analyzer, pause=RQ_INTERMEDIATE_CLEANUP_SECONDS + 10)
+    # Claims expire in 2 s unless refreshed and the reconciler runs every second meanwhile.
+    fast = settings.model_copy(update={"claim_ttl_seconds": 2, "reconcile_interval_seconds": 1})
+    install_runtime(recorder, with_settings=fast)
+    other = SimpleWorker([analysis_queue], connection=redis_client, name="other")
+    done = threading.Event()
+
+    def maintain() -> None:  # another worker's RQ maintenance, as often as it can run
+        while not done.wait(1):
+            other.clean_registries()
+
+    maintenance = threading.Thread(target=maintain)
+    maintenance.start()
+    try:
+        worker = AnalysisWorker([analysis_queue], connection=redis_client)
+        worker.work(burst=True, logging_level="WARNING")
+    finally:
+        done.set()
+        maintenance.join()
+    assert [len(batch) for batch in recorder.batches] == [4]
+    analyses_match_one_by_one(reader, analyzer, ids)
+    assert analysis_queue.count == 0 and analysis_queue.failed_job_registry.count == 0
+    assert analysis_queue.finished_job_registry.count == 1
+    assert all(reader.get(i).attempts == 1 for i in ids)  # type: ignore[union-attr]

@@ -39,12 +39,7 @@ REDIS_KILLED_AT = 3
 """Redis is killed (and restarted on its files) with the third worker kill."""
 POSTGRES_KILLED_AT = 5
 """PostgreSQL is killed (and restarted on its files) with the fifth worker kill."""
-FAST_RECOVERY = {
-    "LIVENESS_TTL_SECONDS": "6",
-    "RECONCILE_INTERVAL_SECONDS": "2",
-    "STUCK_AFTER_SECONDS": "8",
-    "JOB_RETRY_INTERVALS": "[1, 2, 4]",
-}
+FAST_RECOVERY = {"CLAIM_TTL_SECONDS": "4", "RECONCILE_INTERVAL_SECONDS": "1"}
 
 
 def corpus() -> list[dict[str, str]]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import redis
 from rq import Queue
-from rq.job import Job
 
+from newsflow.core.claims import Claims
 from newsflow.core.keys import Keys
 from newsflow.core.models import ArticleIn
 from newsflow.core.reconciler import Reconciler
@@ -17,10 +18,10 @@ from newsflow.core.store import ArticleStore
 from tests.queue_state import job_id_of, overdue
 
 
-def started_by(redis_client: redis.Redis, article_id: str, worker_name: str) -> None:
-    """Make the article's job look started by the named worker."""
-    job_key = Job.key_for(job_id_of(redis_client, article_id))
-    redis_client.hset(job_key, mapping={"status": "started", "worker_name": worker_name})
+def claimed_by(store: ArticleStore, article_id: str, token: str, ttl: float) -> None:
+    """Have a worker process named `token` claim the article (its job started)."""
+    assert Claims(store, token, ttl).take(article_id, most=1, budget=0)
+    Queue("analysis", connection=store.redis).remove(job_id_of(store.redis, article_id))
 
 
 def test_article_whose_job_vanished_is_redriven(
@@ -47,25 +48,28 @@ def test_waiting_job_is_left_alone(
     assert redis_client.zscore(Keys().pending, article_id) > 0
 
 
-def test_job_started_by_a_dead_worker_is_redriven(
+def test_article_whose_worker_died_is_redriven_once_its_claim_expired(
     store: ArticleStore, redis_client: redis.Redis, settings: Settings
 ) -> None:
     article_id = store.accept(ArticleIn(text="Kyiv asked for air defence.")).id
-    started_by(redis_client, article_id, "gone")
-    redis_client.hset(Keys().article(article_id), "status", "processing")
+    claimed_by(store, article_id, "gone", ttl=0.2)
+    time.sleep(0.3)
     overdue(redis_client, article_id)
     report = Reconciler(redis_client, store, settings.max_attempts).run_once()
     assert report.redriven == [article_id]
+    article = store.get(article_id)
+    assert article is not None and (article.status, article.attempts) == ("queued", 1)
+    assert redis_client.zscore(Keys().ready, article_id) is not None
 
 
-def test_job_of_a_live_worker_is_left_alone(
+def test_article_claimed_by_a_live_worker_is_left_alone(
     store: ArticleStore, redis_client: redis.Redis, settings: Settings
 ) -> None:
     article_id = store.accept(ArticleIn(text="Warsaw scrambled jets.")).id
-    started_by(redis_client, article_id, "busy")
-    redis_client.set(Keys().worker_alive("busy"), 1, ex=30)
+    claimed_by(store, article_id, "busy", ttl=30)
     overdue(redis_client, article_id)
     assert Reconciler(redis_client, store, settings.max_attempts).run_once().redriven == []
+    assert redis_client.zscore(Keys().pending, article_id) > time.time()
 
 
 def test_many_reconcilers_at_once_redrive_once(
@@ -119,3 +123,19 @@ def test_requeue_failed_redrives_with_fresh_attempts(
     assert article is not None and article.status == "queued" and article.attempts == 0
     assert Queue("analysis", connection=redis_client).count == 1
     assert store.requeue_failed() == []
+
+
+def test_a_failed_attempt_is_redriven_once_its_backoff_has_passed(
+    store: ArticleStore, redis_client: redis.Redis, settings: Settings
+) -> None:
+    article_id = store.accept(ArticleIn(text="Minsk denied it.")).id
+    ttl = settings.claim_ttl_seconds
+    claimed_by(store, article_id, "worker", ttl)
+    Claims(store, "worker", ttl).fail([article_id], "ValueError: boom", settings.max_attempts)
+    assert not redis_client.exists(Keys().claim(article_id))
+    backoff_ends = redis_client.zscore(Keys().pending, article_id)
+    assert abs(backoff_ends - time.time() - ttl) < 2  # the first backoff: one claim TTL
+    reconciler = Reconciler(redis_client, store, settings.max_attempts)
+    assert reconciler.run_once().checked == 0
+    overdue(redis_client, article_id)
+    assert reconciler.run_once().redriven == [article_id]

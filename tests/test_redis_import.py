@@ -79,6 +79,7 @@ def test_import_moves_old_analyses_to_postgresql_once(
         store.keys.article(in_flight),
         store.keys.articles_by_time,
         store.keys.pending,
+        store.keys.ready,
     }
     assert {key for key in left if ":seen:" not in key} == in_flight_keys
     assert reader.get(in_flight) is not None and reader.get(in_flight).status == "queued"  # type: ignore[union-attr]

@@ -108,7 +108,14 @@ def test_sigterm_finishes_the_current_job_then_exits(stack: Stack) -> None:
 
 @pytest.mark.parametrize(
     "stack",
-    [{"JOB_TIMEOUT_SECONDS": "2", "JOB_RETRIES": "1", "JOB_RETRY_INTERVALS": "[1]"}],
+    [
+        {
+            "JOB_TIMEOUT_SECONDS": "2",
+            "MAX_ATTEMPTS": "2",
+            "CLAIM_TTL_SECONDS": "3",
+            "RECONCILE_INTERVAL_SECONDS": "1",
+        }
+    ],
     indirect=True,
 )
 def test_poison_article_fails_with_its_reason_and_the_queue_flows(stack: Stack) -> None:

@@ -22,7 +22,9 @@ from newsflow.core.article_reads import ArticleReader
 from newsflow.core.entity_index import EntityIndex
 from newsflow.core.models import ArticleDetail, ArticleIn, StoredAnalysis
 from newsflow.core.results import ResultStore
+from newsflow.core.settings import Settings
 from newsflow.core.store import ArticleStore
+from tests.conftest import truncate_all
 
 
 def test_job_marks_done_and_stores_analysis(
@@ -70,9 +72,9 @@ def test_a_job_that_runs_again_after_its_commit_leaves_one_set_of_rows(
     again = store.accept(ArticleIn.model_validate({**seeds[0], "id": None, "url": None}))
     assert again.duplicate and again.status == "done"  # its markers stay in Redis
     store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
-    jobs.analyze_article(ids[0])
+    jobs.analyze_articles(ids[0])
     store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
-    jobs.analyze_article(ids[0])
+    jobs.analyze_articles(ids[0])
     assert stored_state(database) == once
     assert once[0]["gpe:greenland"] == 2 and once[1] > 0
     after = reader.get(ids[0])
@@ -91,7 +93,7 @@ def test_two_writers_of_one_article_at_once_leave_one_set_of_rows(
     seeds: list[dict[str, Any]],
 ) -> None:
     article_id = store.accept(ArticleIn.model_validate(seeds[2])).id
-    article = store.mark_processing(article_id)
+    article = store.get(article_id)
     assert article is not None
     analysis = analyzer.analyze(article.text, article.published_at)
     stored = StoredAnalysis(
@@ -113,32 +115,43 @@ def redis_fields(article: ArticleDetail) -> dict[str, str]:
 class BrokenAnalyzer(Analyzer):
     """An analyzer whose model blows up, as a corrupt article or a bug might."""
 
-    def analyze(self, text: str, published_at: Any = None) -> Any:
+    def analyze_many(self, items: Any) -> Any:
         raise ValueError("the model choked")
 
 
-def test_failed_analysis_is_recorded_with_its_reason(
-    store: ArticleStore, analyzer: Analyzer, install_runtime: Callable[[Analyzer], None]
+def test_a_failed_attempt_is_recorded_with_its_reason_and_the_last_one_fails_the_article(
+    store: ArticleStore,
+    analyzer: Analyzer,
+    settings: Settings,
+    install_runtime: Callable[..., None],
 ) -> None:
     accepted = store.accept(ArticleIn(text="Anything."))
-    install_runtime(BrokenAnalyzer(analyzer.nlp))
+    install_runtime(
+        BrokenAnalyzer(analyzer.nlp), with_settings=settings.model_copy(update={"max_attempts": 2})
+    )
     with pytest.raises(ValueError):
-        jobs.analyze_article(accepted.id)
+        jobs.analyze_articles(accepted.id)
     article = store.get(accepted.id)
-    assert article is not None and article.status == "failed"
+    assert article is not None and (article.status, article.attempts) == ("queued", 1)
+    assert article.error == "retrying after: ValueError: the model choked"
+    assert not store.redis.exists(store.keys.claim(accepted.id))  # the reconciler re-drives it
+    with pytest.raises(ValueError):
+        jobs.analyze_articles(accepted.id)
+    article = store.get(accepted.id)
+    assert article is not None and (article.status, article.attempts) == ("failed", 2)
     assert article.error == "ValueError: the model choked"
 
 
 def test_job_for_unknown_article_does_nothing(
     redis_client: redis.Redis,
     analyzer: Analyzer,
-    install_runtime: Callable[[Analyzer], None],
+    install_runtime: Callable[..., None],
     reader: ArticleReader,
 ) -> None:
     install_runtime(analyzer)
-    assert jobs.analyze_article("never-posted") == {
+    assert jobs.analyze_articles("never-posted") == {
         "article_id": "never-posted",
-        "skipped": "unknown article",
+        "skipped": "claimed elsewhere, done or unknown",
     }
     assert reader.get("never-posted") is None
     assert redis_client.dbsize() == 0
@@ -147,7 +160,7 @@ def test_job_for_unknown_article_does_nothing(
 def test_job_outside_the_worker_refuses_to_load_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runtime, "_current", None)
     with pytest.raises(runtime.NoRuntime, match="python -m analysis_worker"):
-        jobs.analyze_article("any")
+        jobs.analyze_articles("any")
 
 
 class WatchedAnalyzer(Analyzer):
@@ -158,10 +171,10 @@ class WatchedAnalyzer(Analyzer):
         self.client = client
         self.seen: list[dict[bytes, bytes]] = []
 
-    def analyze(self, text: str, published_at: Any = None) -> Any:
+    def analyze_many(self, items: Any) -> Any:
         (worker_key,) = self.client.smembers("rq:workers")
         self.seen.append(self.client.hgetall(worker_key))
-        return super().analyze(text, published_at)
+        return super().analyze_many(items)
 
 
 def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
@@ -176,7 +189,7 @@ def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
     ids = [store.accept(ArticleIn.model_validate(seed)).id for seed in seeds]
     watched = WatchedAnalyzer(analyzer, redis_client)
     started = datetime.now(UTC)
-    run_worker(watched)
+    run_worker(watched, batch_size=1)
     assert [seen[b"state"] for seen in watched.seen] == [b"busy"] * len(ids)
     assert len({seen[b"current_job"] for seen in watched.seen}) == len(ids)
     for seen in watched.seen:
@@ -187,18 +200,18 @@ def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
     assert all(reader.get(article_id).status == "done" for article_id in ids)  # type: ignore[union-attr]
 
 
-class SignalledWorker(AnalysisWorker):
-    """A worker that receives SIGTERM while RQ records its first job's success."""
+class SignalledAnalyzer(Analyzer):
+    """An analyzer during whose first analysis the worker receives SIGTERM."""
 
-    def handle_job_success(self, job: Any, queue: Any, started_job_registry: Any) -> None:
-        super().handle_job_success(job, queue, started_job_registry)
-        if not self._shutdown_requested_date:
-            os.kill(os.getpid(), signal.SIGTERM)
+    def analyze_many(self, items: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return super().analyze_many(items)
 
 
-def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
+def test_sigterm_during_a_job_finishes_that_job_then_stops(
     store: ArticleStore,
     reader: ArticleReader,
+    analyzer: Analyzer,
     analysis_queue: Queue,
     seeds: list[dict[str, Any]],
     run_worker: Callable[..., AnalysisWorker],
@@ -206,11 +219,37 @@ def test_sigterm_while_a_job_is_recorded_finishes_that_job_then_stops(
     first, second = (store.accept(ArticleIn.model_validate(seed)).id for seed in seeds[:2])
     previous = signal.getsignal(signal.SIGTERM)
     try:
-        worker = run_worker(worker_class=SignalledWorker)
+        worker = run_worker(SignalledAnalyzer(analyzer.nlp), batch_size=1)
     finally:
         signal.signal(signal.SIGTERM, previous)
-    assert worker.shutdown_requested
+    assert worker.stop_requested
     assert reader.get(first).status == "done"  # type: ignore[union-attr]
     assert analysis_queue.failed_job_registry.count == 0
     assert store.get(second).status == "queued"  # type: ignore[union-attr]
     assert analysis_queue.count == 1
+
+
+def test_a_batch_saved_in_one_transaction_leaves_the_rows_of_one_by_one_saves(
+    store: ArticleStore,
+    results: ResultStore,
+    analyzer: Analyzer,
+    database: Engine,
+    seeds: list[dict[str, Any]],
+) -> None:
+    articles = [store.get(store.accept(ArticleIn.model_validate(seed)).id) for seed in seeds]
+    pairs = [
+        (article, StoredAnalysis(article_id=article.id, model="m", analyzed_at=datetime.now(UTC),
+                                 **dict(analyzer.analyze(article.text, article.published_at))))
+        for article in articles
+        if article is not None
+    ]  # fmt: skip
+    # A re-analysis that lost entities, and one article's entities moved to another.
+    cut = [(a, s.model_copy(update={"entities": s.entities[:2]})) for a, s in pairs[:2]]
+    cut += [(pairs[2][0], pairs[2][1].model_copy(update={"entities": pairs[0][1].entities}))]
+    for pair in pairs + cut:
+        results.save(*pair)
+    one_by_one = stored_state(database)
+    truncate_all(database)
+    results.save_all(pairs)
+    results.save_all(cut)
+    assert stored_state(database) == one_by_one

@@ -10,7 +10,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from analysis_worker.extraction.document_cache import document_text, release, remember_text
+from analysis_worker.extraction.document_cache import release, remember_text
 from analysis_worker.extraction.entities import extract_entities
 from analysis_worker.extraction.events import extract_events
 from analysis_worker.extraction.paragraphs import add_paragraph_breaks
@@ -34,30 +34,12 @@ class Analyzer:
         meta = nlp.meta  # spaCy rebuilds the meta (labels included) on every read
         self.model_name = f"{meta.get('lang', 'xx')}_{meta['name']}-{meta['version']}"
         """Name and version of the spaCy pipeline, as stored with each analysis."""
-        self._parsed_ahead: dict[str, Doc] = {}
 
     def parse(self, text: str) -> Doc:
-        """Run spaCy over one text (or take the parse that parse_ahead made of it)."""
-        doc = self._parsed_ahead.pop(text, None)
-        if doc is None:
-            doc = self.nlp(text)
-            remember_text(doc, text)
+        """Run spaCy over one text."""
+        doc = self.nlp(text)
+        remember_text(doc, text)
         return doc
-
-    def parse_ahead(self, texts: list[str]) -> None:
-        """Parse texts about to be analysed in nlp.pipe batches; parse() then takes each one.
-
-        Replaces what an earlier call left unused, so at most one batch is held.
-        """
-        self.forget_parsed_ahead()
-        for doc, _ in self._pipe((text, None) for text in texts):
-            self._parsed_ahead[document_text(doc)] = doc
-
-    def forget_parsed_ahead(self) -> None:
-        """Drop the parses that parse_ahead made and nobody took."""
-        for doc in self._parsed_ahead.values():
-            release(doc)
-        self._parsed_ahead.clear()
 
     def analyze(self, text: str, published_at: datetime | None = None) -> Analysis:
         """Analyse one text."""

@@ -16,8 +16,8 @@ CONFIG: ColumnElement[Any] = literal_column(f"'{TEXT_SEARCH_CONFIG}'::regconfig"
 """The text search configuration, as SQL."""
 
 
-def index_words(article_id: str) -> Insert:
-    """Return the statement that writes the words of an article's saved events."""
+def index_words(article_ids: list[str]) -> Insert:
+    """Return the statement that writes the words of these articles' saved events."""
     texts = event_texts.c
     sentences = (
         select(events.c.article_id, events.c.ordinal, events.c.day)
@@ -28,7 +28,7 @@ def index_words(article_id: str) -> Insert:
                 and_(texts.article_id == events.c.article_id, texts.ordinal == events.c.ordinal),
             )
         )
-        .where(events.c.article_id == article_id)
+        .where(events.c.article_id.in_(article_ids))
     )
     return insert(event_search).from_select(["article_id", "ordinal", "day", "search"], sentences)
 

@@ -39,9 +39,16 @@ class Keys:
         """Set of the ids of articles whose analysis failed for good."""
         return f"{self.prefix}:failed"
 
-    def worker_alive(self, worker_name: str) -> str:
-        """Expiring key a worker process refreshes while it lives."""
-        return f"{self.prefix}:worker-alive:{worker_name}"
+    @property
+    def ready(self) -> str:
+        """Sorted set of the ids of articles waiting for a job to claim them, scored by when
+        they became ready (a batch takes the oldest first)."""
+        return f"{self.prefix}:ready"
+
+    def claim(self, article_id: str) -> str:
+        """Expiring key naming the worker process analysing the article; its TTL, refreshed
+        while that process lives, is the one sign that the work is not lost."""
+        return f"{self.prefix}:claim:{article_id}"
 
     @property
     def legacy_entity_index(self) -> list[str]:

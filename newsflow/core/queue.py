@@ -1,54 +1,74 @@
-"""The analysis queue: how ingest enqueues an article and how workers find the queue."""
+"""The analysis queue: RQ as the transport that wakes a worker for an article.
+
+Each accepted article gets one RQ job (a wake-up), enqueued in the transaction that stores it.
+RQ only carries and runs these jobs: what happened to an article is Newsflow's own state
+(newsflow.core.claims, newsflow.core.reconciler), so no RQ retry, scheduler or registry decides
+whether an article runs again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from redis import Redis
 from redis.client import Pipeline
-from rq import Queue, Retry
+from rq import Queue
 from rq.job import Job
 
 from newsflow.core.settings import Settings
 
-ANALYZE_JOB = "analysis_worker.jobs.analyze_article"
+ANALYZE_JOB = "analysis_worker.jobs.analyze_articles"
 """Import path of the job function; ingest names it without importing spaCy."""
 
 JOB_RESULT_TTL = 60
 """Seconds RQ keeps a finished job and its small summary (for `rq info`); our results live in
-our own keys. Not 0: RQ deletes a job kept for 0 s with seven extra reads, each a round trip,
-where a TTL costs three EXPIREs inside the transaction it runs anyway."""
-
-CLAIMED_BY = "claimed_by"
-"""Field of a queued RQ job's hash naming the worker that claimed it to parse it in a batch;
-the reconciler re-drives the job if that worker dies before starting it."""
+our own keys."""
 
 JOB_FAILURE_TTL = 7 * 24 * 3600
 """Seconds RQ keeps a failed job record, for inspection with `rq info`."""
 
 
 class AnalysisQueue:
-    """The RQ queue of analysis jobs, with the timeout and retry policy from settings."""
+    """The RQ queue of analysis jobs, with the job timeout from settings."""
 
     def __init__(self, connection: Redis, settings: Settings) -> None:
         self.queue = Queue(
             settings.queue_name, connection=connection, default_timeout=settings.job_timeout_seconds
         )
-        self.retry = Retry(max=settings.job_retries, interval=settings.job_retry_intervals)
+        self.connection = connection
         self.timeout = settings.job_timeout_seconds
 
-    def forget_claim(self, job_id: str, pipeline: Pipeline) -> None:
-        """Take a lost job out of RQ's intermediate queue, where a dead worker's claim left it
-        (inside the caller's MULTI)."""
-        pipeline.lrem(self.queue.intermediate_queue_key, 1, job_id)
-
     def enqueue(self, article_id: str, pipeline: Pipeline | None = None) -> Job:
-        """Enqueue the analysis of one article; with a pipeline, inside its MULTI."""
+        """Enqueue the job that wakes a worker for one article; with a pipeline, in its MULTI."""
         return self.queue.enqueue_call(
             ANALYZE_JOB,
             args=(article_id,),
             timeout=self.timeout,
-            retry=self.retry,
             result_ttl=JOB_RESULT_TTL,
             failure_ttl=JOB_FAILURE_TTL,
             description=f"analyze article {article_id}",
             pipeline=pipeline,
         )
+
+    def withdraw(self, job_ids: Iterable[str]) -> None:
+        """Take the jobs of articles a batch has claimed out of the queue (one MULTI).
+
+        Their work is done by the batch, so RQ runs one job per batch, not one per article.
+        A job a worker has already dequeued stays and, finding its article claimed, returns.
+        """
+        with self.connection.pipeline() as pipe:
+            for job_id in job_ids:
+                self.queue.remove(job_id, pipeline=pipe)
+                Job(job_id, connection=self.connection).cleanup(JOB_RESULT_TTL, pipeline=pipe)
+            pipe.execute()
+
+    def waiting(self, job_ids: list[str | None]) -> list[bool]:
+        """Tell, for each job, whether it still waits in the queue (one round trip).
+
+        Queue.get_job_position, pipelined: a job out of the queue either runs now (and its
+        worker holds the article's claim) or never will.
+        """
+        with self.connection.pipeline(transaction=False) as pipe:
+            for job_id in job_ids:
+                pipe.lpos(self.queue.key, job_id or "-")
+            return [position is not None for position in pipe.execute()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -114,109 +114,42 @@ class ResultStore:
 
     def save(self, article: Article, analysis: StoredAnalysis) -> None:
         """Write one article's analysis in one transaction, replacing any earlier one."""
+        self.save_all([(article, analysis)])
+
+    def save_all(self, analysed: Sequence[tuple[Article, StoredAnalysis]]) -> None:
+        """Write several articles' analyses in one transaction (all or none), replacing any
+        earlier ones, with one multi-row statement per table."""
+        ordered = sorted(analysed, key=lambda pair: pair[0].id)
         for attempt in range(SAVE_ATTEMPTS):
             try:
                 with self.engine.begin() as connection:
-                    self._write(connection, article, analysis)
+                    self._write(connection, ordered)
                 return
             except DBAPIError as exc:
                 if attempt == SAVE_ATTEMPTS - 1 or not _is_deadlock(exc):
                     raise
 
-    def save_waiting_out_outages(self, article: Article, analysis: StoredAnalysis) -> None:
+    def save_waiting_out_outages(self, analysed: Sequence[tuple[Article, StoredAnalysis]]) -> None:
         """Save, waiting while PostgreSQL is unreachable (a job's timeout bounds the wait)."""
         pause = OUTAGE_FIRST_PAUSE_SECONDS
         while True:
             try:
-                self.save(article, analysis)
+                self.save_all(analysed)
                 return
             except OperationalError:
                 time.sleep(pause)
                 pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
 
-    def _write(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> None:
-        if self.grouper is not None:
-            lock_stories(connection)  # first: writers then never wait on each other holding rows
-        row = article_row(article, analysis)
-        upsert = insert(articles).values(row)
-        is_new = connection.scalar(
-            upsert.on_conflict_do_update(index_elements=[articles.c.id], set_=row).returning(
-                literal_column("xmax = 0")  # PostgreSQL's mark of a row inserted, not updated
-            )
-        )
-        before: set[str] = set()
-        old_events: list[RowMapping] = []
-        if not is_new:
-            old_events, before = self._forget_rows(connection, article.id)
-        rows = event_rows(article, analysis)
-        if rows:
-            connection.execute(insert(events), rows)
-            connection.execute(insert(event_texts), text_rows(article.id, analysis.events))
-            connection.execute(index_words(article.id))
-        move_counts(connection, *tally(rows, old_events))
-        if analysis.entities:
-            connection.execute(insert(entity_mentions), mention_rows(article.id, analysis.entities))
-        self._post_entities(connection, article, canonical_entities(analysis.entities), before)
-        if self.grouper is not None:
-            self.grouper.group(connection, article, analysis)
-
-    @staticmethod
-    def _forget_rows(connection: Connection, article_id: str) -> tuple[list[RowMapping], set[str]]:
-        """Delete an earlier analysis's rows (its texts go with its events); return its events
-        and the entity keys it was posted under."""
-        old_events = (
-            connection.execute(
-                delete(events).where(events.c.article_id == article_id).returning(*events.c)
-            )
-            .mappings()
-            .all()
-        )
-        connection.execute(
-            delete(entity_mentions).where(entity_mentions.c.article_id == article_id)
-        )
-        keys = set(
-            connection.scalars(
-                delete(article_entities)
-                .where(article_entities.c.article_id == article_id)
-                .returning(article_entities.c.key)
-            )
-        )
-        return list(old_events), keys
-
-    @staticmethod
-    def _post_entities(
-        connection: Connection,
-        article: Article,
-        found: dict[str, tuple[str, str, str | None]],
-        before: set[str],
+    def _write(
+        self, connection: Connection, ordered: Sequence[tuple[Article, StoredAnalysis]]
     ) -> None:
-        """Post the article under its entities; move counts by what changed since `before`."""
-        if found:
-            connection.execute(
-                insert(article_entities),
-                [
-                    {"article_id": article.id, "key": k, "created_at": article.created_at}
-                    for k in found
-                ],
-            )
-            # Sorted, so two writers lock shared entities in the same order (no deadlock).
-            rows = [
-                {
-                    "key": k,
-                    "name": n,
-                    "label": lb,
-                    "actor_code": c,
-                    "article_count": int(k not in before),
-                }
-                for k, (n, lb, c) in sorted(found.items())
-            ]
-            connection.execute(UPSERT_ENTITY, rows)
-        for key in sorted(before - found.keys()):  # only when a re-analysis lost an entity
-            connection.execute(
-                update(entities)
-                .where(entities.c.key == key)
-                .values(article_count=entities.c.article_count - 1)
-            )
+        if self.grouper is None:
+            write_analyses(connection, ordered)
+            return
+        lock_stories(connection)  # first: writers then never wait on each other holding rows
+        for article, analysis in ordered:  # each grouped seeing the ones before it, as alone
+            write_analyses(connection, [(article, analysis)])
+            self.grouper.group(connection, article, analysis)
 
     def get(self, article_id: str) -> tuple[Article, StoredAnalysis] | None:
         """Return one analysed article and its analysis, or None."""
@@ -255,6 +188,109 @@ class ResultStore:
             query = query.where(tuple_(articles.c.created_at, articles.c.id) < tuple_(*after))
         with self.engine.connect() as connection:
             return summaries(connection.execute(query.limit(limit)).mappings())
+
+
+def write_analyses(
+    connection: Connection, ordered: Sequence[tuple[Article, StoredAnalysis]]
+) -> None:
+    """Write analyses of articles sorted by id, each table in one statement.
+
+    Every writer locks rows table by table, each in key order (articles by id, counts and
+    entities by key), so two writers never wait on each other in a cycle.
+    """
+    rows = [article_row(article, analysis) for article, analysis in ordered]
+    upsert = insert(articles).values(rows)
+    fresh = {
+        article_id
+        for article_id, is_new in connection.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[articles.c.id],
+                set_={name: upsert.excluded[name] for name in rows[0] if name != "id"},
+            ).returning(articles.c.id, literal_column("xmax = 0"))  # inserted, not updated
+        )
+        if is_new
+    }
+    old_events, before = forget_rows(connection, [r["id"] for r in rows if r["id"] not in fresh])
+    added = [row for article, analysis in ordered for row in event_rows(article, analysis)]
+    if added:
+        connection.execute(insert(events), added)
+        connection.execute(
+            insert(event_texts),
+            [row for a, analysis in ordered for row in text_rows(a.id, analysis.events)],
+        )
+        connection.execute(index_words([article.id for article, _ in ordered]))
+    move_counts(connection, *tally(added, old_events))
+    mentions = [row for a, analysis in ordered for row in mention_rows(a.id, analysis.entities)]
+    if mentions:
+        connection.execute(insert(entity_mentions), mentions)
+    post_entities(connection, ordered, before)
+
+
+def forget_rows(
+    connection: Connection, article_ids: list[str]
+) -> tuple[list[RowMapping], dict[str, set[str]]]:
+    """Delete earlier analyses' rows (texts go with their events); return their events and,
+    per article, the entity keys it was posted under."""
+    if not article_ids:
+        return [], {}
+    old_events = (
+        connection.execute(
+            delete(events).where(events.c.article_id.in_(article_ids)).returning(*events.c)
+        )
+        .mappings()
+        .all()
+    )
+    connection.execute(delete(entity_mentions).where(entity_mentions.c.article_id.in_(article_ids)))
+    before: dict[str, set[str]] = {}
+    for article_id, key in connection.execute(
+        delete(article_entities)
+        .where(article_entities.c.article_id.in_(article_ids))
+        .returning(article_entities.c.article_id, article_entities.c.key)
+    ):
+        before.setdefault(article_id, set()).add(key)
+    return list(old_events), before
+
+
+def post_entities(
+    connection: Connection,
+    ordered: Sequence[tuple[Article, StoredAnalysis]],
+    before: dict[str, set[str]],
+) -> None:
+    """Post each article under its entities; move counts by what changed since `before`.
+
+    One row per entity for the whole batch: its name and label from the first article that
+    has it, its actor code from the last that knows one (as saving them one by one would).
+    """
+    postings: list[dict[str, Any]] = []
+    moved: Counter[str] = Counter()
+    meta: dict[str, tuple[str, str, str | None]] = {}
+    for article, analysis in ordered:
+        found = canonical_entities(analysis.entities)
+        was = before.get(article.id, set())
+        postings += [{"article_id": article.id, "key": k, "created_at": article.created_at}
+                     for k in found]  # fmt: skip
+        for key, (name, label, code) in found.items():
+            moved[key] += int(key not in was)
+            first = meta.setdefault(key, (name, label, code))
+            meta[key] = (first[0], first[1], code or first[2])
+        moved.subtract(was - found.keys())  # only when a re-analysis lost an entity
+    if postings:
+        connection.execute(insert(article_entities), postings)
+    if meta:
+        connection.execute(
+            UPSERT_ENTITY,
+            [
+                {"key": k, "name": n, "label": lb, "actor_code": c, "article_count": moved[k]}
+                for k, (n, lb, c) in sorted(meta.items())
+            ],
+        )
+    for key in sorted(moved.keys() - meta.keys()):
+        if moved[key]:
+            connection.execute(
+                update(entities)
+                .where(entities.c.key == key)
+                .values(article_count=entities.c.article_count + moved[key])
+            )
 
 
 def summaries(rows: Iterable[RowMapping]) -> list[ArticleSummary]:

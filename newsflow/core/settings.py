@@ -60,26 +60,20 @@ class Settings(BaseSettings):
         default=0.8, description="Socket timeout of the services' Redis calls (503 after it)."
     )
     retry_after_seconds: int = Field(default=5, description="Retry-After sent with a 503.")
-    job_timeout_seconds: int = Field(default=120, description="Longest one analysis job may run.")
-    job_retries: int = Field(default=3, description="RQ retries of a job that raised or timed out.")
-    job_retry_intervals: list[int] = Field(
-        default=[5, 30, 120], description="Seconds before each retry (backoff); JSON list."
+    job_timeout_seconds: int = Field(
+        default=120, description="Longest one analysis job may run (then its attempt failed)."
     )
     max_attempts: int = Field(
-        default=6, description="Starts of one article (retries and re-drives) before it is failed."
+        default=6, description="Starts of one article before it is marked failed."
     )
-    worker_ttl_seconds: int = Field(default=30, description="RQ worker heartbeat TTL.")
-    maintenance_interval_seconds: int = Field(
-        default=30, description="How often RQ workers clean their registries."
+    claim_ttl_seconds: float = Field(
+        default=20,
+        gt=0,
+        description="A worker's claim on an article expires this long after the worker process "
+        "stops refreshing it; also when an article is looked at again, and the backoff unit.",
     )
-    liveness_ttl_seconds: int = Field(
-        default=15, description="A worker whose liveness key is this old is taken for dead."
-    )
-    reconcile_interval_seconds: int = Field(
-        default=5, description="How often each worker process runs the reconciler."
-    )
-    stuck_after_seconds: int = Field(
-        default=30, description="An unfinished article is checked this long after its last look."
+    reconcile_interval_seconds: float = Field(
+        default=5, gt=0, description="How often each worker process runs the reconciler."
     )
     group_stories: bool = Field(
         default=True,

@@ -26,22 +26,16 @@ SUMMARY_FIELDS = ("id", "title", "url", "source", "published_at", "status", "cre
 """Article hash fields a list needs (the text stays in Redis)."""
 
 
-# One round trip: mark an existing article `processing`, count the attempt, return its fields.
-START_PROCESSING_LUA = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-redis.call('HSET', KEYS[1], 'status', 'processing', 'updated_at', ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-return redis.call('HGETALL', KEYS[1])
-"""
-
-
-# One round trip, once PostgreSQL holds the results: the article leaves Redis but for its
-# duplicate markers (KEYS: article hash, legacy analysis, by-time, pending, failed).
+# Once PostgreSQL holds the results: the articles leave Redis but for their duplicate markers.
+# KEYS: by-time, pending, failed, ready, then (article, legacy analysis, claim) per id.
 FINISH_LUA = """
-redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('ZREM', KEYS[4], ARGV[1])
-redis.call('SREM', KEYS[5], ARGV[1])
+for i = 1, #ARGV do
+  redis.call('DEL', KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i])
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('ZREM', KEYS[2], ARGV[i])
+  redis.call('SREM', KEYS[3], ARGV[i])
+  redis.call('ZREM', KEYS[4], ARGV[i])
+end
 """
 
 
@@ -78,7 +72,6 @@ class ArticleStore:
         self.keys = keys
         self.queue = queue
         self.recheck_after = recheck_after
-        self._start = redis.register_script(START_PROCESSING_LUA)
         self._finish = redis.register_script(FINISH_LUA)
 
     def accept(self, article: ArticleIn) -> Accepted:
@@ -117,17 +110,21 @@ class ArticleStore:
             raise RuntimeError("this store was built without a queue and cannot enqueue")
         job = self.queue.enqueue(article_id, pipeline=pipe)
         pipe.hset(self.keys.article(article_id), "job_id", job.id)
+        pipe.zadd(self.keys.ready, {article_id: now.timestamp()})
         pipe.zadd(self.keys.pending, {article_id: now.timestamp() + self.recheck_after})
 
     def redrive(
         self, article_id: str, stale_job_id: str | None, fresh_attempts: bool = False
     ) -> bool:
-        """Queue a new job for an article whose job is lost; False if someone acted first."""
+        """Queue a new job for an article whose job is lost; False if someone acted first
+        (a new job, or a claim)."""
         key = self.keys.article(article_id)
         with self.redis.pipeline() as pipe:
             try:
-                pipe.watch(key)
-                if as_text(pipe.hget(key, "job_id")) != stale_job_id:
+                pipe.watch(key, self.keys.claim(article_id))
+                if as_text(pipe.hget(key, "job_id")) != stale_job_id or pipe.exists(
+                    self.keys.claim(article_id)
+                ):
                     return False
                 now = utcnow()
                 pipe.multi()
@@ -139,8 +136,6 @@ class ArticleStore:
                     fields["attempts"] = "0"
                 pipe.hset(key, mapping=fields)
                 pipe.srem(self.keys.failed, article_id)
-                if stale_job_id is not None and self.queue is not None:
-                    self.queue.forget_claim(stale_job_id, pipe)
                 self._enqueue(pipe, article_id, now)
                 pipe.execute()
             except WatchError:
@@ -195,14 +190,7 @@ class ArticleStore:
     def get(self, article_id: str) -> Article | None:
         """Return one article, or None."""
         fields = self.redis.hgetall(self.keys.article(article_id))
-        return Article.model_validate(_decode(fields)) if fields else None
-
-    def texts(self, article_ids: Iterable[str]) -> list[str | None]:
-        """Return the text of each article, in the same order (None for an unknown id)."""
-        with self.redis.pipeline(transaction=False) as pipe:
-            for article_id in article_ids:
-                pipe.hget(self.keys.article(article_id), "text")
-            return [as_text(text) for text in pipe.execute()]
+        return Article.model_validate(decode_fields(fields)) if fields else None
 
     def summaries(self, article_ids: Iterable[str]) -> list[ArticleSummary]:
         """Return the summaries of these articles, in the same order, skipping unknown ids."""
@@ -243,25 +231,12 @@ class ArticleStore:
             found = [a for a in found if (a.created_at, a.id) < before]
         return found[:limit]
 
-    def finish(self, article_id: str) -> None:
-        """Drop a done article from Redis (its results are in PostgreSQL); keep its markers."""
-        self._finish(
-            keys=[
-                self.keys.article(article_id),
-                self.keys.analysis(article_id),
-                self.keys.articles_by_time,
-                self.keys.pending,
-                self.keys.failed,
-            ],
-            args=[article_id],
-        )
-
-    def mark_processing(self, article_id: str) -> Article | None:
-        """Record that a worker started on the article; return it (None if unknown)."""
-        fields = self._start(keys=[self.keys.article(article_id)], args=[utcnow().isoformat()])
-        if not fields:
-            return None
-        return Article.model_validate(_decode(dict(zip(fields[::2], fields[1::2], strict=True))))
+    def finish(self, *article_ids: str) -> None:
+        """Drop done articles from Redis (results in PostgreSQL), keeping their markers."""
+        keys = [self.keys.articles_by_time, self.keys.pending, self.keys.failed, self.keys.ready]
+        for one in article_ids:
+            keys += [self.keys.article(one), self.keys.analysis(one), self.keys.claim(one)]
+        self._finish(keys=keys, args=list(article_ids))
 
     def mark_failed(self, article_id: str, reason: str) -> None:
         """Record that the article's analysis failed for good, and why."""
@@ -278,19 +253,9 @@ class ArticleStore:
                 },
             )
             pipe.zrem(self.keys.pending, article_id)
+            pipe.zrem(self.keys.ready, article_id)
             pipe.sadd(self.keys.failed, article_id)
             pipe.execute()
-
-    def note_retry(self, article_id: str, reason: str) -> None:
-        """Record a failed attempt that RQ will retry: back to queued, with the reason."""
-        self.redis.hset(
-            self.keys.article(article_id),
-            mapping={
-                "status": ArticleStatus.QUEUED.value,
-                "error": f"retrying after: {reason}",
-                "updated_at": utcnow().isoformat(),
-            },
-        )
 
 
 def as_text(value: bytes | str | None) -> str | None:
@@ -298,5 +263,6 @@ def as_text(value: bytes | str | None) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _decode(fields: dict[Any, Any]) -> dict[str, str]:
+def decode_fields(fields: dict[Any, Any]) -> dict[str, str]:
+    """Decode a Redis hash, leaving out empty fields."""
     return {as_text(k) or "": as_text(v) or "" for k, v in fields.items() if as_text(v) != ""}

@@ -101,7 +101,7 @@ def _store(settings: Settings) -> ArticleStore:
         connection,
         Keys(settings.key_prefix),
         AnalysisQueue(connection, settings),
-        recheck_after=settings.stuck_after_seconds,
+        recheck_after=settings.claim_ttl_seconds,
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from newsflow.core.database import head_revision, upgrade
+from newsflow.core.models import ArticleStatus
 from newsflow.core.settings import Settings
 from newsflow.tools.articles_io import post_article, read_article_files
 from newsflow.tools.pg_server import SYSTEM_USER, PostgresServer, find_binaries, reachable_by
@@ -265,6 +266,7 @@ def wait_for_analyses(article_urls: list[str], timeout: float, api_key: str | No
             requests.get(url, headers=headers, timeout=5).json().get("status")
             for url in article_urls
         ]
-        if all(s in ("done", "failed") for s in statuses) or time.monotonic() > deadline:
-            return statuses.count("done")
+        finished = (ArticleStatus.DONE, ArticleStatus.FAILED)
+        if all(s in finished for s in statuses) or time.monotonic() > deadline:
+            return statuses.count(ArticleStatus.DONE)
         time.sleep(0.5)
