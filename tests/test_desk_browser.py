@@ -61,7 +61,8 @@ def desk(
     """The real services with the seeds analysed, for the whole module; always stopped."""
     clean(redis_server.url, migrated_postgres.url)
     folder = tmp_path_factory.mktemp("desk")
-    stack = Stack(redis_server.url, migrated_postgres.url, folder)
+    # Stories on, as an analyst runs the desk with them (GROUP_STORIES is off by default).
+    stack = Stack(redis_server.url, migrated_postgres.url, folder, env={"GROUP_STORIES": "true"})
     stack.start()
     try:
         for seed in seeds:

@@ -76,8 +76,9 @@ class Settings(BaseSettings):
         default=5, gt=0, description="How often each worker process runs the reconciler."
     )
     group_stories: bool = Field(
-        default=True,
-        description="Whether the worker groups articles into stories as it saves them.",
+        default=False,
+        description="Whether the worker groups articles into stories as it saves them. Off by "
+        "default: a save's grouping cost grows with its story (README, What grouping costs).",
     )
     story_window_days: int = Field(
         default=365, ge=0, description="Articles published further apart are never one story."
