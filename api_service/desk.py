@@ -11,10 +11,10 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from api_service.events import GroupCount, Timeline, too_many_buckets
+from api_service.events import GroupCount, Timeline
 from newsflow.core.event_filters import EventFilter
 from newsflow.core.event_places import top_places
-from newsflow.core.event_store import EventStore, TooManyBuckets
+from newsflow.core.event_store import EventStore
 from newsflow.core.settings import Settings
 from newsflow.http.web import problem_responses
 
@@ -88,10 +88,7 @@ def add_desk_routes(app: OpenAPI, engine: Engine) -> None:
     def desk_overview(query: OverviewQuery) -> Response:
         """Get a filter's timeline and top actors, dyads and places in one request."""
         undated = query.model_copy(update={"since": None, "until": None})
-        try:
-            buckets, total = store.timeline(undated, query.interval, query.by)
-        except TooManyBuckets as exc:
-            raise too_many_buckets(exc) from exc
+        buckets, total = store.timeline(undated, query.interval, query.by)
         timeline = {
             "interval": query.interval,
             "by": query.by,

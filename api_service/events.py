@@ -11,10 +11,10 @@ from flask_openapi3 import OpenAPI, Tag
 from pydantic import BaseModel, Field
 
 from newsflow.core.event_filters import EventFilter
-from newsflow.core.event_store import EventStore, TooManyBuckets
+from newsflow.core.event_store import EventStore
 from newsflow.core.exports import FORMATS
 from newsflow.core.models import Event
-from newsflow.http.problems import Problem, not_found
+from newsflow.http.problems import not_found
 from newsflow.http.web import problem_responses
 
 EVENTS_TAG = Tag(name="events", description="CAMEO-coded events across articles, with evidence")
@@ -152,16 +152,6 @@ class TopList(BaseModel):
     items: list[GroupCount]
 
 
-def too_many_buckets(exc: TooManyBuckets) -> Problem:
-    """Return the 422 problem of a timeline interval too fine for its events' dates."""
-    return Problem(
-        422,
-        "Unprocessable Content",
-        "The interval is too fine for the dates of these events.",
-        kind="validation-error",
-        errors=[{"field": "interval", "message": str(exc), "type": "value_error"}],
-    )
-
 
 def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     """Add /events and its aggregates and exports to the app."""
@@ -178,10 +168,7 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     @app.get("/events/timeline", tags=[EVENTS_TAG], responses={200: Timeline, **errors})
     def events_timeline(query: TimelineQuery) -> Response:
         """Count events per day, week or month (empty intervals too), split by a category."""
-        try:
-            buckets, total = store.timeline(query, query.interval, query.by, query.count)
-        except TooManyBuckets as exc:
-            raise too_many_buckets(exc) from exc
+        buckets, total = store.timeline(query, query.interval, query.by, query.count)
         return jsonify(
             interval=query.interval, by=query.by, count=query.count, total=total, buckets=buckets
         )

@@ -429,6 +429,15 @@ def test_bad_filters_are_422_naming_the_parameter(api_client: Any, query: str, f
     assert field in [error["field"] for error in response.json["errors"]]
 
 
+def test_a_timeline_finer_than_its_dates_allow_is_422_naming_the_interval(
+    api_client: Any, events: list[Event]
+) -> None:
+    response = api_client.get("/events/timeline?interval=day&since=1900-01-01&until=2025-12-31")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert [error["field"] for error in response.json["errors"]] == ["interval"]
+    assert api_client.get("/events/timeline?interval=month&since=1900-01-01").status_code == 200
+
+
 def test_forged_cursor_is_400(api_client: Any, events: list[Event]) -> None:
     first = api_client.get("/events?limit=1").json["next_cursor"]
     assert api_client.get(f"/events?cursor={first}&sort=confidence").status_code == 400

@@ -24,7 +24,6 @@ from newsflow.core.results import parse_event_id
 from newsflow.core.schema import events
 from newsflow.core.text_search import answers_alone, search_page, search_total
 from newsflow.core.timeline_buckets import Bucketed, fill_buckets
-from newsflow.core.timeline_buckets import TooManyBuckets as TooManyBuckets  # re-exported
 
 EXPORT_BATCH = 2000
 """Rows fetched from the server-side cursor at a time while streaming an export."""

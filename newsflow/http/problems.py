@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from newsflow.core.cursors import InvalidCursor
+from newsflow.core.timeline_buckets import TooManyBuckets
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 """Media type of every error body."""
@@ -133,6 +134,16 @@ def init_app(app: Flask, retry_after: int) -> None:
             "Bad Request",
             "The cursor is not one this listing handed out.",
             kind="invalid-cursor",
+        ).to_response()
+
+    @app.errorhandler(TooManyBuckets)
+    def _too_many_buckets(exc: TooManyBuckets) -> Response:
+        return Problem(
+            422,
+            "Unprocessable Content",
+            "The interval is too fine for the dates of these events.",
+            kind="validation-error",
+            errors=[{"field": "interval", "message": str(exc), "type": "value_error"}],
         ).to_response()
 
     @app.errorhandler(HTTPException)
