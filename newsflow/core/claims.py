@@ -117,12 +117,9 @@ class Claims:
                 self.redis.zrange(self.keys.ready, 0, (most - 1) * CANDIDATES_PER_SLOT),
             )
             ids += [i for i in (as_text(raw) or "" for raw in ready) if i != article_id]
-        keys = [self.keys.ready, self.keys.pending]
-        for one in ids:
-            keys += [self.keys.article(one), self.keys.claim(one)]
         now = utcnow()
         rows = self._claim(
-            keys=keys,
+            keys=[self.keys.ready, self.keys.pending, *self._article_and_claim_keys(ids)],
             args=[
                 self.token,
                 self.ttl_ms,
@@ -135,7 +132,7 @@ class Claims:
                 *ids,
             ],
         )
-        claimed = [_claimed(decode_fields(_pairs(row))) for row in rows]
+        claimed = [_claimed(decode_fields(_hash_fields(row))) for row in rows]
         with self._lock:
             self.held.update(one.article.id for one in claimed)
         return claimed
@@ -151,7 +148,7 @@ class Claims:
         """Record a failed attempt at each article (failed for good after the last one)."""
         now = utcnow()
         self._fail(
-            keys=[self.keys.pending, self.keys.failed, *self._pairs(article_ids)],
+            keys=[self.keys.pending, self.keys.failed, *self._article_and_claim_keys(article_ids)],
             args=[
                 self.token,
                 reason,
@@ -171,7 +168,8 @@ class Claims:
         self.store.finish(*article_ids)
         self.forget(article_ids)
 
-    def _pairs(self, article_ids: Iterable[str]) -> list[str]:
+    def _article_and_claim_keys(self, article_ids: Iterable[str]) -> list[str]:
+        """Each article's (hash, claim) key pair, flat, as the Lua scripts read them."""
         keys = self.keys
         return [key for one in article_ids for key in (keys.article(one), keys.claim(one))]
 
@@ -185,5 +183,6 @@ def _claimed(fields: dict[str, str]) -> Claimed:
     return Claimed(Article.model_validate(fields), fields.get("job_id"))
 
 
-def _pairs(flat: list[Any]) -> dict[Any, Any]:
+def _hash_fields(flat: list[Any]) -> dict[Any, Any]:
+    """Turn an HGETALL reply from Lua (field, value, field, value...) into a dict."""
     return dict(zip(flat[::2], flat[1::2], strict=True))
