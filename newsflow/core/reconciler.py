@@ -57,7 +57,11 @@ class Reconciler:
         )
         ids = [as_text(raw) or "" for raw in due]
         states = self._states(ids)
-        waiting = self.queue.waiting([job_id for _, job_id, _, _ in states])
+        # Only an unclaimed article's job is looked for in the queue (an LPOS each, from the
+        # head, where the oldest, and so the first due, wait).
+        asked = [job_id for _, job_id, _, claimed in states if not claimed]
+        found = iter(self.queue.waiting(asked))
+        waiting = [False if claimed else next(found) for _, _, _, claimed in states]
         report = ReconcileReport(checked=len(ids))
         later = []
         for article_id, (status, job_id, attempts, claimed), queued in zip(
