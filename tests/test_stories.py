@@ -17,6 +17,7 @@ from analysis_worker.extraction import Analyzer
 from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.schema import articles, canonical_events, stories, story_key_counts, story_keys
+from newsflow.core.story_counts import refresh
 from tests.conftest import truncate_all
 from tests.processes import REPO_ROOT
 
@@ -126,6 +127,17 @@ def test_concurrent_writers_group_as_one_writer(
     for thread in threads:
         thread.join()
     assert grouping(database) == alone
+
+
+@pytest.mark.parametrize("order", ["forward", "reverse"])
+def test_counts_grown_article_by_article_are_the_counts_of_the_rows(
+    database: Engine, results: ResultStore, analysed: list[Saved], order: str
+) -> None:
+    save_all(results, analysed if order == "forward" else analysed[::-1])
+    grown = grouping(database)
+    with database.begin() as connection:
+        refresh(connection, set(connection.scalars(select(stories.c.id))))
+    assert grouping(database) == grown
 
 
 def test_saving_again_changes_no_count(

@@ -118,17 +118,15 @@ def _pairs_to_compare(pool: list[Mention], fresh: set[int] | None) -> Iterator[t
                     yield min(i, j), max(i, j)
 
 
+def face_rank(m: Mention) -> tuple[float, int, datetime, str]:
+    """Return how a mention ranks as a face (lowest first): most confident, with most actors,
+    first seen."""
+    return (-m.confidence, -((m.source is not None) + (m.target is not None)), m.seen, m.id)
+
+
 def face(group: list[Mention]) -> Mention:
     """Return the best-evidenced mention: most confident, with most actors, first seen."""
-    return min(
-        group,
-        key=lambda m: (
-            -m.confidence,
-            -((m.source is not None) + (m.target is not None)),
-            m.seen,
-            m.id,
-        ),
-    )
+    return min(group, key=face_rank)
 
 
 def counts(group: list[Mention]) -> dict[str, object]:
@@ -143,4 +141,7 @@ def counts(group: list[Mention]) -> dict[str, object]:
         "num_sources": len({(m.outlet or m.article_id).lower() for m in group}),
         "first_seen": min(m.seen for m in group),
         "last_seen": max(m.seen for m in group),
+        "category": best.category,
+        "first_day": min(m.day for m in group),
+        "last_day": max(m.day for m in group),
     }

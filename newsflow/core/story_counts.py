@@ -26,7 +26,7 @@ SET_CANONICAL = text(
 """Move mentions to their canonical events, in one statement."""
 
 
-def refresh(connection: Connection, touched: set[str], incremental: bool = False) -> None:
+def refresh(connection: Connection, touched: set[str]) -> None:
     """Recompute the rows and canonical events of these stories (deleting emptied ones).
 
     Only what changed is written: a story that gains one article rewrites its own row, the
@@ -37,7 +37,7 @@ def refresh(connection: Connection, touched: set[str], incremental: bool = False
     moved: dict[tuple[str, int], str] = {}
     rows = []
     for story in sorted(members):
-        groups, changed = _canonical_events(connection, members[story], incremental)
+        groups, changed = _canonical_events(connection, members[story])
         made.update({g[0].id: {**counts(g), "story_id": story} for g in groups})
         moved.update(changed)
         rows.append(_story_row(story, members[story], len(groups)))
@@ -106,11 +106,12 @@ def _story_row(story: str, members: Sequence[Any], num_events: int) -> dict[str,
         "num_articles": len(members),
         "num_sources": len({(m.source or m.id).lower() for m in members}),
         "num_events": num_events,
+        "first_article_id": first.id,
     }
 
 
 def _canonical_events(
-    connection: Connection, members: Sequence[Any], incremental: bool
+    connection: Connection, members: Sequence[Any]
 ) -> tuple[list[list[Mention]], dict[tuple[str, int], str]]:
     """Group a story's event mentions into canonical events; return them and the mentions
     whose canonical id changes."""
@@ -119,10 +120,7 @@ def _canonical_events(
         select(*MENTION_COLUMNS).where(events.c.article_id.in_(list(seen)))
     ).all()
     now = {(r.article_id, r.ordinal): r.canonical_id for r in rows}
-    known = {f"{r.article_id}~{r.ordinal}": r.canonical_id for r in rows if r.canonical_id}
-    groups = canonical_groups(
-        (_mention(r, seen[r.article_id]) for r in rows), known if incremental else None
-    )
+    groups = canonical_groups(mention_of(r, seen[r.article_id]) for r in rows)
     changed = {
         (m.article_id, m.ordinal): g[0].id
         for g in groups
@@ -154,7 +152,8 @@ MENTION_COLUMNS = [
 """What the merge rule reads of an event row (and its canonical id)."""
 
 
-def _mention(row: Any, seen: Any) -> Mention:
+def mention_of(row: Any, seen: Any) -> Mention:
+    """Return an event row as the merge rule sees it."""
     return Mention(
         article_id=row.article_id,
         ordinal=row.ordinal,

@@ -11,7 +11,7 @@ from its rows (newsflow.core.story_counts), never incremented.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ from newsflow.core.schema import (
     story_key_counts,
 )
 from newsflow.core.story_counts import refresh
+from newsflow.core.story_growth import Arrival, arrival, grow
 from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
 
 STORY_LOCK = 0x6E657773  # "news"
@@ -53,8 +54,9 @@ CANDIDATES = text(
         ORDER BY shared DESC, k.article_id COLLATE "C"
         LIMIT :candidates
     )
-    SELECT f.article_id, f.day, f.entities, f.words
-    FROM found JOIN story_features AS f ON f.article_id = found.article_id,
+    SELECT f.article_id, f.day, f.entities, f.words, a.story_id
+    FROM found JOIN story_features AS f ON f.article_id = found.article_id
+    JOIN articles AS a ON a.id = found.article_id,
     LATERAL (
         SELECT coalesce(sum(j.value::float8 * m.weight), 0) AS cosine
         FROM jsonb_each_text(f.entities) AS j(key, value)  -- read once, not once per key
@@ -73,8 +75,8 @@ CANDIDATES = text(
     """
 )
 """Of the articles in the window sharing the most entity weight by keys not too common to look
-up (counts include the article's own), the features of those whose entity and word cosines may
-pass the rule (computed in PostgreSQL); one statement shape, so it is compiled once."""
+up (counts include the article's own), the features and stories of those whose entity and word
+cosines may pass the rule (computed in PostgreSQL); one statement shape, so it is compiled once."""
 
 FORGET_KEYS = text(
     """
@@ -128,17 +130,52 @@ class StoryGrouper:
     def __init__(self, rule: StoryRule) -> None:
         self.rule = rule
 
-    def group(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> str:
-        """Group one saved article (the caller holds the lock); return its story id."""
+    def group(
+        self,
+        connection: Connection,
+        article: Article,
+        analysis: StoredAnalysis,
+        fresh: bool = False,
+        rows: Sequence[Mapping[str, Any]] = (),
+    ) -> str:
+        """Group one saved article (the caller holds the lock); return its story id.
+
+        `fresh`: the article was never saved before (its event rows are `rows`): it joins its
+        story by what it adds, at a cost that does not depend on the story's size.
+        """
         found = article_features(article, analysis)
+        if fresh:
+            _write_features(connection, found, set())
+            return self._arrive(connection, found, arrival(article, rows))
         old, old_keys = connection.execute(FORGET_KEYS, {"id": found.id}).one()
         _write_features(connection, found, set(old_keys))
         touched = self._split(connection, old, article.id) if old else set()
-        story, merged = self._join(connection, found)
-        # A new article joining at most one story leaves that story's canonical events as they
-        # were, but for its own mentions: only those are compared.
-        refresh(connection, touched | merged | {story}, incremental=not old and len(merged) <= 1)
+        story, merged = self._join(connection, found, self._matches(connection, found))
+        refresh(connection, touched | merged | {story})
         return story
+
+    def _arrive(self, connection: Connection, found: ArticleFeatures, new: Arrival) -> str:
+        """Group a new article: grow the one story it joins, or regroup those it bridges."""
+        matches = self._matches(connection, found)
+        merged = {story for story in matches.values() if story is not None}
+        story = min(merged | {found.id})
+        if len(merged) > 1 or (merged and story == found.id):
+            # It bridges stories, or its id is the story's new smallest: regroup from rows
+            # (rare: for ids in no order, an article is the smallest of n with chance 1/n).
+            story, touched = self._join(connection, found, matches)
+            refresh(connection, touched | {story})
+            return story
+        grow(connection, story, new, existed=bool(merged))
+        return story
+
+    def _matches(self, connection: Connection, found: ArticleFeatures) -> dict[str, str | None]:
+        """Return the articles the rule puts in the article's story, with their stories."""
+        # Candidates share a key that is not too common, so the rule needs no common set here.
+        return {
+            c.id: story
+            for c, story in self.candidates(connection, found)
+            if same_story(found, c, self.rule)
+        }
 
     def _split(self, connection: Connection, old: str, article_id: str) -> set[str]:
         """Regroup a re-analysed article's old story without it; return the stories it made."""
@@ -153,21 +190,11 @@ class StoryGrouper:
             made.add(group[0])
         return made
 
-    def _join(self, connection: Connection, found: ArticleFeatures) -> tuple[str, set[str]]:
+    def _join(
+        self, connection: Connection, found: ArticleFeatures, matches: dict[str, str | None]
+    ) -> tuple[str, set[str]]:
         """Join the stories the article matches; return its story and the stories merged."""
-        # Candidates share a key that is not too common, so the rule needs no common set here.
-        matched = [
-            c.id for c in self.candidates(connection, found) if same_story(found, c, self.rule)
-        ]
-        merged = set()
-        if matched:
-            merged = set(
-                connection.scalars(
-                    select(articles.c.story_id).where(
-                        articles.c.id.in_(matched), articles.c.story_id.is_not(None)
-                    )
-                )
-            )
+        merged = {story for story in matches.values() if story is not None}
         story = min(merged | {found.id})
         joined = articles.c.id == found.id
         if moving := merged - {story}:  # the articles of the story it joins stay as they are
@@ -188,8 +215,10 @@ class StoryGrouper:
             )
         )
 
-    def candidates(self, connection: Connection, found: ArticleFeatures) -> list[ArticleFeatures]:
-        """Return the articles in the date window that the rule may accept.
+    def candidates(
+        self, connection: Connection, found: ArticleFeatures
+    ) -> list[tuple[ArticleFeatures, str | None]]:
+        """Return the articles in the date window that the rule may accept, with their stories.
 
         Only keys rarer than the rule's limit are looked up in story_keys (an index-only scan),
         and only the `rule.candidates` articles sharing the most entity weight through them are
@@ -199,7 +228,9 @@ class StoryGrouper:
         if not found.entities:
             return []
         rows = connection.execute(CANDIDATES, self.lookup(found)).all()
-        return [ArticleFeatures(r.article_id, r.day, r.entities, r.words) for r in rows]
+        return [
+            (ArticleFeatures(r.article_id, r.day, r.entities, r.words), r.story_id) for r in rows
+        ]
 
     def lookup(self, found: ArticleFeatures) -> dict[str, Any]:
         """Return the parameters of CANDIDATES for an article."""
