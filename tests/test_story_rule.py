@@ -59,15 +59,21 @@ def test_a_close_follow_up_joins_months_later_a_loose_one_only_within_days() -> 
     assert not same_story(report, article("d", loose, ["gpe:estonia"], DAY + timedelta(90)), rule)
 
 
-def test_a_key_too_common_to_look_up_finds_no_story_by_itself() -> None:
-    rule = StoryRule(common_key_articles=2)
-    stories = MemoryStories(rule)
-    text = "jets violated estonian airspace"
-    for n in range(4):  # the fourth finds the key posted by three, one too many
-        stories.add(article(f"x{n}", text, ["gpe:estonia", f"gpe:other{n}"]))
-    assert stories.stories() == [["x0", "x1", "x2"], ["x3"]]
-    first, last = (article(i, text, ["gpe:estonia"]) for i in "ab")
-    assert not same_story(first, last, rule, common={"gpe:estonia"})
+def test_a_story_keeps_growing_past_the_neighbours_looked_up() -> None:
+    stories = MemoryStories(StoryRule(key_neighbours=2))
+    for n in range(8):
+        text = f"jets violated estonian airspace again report {n}"
+        stories.add(article(f"x{n}", text, ["gpe:estonia"], DAY + timedelta(days=n % 3)))
+    assert stories.stories() == [[f"x{n}" for n in range(8)]]
+
+
+def test_of_a_key_only_the_articles_nearest_in_time_are_compared() -> None:
+    stories = MemoryStories(StoryRule(key_neighbours=1))
+    jets, harvest = "jets violated estonian airspace", "harvest festival opens in tartu"
+    stories.add(article("a", jets, ["gpe:estonia"], DAY))
+    stories.add(article("b", harvest, ["gpe:estonia"], DAY + timedelta(days=1)))
+    stories.add(article("c", jets, ["gpe:estonia"], DAY + timedelta(days=2)))
+    assert stories.stories() == [["a"], ["b"], ["c"]]  # c looked up only b, the nearest
 
 
 def test_a_later_article_bridges_two_stories_in_any_order() -> None:

@@ -101,8 +101,8 @@ events = Table(
 )
 OUTLET_OF_EVENT = func.lower(func.coalesce(func.nullif(events.c.outlet, ""), events.c.article_id))
 """A mention's outlet as canonical-event counts compare them."""
-# A new mention finds its canonical event's mentions of its day, and whether its outlet is new.
-Index("events_by_canonical", events.c.canonical_id, events.c.day)
+Index("events_by_canonical", events.c.canonical_id)
+# Whether a new mention's outlet is new to its canonical event: one probe.
 Index("events_by_canonical_outlet", events.c.canonical_id, OUTLET_OF_EVENT)
 Index("events_by_day", events.c.day.desc(), events.c.article_id.desc(), events.c.ordinal.desc())
 NEVER: ColumnElement[Any] = literal_column("'-infinity'::timestamptz")
@@ -266,13 +266,6 @@ Index(
     story_keys.c.weight,
 )
 
-story_key_counts = Table(
-    "story_key_counts",
-    metadata,
-    Column("key", Text, primary_key=True, comment="An entity key of story_keys."),
-    Column("articles", Integer, nullable=False, comment="Articles posted under it."),
-)
-
 stories = Table(
     "stories",
     metadata,
@@ -316,4 +309,19 @@ Index(
     canonical_events.c.face_article_id,
     canonical_events.c.face_ordinal,
     unique=True,
+)
+
+canonical_signatures = Table(
+    "canonical_signatures",
+    metadata,
+    Column("canonical_id", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("source_code", Text, primary_key=True, comment="'' when unknown, as the rest."),
+    Column("source_country", Text, primary_key=True),
+    Column("target_code", Text, primary_key=True),
+    Column("target_country", Text, primary_key=True),
+    Column("place", Text, primary_key=True, comment="Lower case."),
+    Column("place_country", Text, primary_key=True),
+    comment="The distinct (day, actors, place) of a canonical event's mentions: what the merge "
+    "rule compares a new mention with, however many mentions say the same.",
 )

@@ -21,7 +21,12 @@ from sqlalchemy.dialects.postgresql import insert
 from newsflow.core.event_merge import Mention, counts, face_rank, same_happening
 from newsflow.core.models import Article
 from newsflow.core.schema import articles, canonical_events, events
-from newsflow.core.story_counts import MENTION_COLUMNS, SET_CANONICAL, mention_of
+from newsflow.core.story_counts import (
+    MENTION_COLUMNS,
+    SET_CANONICAL,
+    mention_of,
+    write_signatures,
+)
 
 READ_STORY = text(
     """
@@ -58,22 +63,35 @@ MATCH = text(
     JOIN events AS f ON f.article_id = c.face_article_id AND f.ordinal = c.face_ordinal
     JOIN articles AS fa ON fa.id = c.face_article_id
     WHERE EXISTS (
-        SELECT 1 FROM events AS e
+        SELECT 1 FROM canonical_signatures AS e
         WHERE e.canonical_id = c.id AND e.day BETWEEN m.day - 1 AND m.day + 1
-        AND (coalesce(m.src, '') = '' OR coalesce(e.source_code, '') = ''
+        AND (coalesce(m.src, '') = '' OR e.source_code = ''
             OR starts_with(m.src, e.source_code) OR starts_with(e.source_code, m.src)
-            OR m.src_country = e.source_country)
-        AND (coalesce(m.tgt, '') = '' OR coalesce(e.target_code, '') = ''
+            OR m.src_country = nullif(e.source_country, ''))
+        AND (coalesce(m.tgt, '') = '' OR e.target_code = ''
             OR starts_with(m.tgt, e.target_code) OR starts_with(e.target_code, m.tgt)
-            OR m.tgt_country = e.target_country)
-        AND (coalesce(m.place, '') = '' OR coalesce(e.location_name, '') = ''
-            OR lower(m.place) = lower(e.location_name) OR m.place_country = e.location_country)
+            OR m.tgt_country = nullif(e.target_country, ''))
+        AND (coalesce(m.place, '') = '' OR e.place = ''
+            OR lower(m.place) = e.place OR m.place_country = nullif(e.place_country, ''))
     )
     """
 )
 """The story's canonical events each new mention is the same happening as, by the merge rule of
-newsflow.core.event_merge (written again in SQL, so only the first compatible mention of each
-is read), with what their counts need: their face's rank and whether the outlet is new."""
+newsflow.core.event_merge (written again in SQL over the events' distinct signatures, so a
+happening said the same way by many articles is compared once), with what their counts need:
+their face's rank and whether the outlet is new."""
+
+MOVE_SIGNATURES = text(
+    """
+    WITH gone AS (DELETE FROM canonical_signatures WHERE canonical_id = :old RETURNING *)
+    INSERT INTO canonical_signatures
+    SELECT :now, day, source_code, source_country, target_code, target_country, place,
+        place_country
+    FROM gone
+    ON CONFLICT DO NOTHING
+    """
+)
+"""Give a renamed canonical event's signatures to the one it is now part of."""
 
 WRITE_STORY = text(
     """
@@ -198,6 +216,10 @@ def _grow_events(connection: Connection, story: str, new: Arrival, existed: bool
         for (mine, _), row in zip(groups.values(), made, strict=True)
         for m in mine
     }
+    write_signatures(
+        connection,
+        {row["id"]: mine for (mine, _), row in zip(groups.values(), made, strict=True)},
+    )
     connection.execute(
         SET_CANONICAL,
         {
@@ -286,6 +308,7 @@ def _write_events(
             connection.execute(
                 update(events).where(events.c.canonical_id == old).values(canonical_id=now)
             )
+            connection.execute(MOVE_SIGNATURES, {"old": old, "now": now})
     upsert = insert(canonical_events).values([{**row, "story_id": story} for row in made])
     connection.execute(
         upsert.on_conflict_do_update(

@@ -1,12 +1,14 @@
-"""Stories grow without rereading them: canonical events by category and days, outlet indexes.
+"""Stories grow without rereading them: canonical events by category and days, their
+signatures, outlet indexes; story keys no longer counted.
 
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-30
 
-A new article's mentions find their canonical events by (story, category, days) and check
-whether their outlet is new to one by index, so a save no longer reads its whole story. Existing
-canonical events and stories are filled in here from their rows.
+A new article's mentions find their canonical events by (story, category, days), compare with
+their distinct signatures and check whether their outlet is new to one by index, so a save no
+longer reads its whole story. Existing canonical events and stories are filled in here from
+their rows. Candidates are now each key's articles nearest in time, so key counts go.
 """
 
 from __future__ import annotations
@@ -74,8 +76,6 @@ def upgrade() -> None:
         ["story_id", "category", "first_day"],
         unique=False,
     )
-    op.drop_index("events_by_canonical", table_name="events")
-    op.create_index("events_by_canonical", "events", ["canonical_id", "day"], unique=False)
     op.create_index(
         "events_by_canonical_outlet",
         "events",
@@ -86,14 +86,58 @@ def upgrade() -> None:
     op.create_index(
         "articles_by_story", "articles", ["story_id", sa.text(ARTICLE_OUTLET)], unique=False
     )
+    _create_signatures()
+    op.drop_table("story_key_counts")  # stories are found by each key's nearest articles now
+
+
+def _create_signatures() -> None:
+    columns = ["source_code", "source_country", "target_code", "target_country", "place"]
+    op.create_table(
+        "canonical_signatures",
+        sa.Column("canonical_id", sa.Text(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        *[
+            sa.Column(
+                name,
+                sa.Text(),
+                nullable=False,
+                comment={
+                    "source_code": "'' when unknown, as the rest.",
+                    "place": "Lower case.",
+                }.get(name),
+            )
+            for name in [*columns, "place_country"]
+        ],
+        sa.PrimaryKeyConstraint("canonical_id", "day", *columns, "place_country"),
+        comment="The distinct (day, actors, place) of a canonical event's mentions: what the "
+        "merge rule compares a new mention with, however many mentions say the same.",
+    )
+    op.execute(
+        """
+        INSERT INTO canonical_signatures
+        SELECT DISTINCT canonical_id, day, coalesce(source_code, ''), coalesce(source_country, ''),
+            coalesce(target_code, ''), coalesce(target_country, ''), lower(coalesce(location_name, '')),
+            coalesce(location_country, '')
+        FROM events WHERE canonical_id IS NOT NULL
+        """
+    )
 
 
 def downgrade() -> None:
+    op.create_table(
+        "story_key_counts",
+        sa.Column("key", sa.Text(), nullable=False, comment="An entity key of story_keys."),
+        sa.Column("articles", sa.Integer(), nullable=False, comment="Articles posted under it."),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.execute(
+        "INSERT INTO story_key_counts (key, articles) "
+        "SELECT key, count(*) FROM story_keys GROUP BY key"
+    )
     op.drop_index("articles_by_story", table_name="articles")
     op.create_index("articles_by_story", "articles", ["story_id"], unique=False)
+    op.drop_table("canonical_signatures")
     op.drop_index("events_by_canonical_outlet", table_name="events")
-    op.drop_index("events_by_canonical", table_name="events")
-    op.create_index("events_by_canonical", "events", ["canonical_id"], unique=False)
     op.drop_index("canonical_events_by_story", table_name="canonical_events")
     op.create_index("canonical_events_by_story", "canonical_events", ["story_id"], unique=False)
     for name in ("category", "first_day", "last_day"):
