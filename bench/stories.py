@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from bench.processes import private_postgres
 from newsflow.core.database import connect_database
@@ -241,10 +241,12 @@ def main() -> None:
         if args.saves:
             report(f"{args.saves} saves with {args.articles} in the store", seconds)
         seconds.clear()
-        for number in range(args.one_story):
-            store.save(*story_article(number, pick))
+        grown = [story_article(number, pick) for number in range(args.one_story)]
+        for article, analysis in grown:
+            store.save(article, analysis)
         if args.one_story:
             report_growth(args.one_story, seconds)
+            print(f"the {args.one_story} reports are in {count_stories(engine, grown)} stories")
         engine.dispose()
 
 
@@ -255,6 +257,18 @@ def report(what: str, seconds: list[float]) -> None:
         f"grouping per article, {what}: p50 {statistics.median(ms):.2f} ms, "
         f"p95 {ms[int(len(ms) * 0.95)]:.2f} ms, mean {statistics.fmean(ms):.2f} ms"
     )
+
+
+def count_stories(engine: Engine, saved: list[tuple[Article, StoredAnalysis]]) -> int:
+    """Return how many stories these articles are in."""
+    with engine.connect() as connection:
+        return len(
+            set(
+                connection.scalars(
+                    select(articles.c.story_id).where(articles.c.id.in_([a.id for a, _ in saved]))
+                )
+            )
+        )
 
 
 def report_growth(saves: int, seconds: list[float]) -> None:

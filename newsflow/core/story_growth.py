@@ -23,7 +23,6 @@ from newsflow.core.models import Article
 from newsflow.core.schema import articles, canonical_events, events
 from newsflow.core.story_counts import (
     MENTION_COLUMNS,
-    SET_CANONICAL,
     mention_of,
     write_signatures,
 )
@@ -80,6 +79,15 @@ MATCH = text(
 newsflow.core.event_merge (written again in SQL over the events' distinct signatures, so a
 happening said the same way by many articles is compared once), with what their counts need:
 their face's rank and whether the outlet is new."""
+
+SET_OWN_CANONICAL = text(
+    """
+    UPDATE events AS e SET canonical_id = c.id
+    FROM unnest(CAST(:ordinals AS int[]), CAST(:ids AS text[])) AS c(ordinal, id)
+    WHERE e.article_id = :article AND e.ordinal = c.ordinal
+    """
+)
+"""Put one article's mentions in their canonical events (its rows found by its id)."""
 
 MOVE_SIGNATURES = text(
     """
@@ -221,9 +229,9 @@ def _grow_events(connection: Connection, story: str, new: Arrival, existed: bool
         {row["id"]: mine for (mine, _), row in zip(groups.values(), made, strict=True)},
     )
     connection.execute(
-        SET_CANONICAL,
+        SET_OWN_CANONICAL,
         {
-            "articles": [a for a, _ in moved],
+            "article": new.article.id,
             "ordinals": [o for _, o in moved],
             "ids": list(moved.values()),
         },
