@@ -101,6 +101,14 @@ MOVE_SIGNATURES = text(
 )
 """Give a renamed canonical event's signatures to the one it is now part of."""
 
+_upsert = insert(canonical_events)
+UPSERT_CANONICAL = _upsert.on_conflict_do_update(
+    index_elements=[canonical_events.c.id],
+    set_={c.name: _upsert.excluded[c.name] for c in canonical_events.c if c.name != "id"},
+)
+"""Write canonical events, new or grown (one statement shape, compiled once)."""
+del _upsert
+
 WRITE_STORY = text(
     """
     WITH joined AS (UPDATE articles SET story_id = :id WHERE id = :article)
@@ -317,10 +325,4 @@ def _write_events(
                 update(events).where(events.c.canonical_id == old).values(canonical_id=now)
             )
             connection.execute(MOVE_SIGNATURES, {"old": old, "now": now})
-    upsert = insert(canonical_events).values([{**row, "story_id": story} for row in made])
-    connection.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[canonical_events.c.id],
-            set_={k: upsert.excluded[k] for k in made[0] if k != "id"},
-        )
-    )
+    connection.execute(UPSERT_CANONICAL, [{**row, "story_id": story} for row in made])
