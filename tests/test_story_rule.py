@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis_worker.extraction import Analyzer
-from newsflow.core.event_merge import Mention, canonical_groups, counts
+from newsflow.core.event_merge import Mention, canonical_groups, counts, same_happening
 from newsflow.core.story_memory import MemoryStories
 from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
 from newsflow.tools.clustering_scores import adjusted_rand, bcubed, labels, score
@@ -136,7 +137,7 @@ def test_mentions_of_one_happening_are_counted_once_per_article_and_outlet() -> 
     assert labels([["a", "b"], ["c"]]) == {"a": "a", "b": "a", "c": "c"}
 
 
-def test_mentions_added_to_known_groups_group_as_all_at_once() -> None:
+def test_mentions_grouped_by_way_told_group_as_compared_pair_by_pair() -> None:
     pick = random.Random(3)
     pool = [
         Mention(
@@ -156,10 +157,28 @@ def test_mentions_added_to_known_groups_group_as_all_at_once() -> None:
         )
         for n in range(30)
     ]
-    whole = canonical_groups(pool)
-    earlier = canonical_groups(pool[:25])
-    known = {m.id: group[0].id for group in earlier for m in group}
-    assert canonical_groups(pool, known) == whole
+    pool += [dataclasses.replace(m, article_id=f"b{m.article_id}") for m in pool[:10]]
+    assert canonical_groups(pool) == pairwise_groups(pool)
+
+
+def pairwise_groups(pool: list[Mention]) -> list[list[Mention]]:
+    """Group mentions as the rule says, comparing every pair."""
+    found = sorted(pool, key=lambda m: (m.article_id, m.ordinal))
+    parent = list(range(len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, j in itertools.combinations(range(len(found)), 2):
+        if same_happening(found[i], found[j]):
+            first, second = sorted((root(i), root(j)))
+            parent[second] = first
+    groups: dict[int, list[Mention]] = {}
+    for i, m in enumerate(found):
+        groups.setdefault(root(i), []).append(m)
+    return list(groups.values())
 
 
 def test_eval_stories_scores_a_benchmark_folder(analyzer: Analyzer, tmp_path: Path) -> None:

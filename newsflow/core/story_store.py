@@ -105,6 +105,16 @@ WRITE_FEATURES = text(
 )
 """Store an article's features and keys; one round trip."""
 
+RENAME_STORY = text(
+    """
+    WITH moved AS (UPDATE articles SET story_id = :new WHERE story_id = :old),
+    events_moved AS (UPDATE canonical_events SET story_id = :new WHERE story_id = :old)
+    UPDATE stories SET id = :new WHERE id = :old
+    """
+)
+"""Give a story a new id (its articles' smallest); for ids in no order, the n-th article of a
+story does this with chance 1/n, so its cost (n rows) averages one row per save."""
+
 ROUNDING = 1e-6
 """Slack of the SQL similarity floor, so rounding never hides a candidate the rule accepts."""
 
@@ -155,14 +165,18 @@ class StoryGrouper:
         """Group a new article: grow the one story it joins, or regroup those it bridges."""
         matches = self._matches(connection, found)
         merged = {story for story in matches.values() if story is not None}
-        story = min(merged | {found.id})
-        if len(merged) > 1 or (merged and story == found.id):
-            # It bridges stories, or its id is the story's new smallest: regroup from rows
-            # (rare: for ids in no order, an article is the smallest of n with chance 1/n).
+        if len(merged) > 1:  # it bridges stories (rare): regroup them from their rows
             story, touched = self._join(connection, found, matches)
             refresh(connection, touched | {story})
             return story
-        grow(connection, story, new, existed=bool(merged))
+        if not merged:
+            grow(connection, found.id, new, existed=False)
+            return found.id
+        (story,) = merged
+        grow(connection, story, new, existed=True)
+        if found.id < story:  # its id is the story's smallest now: the story takes it
+            connection.execute(RENAME_STORY, {"old": story, "new": found.id})
+            return found.id
         return story
 
     def _matches(self, connection: Connection, found: ArticleFeatures) -> dict[str, str | None]:
