@@ -152,7 +152,6 @@ class TopList(BaseModel):
     items: list[GroupCount]
 
 
-
 def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     """Add /events and its aggregates and exports to the app."""
     errors = problem_responses(400, 401, 422, 429, 503)

@@ -160,7 +160,12 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         engine = create_engine(postgres.url)
         print_memory(
             measure_article_memory(
-                client, settings, ResultStore(engine), maker, range(args.sample), args.articles,
+                client,
+                settings,
+                ResultStore(engine),
+                maker,
+                range(args.sample),
+                args.articles,
                 model,
             )
         )

@@ -79,9 +79,7 @@ def copy_with_analysis(
     )
 
 
-def save_copies(
-    url: str, maker: CopyMaker, numbers: Iterable[int], total: int, model: str
-) -> None:
+def save_copies(url: str, maker: CopyMaker, numbers: Iterable[int], total: int, model: str) -> None:
     """Save copies through ResultStore.save, one transaction each (runs in a child process)."""
     # Not waiting for each commit's WAL flush keeps the hot entity rows (org:nato is in every
     # copy) locked for less time; the statements are the worker's, the server stays durable.

@@ -163,7 +163,7 @@ def time_calls(
         seconds.append(time.perf_counter() - started)
         size += len(body)
         if response.status_code != 200:
-            errors.append(f"{response.status_code} {url[len(base_url):]}")
+            errors.append(f"{response.status_code} {url[len(base_url) :]}")
     return seconds, errors, size
 
 

@@ -44,7 +44,8 @@ WORD_FAMILIES: tuple[tuple[str, ...], ...] = (
 """Words of the same kind, the seeds' word first: a copy uses one of each family."""
 
 WORD_PATTERN = re.compile(
-    r"\b(?:" + "|".join(sorted((re.escape(f[0]) for f in WORD_FAMILIES), key=len, reverse=True))
+    r"\b(?:"
+    + "|".join(sorted((re.escape(f[0]) for f in WORD_FAMILIES), key=len, reverse=True))
     + r")\b"
 )
 """The seeds' topical words (lower case, whole words: 'Minister' in a title stays)."""
@@ -148,7 +149,8 @@ def _event(event: dict[str, Any], text: str, rewording: Rewording) -> dict[str, 
     sentence = _sentence(text, event["sentence_text"], event["trigger"]["start"], rewording)
     changed["sentence_text"] = sentence
     changed["mentions"] = [
-        m | {"start": rewording.offset(m["start"]), "end": rewording.offset(m["end"])}
+        m
+        | {"start": rewording.offset(m["start"]), "end": rewording.offset(m["end"])}
         | {"text": _sentence(text, m["text"], m["start"], rewording)}
         for m in event.get("mentions", [])
     ]

@@ -4,7 +4,10 @@ Loads N synthetic analysed articles (entity keys drawn from a Zipf law, publicat
 over a year) straight into a private PostgreSQL, then saves M more through ResultStore.save and
 times the grouping step of each (candidate lookup by entity key and date window, the rule, the
 merge, the story's counts and canonical events). Prints the per-article p50, p95 and mean.
-Run with `python -m bench.stories --articles 100000`.
+Run with `python -m bench.stories --articles 100000`. With `--one-story N`, N more articles
+that all report one happening (shared entities, title and lead; five events each, most of them
+the same happenings) are saved after the others, and the grouping time of the first and the last
+saves is printed: a save must not cost more as its story grows.
 """
 
 from __future__ import annotations
@@ -14,18 +17,26 @@ import itertools
 import random
 import statistics
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from bench.processes import private_postgres
 from newsflow.core.database import connect_database
-from newsflow.core.models import Article, ArticleStatus, Entity, StoredAnalysis
+from newsflow.core.models import (
+    Article,
+    ArticleStatus,
+    Entity,
+    Event,
+    EventActor,
+    Location,
+    StoredAnalysis,
+    Trigger,
+)
 from newsflow.core.results import ResultStore
-from newsflow.core.schema import articles, story_features, story_key_counts, story_keys
+from newsflow.core.schema import articles, stories, story_features, story_keys
 from newsflow.core.settings import Settings
 from newsflow.core.story_rule import features
 
@@ -74,14 +85,66 @@ def synthetic(number: int, pick: random.Random) -> tuple[Article, StoredAnalysis
     )
 
 
+STORY_KEYS = ["gpe:harbour-town", "org:coast-guard", "person:ana-ferreira", "fac:north-pier"]
+"""Entity keys every article of the one growing story shares."""
+
+STORY_CODES = [("190", "19", "ASSAULT"), ("120", "12", "REJECT"), ("040", "04", "CONSULT")]
+"""The kinds of event the growing story's articles report."""
+
+
+def story_article(number: int, pick: random.Random) -> tuple[Article, StoredAnalysis]:
+    """Return one more report of the one growing story (a random id, as the ingest gives)."""
+    day = START + timedelta(days=pick.randrange(3), hours=pick.randrange(24))
+    article = Article(
+        id=f"{pick.getrandbits(64):016x}",
+        text=" ".join(["storm", "harbour", "pier", "rescue", *pick.sample(WORDS, 40)]),
+        title="Storm wrecks harbour pier, coast guard rescues crew",
+        source=f"o{number % 50}",
+        published_at=day,
+        status=ArticleStatus.DONE,
+        created_at=day,
+        updated_at=day,
+    )
+    found = [Entity(text=k, label="GPE", start=0, end=1, key=k) for k in STORY_KEYS * 2]
+    found += [Entity(text=k, label="GPE", start=0, end=1, key=k) for k in entity_keys(pick)[:4]]
+    return article, StoredAnalysis(
+        article_id=article.id,
+        model="bench",
+        analyzed_at=day,
+        entities=found,
+        events=[story_event(day, pick) for _ in range(5)],
+    )
+
+
+def story_event(day: datetime, pick: random.Random) -> Event:
+    """Return one event of the growing story: one of a few happenings, a day either way."""
+    code, root, plover = pick.choice(STORY_CODES)
+    actor = pick.choice(["USA", "GBR", "PRT"])
+    return Event(
+        code=code,
+        root_code=root,
+        name=plover.title(),
+        quad_class=4,
+        goldstein=-1.0,
+        plover=plover,
+        source=EventActor(text=actor, start=0, end=1, actor_code=actor, country=actor),
+        trigger=Trigger(text="hit", start=0, end=3, lemma="hit"),
+        sentence=0,
+        sentence_text="The storm hit the pier.",
+        date=(day + timedelta(days=pick.randrange(-1, 2))).date(),
+        location=Location(name="Harbour Town", country="PRT"),
+        confidence=pick.choice([0.5, 0.6, 0.7, 0.8]),
+    )
+
+
 def bulk_load(engine: Engine, count: int, pick: random.Random) -> None:
     """Insert `count` articles with their story features and keys, each its own story."""
-    posted: Counter[str] = Counter()
     for first in range(0, count, BATCH):
-        rows: dict[str, list[dict[str, Any]]] = {"a": [], "f": [], "k": []}
+        rows: dict[str, list[dict[str, Any]]] = {"a": [], "s": [], "f": [], "k": []}
         for number in range(first, min(first + BATCH, count)):
             article, analysis = synthetic(number, pick)
             rows["a"].append(_article_row(article))
+            rows["s"].append(_story_row(article))
             found = features(
                 article.id,
                 article.created_at.date(),
@@ -97,19 +160,28 @@ def bulk_load(engine: Engine, count: int, pick: random.Random) -> None:
                     "words": found.words,
                 }
             )
-            posted.update(found.entities)
             rows["k"] += [
                 {"article_id": found.id, "key": k, "day": found.day, "weight": w}
                 for k, w in found.entities.items()
             ]
         with engine.begin() as connection:
             connection.execute(insert(articles), rows["a"])
+            connection.execute(insert(stories), rows["s"])
             connection.execute(insert(story_features), rows["f"])
             connection.execute(insert(story_keys), rows["k"])
-    with engine.begin() as connection:
-        connection.execute(
-            insert(story_key_counts), [{"key": k, "articles": n} for k, n in posted.items()]
-        )
+
+
+def _story_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "first_seen": article.published_at,
+        "last_seen": article.published_at,
+        "num_articles": 1,
+        "num_sources": 1,
+        "num_events": 0,
+        "first_article_id": article.id,
+    }
 
 
 def _article_row(article: Article) -> dict[str, Any]:
@@ -145,6 +217,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000, help="articles in the store")
     parser.add_argument("--saves", type=int, default=300, help="articles saved and timed")
+    parser.add_argument(
+        "--one-story", type=int, default=0, help="then save this many reports of one story"
+    )
     args = parser.parse_args()
     pick = random.Random(12)
     with private_postgres() as url:
@@ -163,13 +238,44 @@ def main() -> None:
         grouper.group = timed(grouper.group, seconds)  # type: ignore[method-assign]
         for number in range(args.articles, args.articles + args.saves):
             store.save(*synthetic(number, pick))
+        if args.saves:
+            report(f"{args.saves} saves with {args.articles} in the store", seconds)
+        seconds.clear()
+        grown = [story_article(number, pick) for number in range(args.one_story)]
+        for article, analysis in grown:
+            store.save(article, analysis)
+        if args.one_story:
+            report_growth(args.one_story, seconds)
+            print(f"the {args.one_story} reports are in {count_stories(engine, grown)} stories")
         engine.dispose()
+
+
+def report(what: str, seconds: list[float]) -> None:
+    """Print the p50, p95 and mean of these grouping times."""
     ms = sorted(s * 1000 for s in seconds)
     print(
-        f"grouping per article, {args.saves} saves with {args.articles} in the store: "
-        f"p50 {statistics.median(ms):.2f} ms, p95 {ms[int(len(ms) * 0.95)]:.2f} ms, "
-        f"mean {statistics.fmean(ms):.2f} ms"
+        f"grouping per article, {what}: p50 {statistics.median(ms):.2f} ms, "
+        f"p95 {ms[int(len(ms) * 0.95)]:.2f} ms, mean {statistics.fmean(ms):.2f} ms"
     )
+
+
+def count_stories(engine: Engine, saved: list[tuple[Article, StoredAnalysis]]) -> int:
+    """Return how many stories these articles are in."""
+    with engine.connect() as connection:
+        return len(
+            set(
+                connection.scalars(
+                    select(articles.c.story_id).where(articles.c.id.in_([a.id for a, _ in saved]))
+                )
+            )
+        )
+
+
+def report_growth(saves: int, seconds: list[float]) -> None:
+    """Print what the first and the last tenth of the saves into one story cost."""
+    tenth = max(1, saves // 10)
+    report(f"one story, saves 1-{tenth}", seconds[:tenth])
+    report(f"one story, saves {saves - tenth + 1}-{saves}", seconds[-tenth:])
 
 
 if __name__ == "__main__":

@@ -58,12 +58,8 @@ def corpus() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def stack(
-    own_redis: RedisServer, own_postgres: PostgresServer, tmp_path: Path
-) -> Iterator[Stack]:
-    running = Stack(
-        own_redis.url, own_postgres.url, tmp_path, env=FAST_RECOVERY, workers=2
-    ).start()
+def stack(own_redis: RedisServer, own_postgres: PostgresServer, tmp_path: Path) -> Iterator[Stack]:
+    running = Stack(own_redis.url, own_postgres.url, tmp_path, env=FAST_RECOVERY, workers=2).start()
     yield running
     running.stop()
 

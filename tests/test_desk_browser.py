@@ -65,7 +65,7 @@ def desk(
     """The real services with the seeds analysed, for the whole module; always stopped."""
     clean(redis_server.url, migrated_postgres.url)
     folder = tmp_path_factory.mktemp("desk")
-    # Stories on, as an analyst runs the desk with them (GROUP_STORIES is off by default).
+    # Stories on, as an analyst runs the desk with them (whatever GROUP_STORIES defaults to).
     stack = Stack(redis_server.url, migrated_postgres.url, folder, env={"GROUP_STORIES": "true"})
     stack.start()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis_worker.extraction import Analyzer
-from newsflow.core.event_merge import Mention, canonical_groups, counts
+from newsflow.core.event_merge import Mention, canonical_groups, counts, same_happening
 from newsflow.core.story_memory import MemoryStories
 from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
 from newsflow.tools.clustering_scores import adjusted_rand, bcubed, labels, score
@@ -59,15 +60,21 @@ def test_a_close_follow_up_joins_months_later_a_loose_one_only_within_days() -> 
     assert not same_story(report, article("d", loose, ["gpe:estonia"], DAY + timedelta(90)), rule)
 
 
-def test_a_key_too_common_to_look_up_finds_no_story_by_itself() -> None:
-    rule = StoryRule(common_key_articles=2)
-    stories = MemoryStories(rule)
-    text = "jets violated estonian airspace"
-    for n in range(4):  # the fourth finds the key posted by three, one too many
-        stories.add(article(f"x{n}", text, ["gpe:estonia", f"gpe:other{n}"]))
-    assert stories.stories() == [["x0", "x1", "x2"], ["x3"]]
-    first, last = (article(i, text, ["gpe:estonia"]) for i in "ab")
-    assert not same_story(first, last, rule, common={"gpe:estonia"})
+def test_a_story_keeps_growing_past_the_neighbours_looked_up() -> None:
+    stories = MemoryStories(StoryRule(key_neighbours=2))
+    for n in range(8):
+        text = f"jets violated estonian airspace again report {n}"
+        stories.add(article(f"x{n}", text, ["gpe:estonia"], DAY + timedelta(days=n % 3)))
+    assert stories.stories() == [[f"x{n}" for n in range(8)]]
+
+
+def test_of_a_key_only_the_articles_nearest_in_time_are_compared() -> None:
+    stories = MemoryStories(StoryRule(key_neighbours=1))
+    jets, harvest = "jets violated estonian airspace", "harvest festival opens in tartu"
+    stories.add(article("a", jets, ["gpe:estonia"], DAY))
+    stories.add(article("b", harvest, ["gpe:estonia"], DAY + timedelta(days=1)))
+    stories.add(article("c", jets, ["gpe:estonia"], DAY + timedelta(days=2)))
+    assert stories.stories() == [["a"], ["b"], ["c"]]  # c looked up only b, the nearest
 
 
 def test_a_later_article_bridges_two_stories_in_any_order() -> None:
@@ -130,7 +137,7 @@ def test_mentions_of_one_happening_are_counted_once_per_article_and_outlet() -> 
     assert labels([["a", "b"], ["c"]]) == {"a": "a", "b": "a", "c": "c"}
 
 
-def test_mentions_added_to_known_groups_group_as_all_at_once() -> None:
+def test_mentions_grouped_by_way_told_group_as_compared_pair_by_pair() -> None:
     pick = random.Random(3)
     pool = [
         Mention(
@@ -150,10 +157,28 @@ def test_mentions_added_to_known_groups_group_as_all_at_once() -> None:
         )
         for n in range(30)
     ]
-    whole = canonical_groups(pool)
-    earlier = canonical_groups(pool[:25])
-    known = {m.id: group[0].id for group in earlier for m in group}
-    assert canonical_groups(pool, known) == whole
+    pool += [dataclasses.replace(m, article_id=f"b{m.article_id}") for m in pool[:10]]
+    assert canonical_groups(pool) == pairwise_groups(pool)
+
+
+def pairwise_groups(pool: list[Mention]) -> list[list[Mention]]:
+    """Group mentions as the rule says, comparing every pair."""
+    found = sorted(pool, key=lambda m: (m.article_id, m.ordinal))
+    parent = list(range(len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, j in itertools.combinations(range(len(found)), 2):
+        if same_happening(found[i], found[j]):
+            first, second = sorted((root(i), root(j)))
+            parent[second] = first
+    groups: dict[int, list[Mention]] = {}
+    for i, m in enumerate(found):
+        groups.setdefault(root(i), []).append(m)
+    return list(groups.values())
 
 
 def test_eval_stories_scores_a_benchmark_folder(analyzer: Analyzer, tmp_path: Path) -> None:

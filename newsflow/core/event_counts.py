@@ -237,9 +237,7 @@ def total_from_counts(wanted: EventFilter) -> Select[Any] | None:
     if name == "place" and re.fullmatch(r"[A-Z]{3}", value):
         return None  # a country code: the place's country, which no count keeps
     kind, matches = KEY_FILTERS[name]
-    return select(func.coalesce(func.sum(k.events), 0)).where(
-        k.kind == kind, matches(k.key, value)
-    )
+    return select(func.coalesce(func.sum(k.events), 0)).where(k.kind == kind, matches(k.key, value))
 
 
 def _actor_key(wanted: EventFilter) -> tuple[str, str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -65,13 +65,12 @@ def same_happening(a: Mention, b: Mention) -> bool:
     )
 
 
-def canonical_groups(
-    mentions: Iterable[Mention], known: Mapping[str, str] | None = None
-) -> list[list[Mention]]:
+def canonical_groups(mentions: Iterable[Mention]) -> list[list[Mention]]:
     """Group mentions into happenings (connected components), each group by id.
 
-    `known` maps mentions already grouped (among themselves, by the same rule) to their
-    canonical id; only pairs with a mention not in it are then compared.
+    Mentions told the same way (one category, day, actors and place) are one happening by the
+    rule, so each way is compared once: the cost grows with the ways a story tells its events,
+    not with its reports.
     """
     pool = sorted(mentions, key=lambda m: (m.article_id, m.ordinal))
     parent = list(range(len(pool)))
@@ -85,12 +84,10 @@ def canonical_groups(
         first, second = sorted((root(i), root(j)))
         parent[second] = first
 
-    first_of: dict[str, int] = {}
+    ways: dict[tuple[object, ...], int] = {}
     for i, mention in enumerate(pool):
-        if known is not None and mention.id in known:
-            union(first_of.setdefault(known[mention.id], i), i)
-    fresh = None if known is None else {i for i, m in enumerate(pool) if m.id not in known}
-    for i, j in _pairs_to_compare(pool, fresh):
+        union(ways.setdefault(_way(mention), i), i)
+    for i, j in _pairs_to_compare(pool, list(ways.values())):
         if same_happening(pool[i], pool[j]):
             union(i, j)
     groups: dict[int, list[Mention]] = {}
@@ -99,36 +96,45 @@ def canonical_groups(
     return list(groups.values())
 
 
-def _pairs_to_compare(pool: list[Mention], fresh: set[int] | None) -> Iterator[tuple[int, int]]:
-    """Yield the index pairs that may be one happening: one category, days close enough, and
-    (if `fresh` is given) one of them fresh."""
+def _way(m: Mention) -> tuple[object, ...]:
+    """Return what the rule compares of a mention: two with the same are one happening."""
+    place = m.place.lower() if m.place else m.place
+    return (
+        m.category,
+        m.day,
+        m.source,
+        m.source_country,
+        m.target,
+        m.target_country,
+        place,
+        m.place_country,
+    )
+
+
+def _pairs_to_compare(pool: list[Mention], indexes: list[int]) -> Iterator[tuple[int, int]]:
+    """Yield the pairs of these indexes that may be one happening: one category, days close
+    enough."""
     by_category: dict[str, list[int]] = {}
-    for i, mention in enumerate(pool):
-        by_category.setdefault(mention.category, []).append(i)
+    for i in indexes:
+        by_category.setdefault(pool[i].category, []).append(i)
     apart = timedelta(days=MAX_DAYS_APART)
-    for indexes in by_category.values():
-        indexes.sort(key=lambda i: pool[i].day)
-        days = [pool[i].day for i in indexes]
-        for n, i in enumerate(indexes):
-            if fresh is not None and i not in fresh:
-                continue
-            start = n + 1 if fresh is None else bisect_left(days, days[n] - apart)
-            for j in indexes[start : bisect_right(days, days[n] + apart)]:
-                if j != i and (fresh is None or j not in fresh or i < j):
-                    yield min(i, j), max(i, j)
+    for found in by_category.values():
+        found.sort(key=lambda i: pool[i].day)
+        days = [pool[i].day for i in found]
+        for n, i in enumerate(found):
+            for j in found[n + 1 : bisect_right(days, days[n] + apart)]:
+                yield i, j
+
+
+def face_rank(m: Mention) -> tuple[float, int, datetime, str]:
+    """Return how a mention ranks as a face (lowest first): most confident, with most actors,
+    first seen."""
+    return (-m.confidence, -((m.source is not None) + (m.target is not None)), m.seen, m.id)
 
 
 def face(group: list[Mention]) -> Mention:
     """Return the best-evidenced mention: most confident, with most actors, first seen."""
-    return min(
-        group,
-        key=lambda m: (
-            -m.confidence,
-            -((m.source is not None) + (m.target is not None)),
-            m.seen,
-            m.id,
-        ),
-    )
+    return min(group, key=face_rank)
 
 
 def counts(group: list[Mention]) -> dict[str, object]:
@@ -143,4 +149,7 @@ def counts(group: list[Mention]) -> dict[str, object]:
         "num_sources": len({(m.outlet or m.article_id).lower() for m in group}),
         "first_seen": min(m.seen for m in group),
         "last_seen": max(m.seen for m in group),
+        "category": best.category,
+        "first_day": min(m.day for m in group),
+        "last_day": max(m.day for m in group),
     }

@@ -148,8 +148,9 @@ class ResultStore:
             return
         lock_stories(connection)  # first: writers then never wait on each other holding rows
         for article, analysis in ordered:  # each grouped seeing the ones before it, as alone
-            write_analyses(connection, [(article, analysis)])
-            self.grouper.group(connection, article, analysis)
+            fresh = write_analyses(connection, [(article, analysis)])
+            rows = event_rows(article, analysis)
+            self.grouper.group(connection, article, analysis, article.id in fresh, rows)
 
     def get(self, article_id: str) -> tuple[Article, StoredAnalysis] | None:
         """Return one analysed article and its analysis, or None."""
@@ -192,8 +193,9 @@ class ResultStore:
 
 def write_analyses(
     connection: Connection, ordered: Sequence[tuple[Article, StoredAnalysis]]
-) -> None:
-    """Write analyses of articles sorted by id, each table in one statement.
+) -> set[str]:
+    """Write analyses of articles sorted by id, each table in one statement; return the ids of
+    those never saved before.
 
     Every writer locks rows table by table, each in key order (articles by id, counts and
     entities by key), so two writers never wait on each other in a cycle.
@@ -224,6 +226,7 @@ def write_analyses(
     if mentions:
         connection.execute(insert(entity_mentions), mentions)
     post_entities(connection, ordered, before)
+    return fresh
 
 
 def forget_rows(

@@ -60,7 +60,9 @@ articles = Table(
     Column("story_id", Text, comment="The story it reports (stories.id)."),
 )
 Index("articles_by_created", articles.c.created_at.desc(), articles.c.id.desc())
-Index("articles_by_story", articles.c.story_id)
+OUTLET_OF_ARTICLE = func.lower(func.coalesce(func.nullif(articles.c.source, ""), articles.c.id))
+"""An article's outlet as story counts compare them (an article without one is its own)."""
+Index("articles_by_story", articles.c.story_id, OUTLET_OF_ARTICLE)
 
 events = Table(
     "events",
@@ -97,7 +99,11 @@ events = Table(
     comment="One row per event: the columns filters, sorts and aggregates read (narrow, so "
     "scans are quick); its evidence is in event_texts.",
 )
+OUTLET_OF_EVENT = func.lower(func.coalesce(func.nullif(events.c.outlet, ""), events.c.article_id))
+"""A mention's outlet as canonical-event counts compare them."""
 Index("events_by_canonical", events.c.canonical_id)
+# Whether a new mention's outlet is new to its canonical event: one probe.
+Index("events_by_canonical_outlet", events.c.canonical_id, OUTLET_OF_EVENT)
 Index("events_by_day", events.c.day.desc(), events.c.article_id.desc(), events.c.ordinal.desc())
 NEVER: ColumnElement[Any] = literal_column("'-infinity'::timestamptz")
 """Before any time: where undated articles sort."""
@@ -260,13 +266,6 @@ Index(
     story_keys.c.weight,
 )
 
-story_key_counts = Table(
-    "story_key_counts",
-    metadata,
-    Column("key", Text, primary_key=True, comment="An entity key of story_keys."),
-    Column("articles", Integer, nullable=False, comment="Articles posted under it."),
-)
-
 stories = Table(
     "stories",
     metadata,
@@ -277,6 +276,7 @@ stories = Table(
     Column("num_articles", Integer, nullable=False),
     Column("num_sources", Integer, nullable=False, comment="Distinct outlets."),
     Column("num_events", Integer, nullable=False, comment="Canonical events."),
+    Column("first_article_id", Text, nullable=False, comment="The article its title is from."),
 )
 Index("stories_by_last_seen", stories.c.last_seen.desc(), stories.c.id.desc())
 Index("stories_by_size", stories.c.num_articles.desc(), stories.c.id.desc())
@@ -293,11 +293,35 @@ canonical_events = Table(
     Column("num_sources", Integer, nullable=False, comment="Distinct outlets."),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("category", Text, nullable=False, comment="PLOVER category, else CAMEO + root code."),
+    Column("first_day", Date, nullable=False, comment="The earliest day of its mentions."),
+    Column("last_day", Date, nullable=False, comment="The latest day of its mentions."),
 )
-Index("canonical_events_by_story", canonical_events.c.story_id)
+# A new mention looks up only its story's canonical events of its category and days.
+Index(
+    "canonical_events_by_story",
+    canonical_events.c.story_id,
+    canonical_events.c.category,
+    canonical_events.c.first_day,
+)
 Index(
     "canonical_events_by_face",
     canonical_events.c.face_article_id,
     canonical_events.c.face_ordinal,
     unique=True,
+)
+
+canonical_signatures = Table(
+    "canonical_signatures",
+    metadata,
+    Column("canonical_id", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("source_code", Text, primary_key=True, comment="'' when unknown, as the rest."),
+    Column("source_country", Text, primary_key=True),
+    Column("target_code", Text, primary_key=True),
+    Column("target_country", Text, primary_key=True),
+    Column("place", Text, primary_key=True, comment="Lower case."),
+    Column("place_country", Text, primary_key=True),
+    comment="The distinct (day, actors, place) of a canonical event's mentions: what the merge "
+    "rule compares a new mention with, however many mentions say the same.",
 )

@@ -76,9 +76,9 @@ class Settings(BaseSettings):
         default=5, gt=0, description="How often each worker process runs the reconciler."
     )
     group_stories: bool = Field(
-        default=False,
-        description="Whether the worker groups articles into stories as it saves them. Off by "
-        "default: a save's grouping cost grows with its story (README, What grouping costs).",
+        default=True,
+        description="Whether the worker groups articles into stories as it saves them (a new "
+        "article's cost does not depend on its story's size: README, What grouping costs).",
     )
     story_window_days: int = Field(
         default=365, ge=0, description="Articles published further apart are never one story."
@@ -98,8 +98,10 @@ class Settings(BaseSettings):
     story_decay_days: float = Field(
         default=7.0, gt=0, description="Days apart at which that rise is decay x ln 2."
     )
-    story_common_key_articles: int = Field(
-        default=1000, ge=0, description="A key posted by more articles finds no story by itself."
+    story_key_neighbours: int = Field(
+        default=25,
+        ge=1,
+        description="Articles posted under a key nearest in time on each side that are looked up.",
     )
     story_candidates: int = Field(
         default=20, ge=1, description="Articles sharing the most entity weight that are compared."
@@ -149,7 +151,7 @@ class Settings(BaseSettings):
             self.story_min_entity_similarity,
             self.story_decay,
             self.story_decay_days,
-            self.story_common_key_articles,
+            self.story_key_neighbours,
             self.story_candidates,
         )
 

@@ -6,14 +6,20 @@ only what changed is written back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from newsflow.core.event_merge import Mention, canonical_groups, counts
-from newsflow.core.schema import articles, canonical_events, events, stories
+from newsflow.core.schema import (
+    articles,
+    canonical_events,
+    canonical_signatures,
+    events,
+    stories,
+)
 
 SET_CANONICAL = text(
     """
@@ -26,7 +32,7 @@ SET_CANONICAL = text(
 """Move mentions to their canonical events, in one statement."""
 
 
-def refresh(connection: Connection, touched: set[str], incremental: bool = False) -> None:
+def refresh(connection: Connection, touched: set[str]) -> None:
     """Recompute the rows and canonical events of these stories (deleting emptied ones).
 
     Only what changed is written: a story that gains one article rewrites its own row, the
@@ -36,12 +42,15 @@ def refresh(connection: Connection, touched: set[str], incremental: bool = False
     made: dict[str, dict[str, Any]] = {}
     moved: dict[tuple[str, int], str] = {}
     rows = []
+    made_groups: list[list[Mention]] = []
     for story in sorted(members):
-        groups, changed = _canonical_events(connection, members[story], incremental)
+        groups, changed = _canonical_events(connection, members[story])
+        made_groups += groups
         made.update({g[0].id: {**counts(g), "story_id": story} for g in groups})
         moved.update(changed)
         rows.append(_story_row(story, members[story], len(groups)))
-    _replace_changed(connection, touched, made)
+    old = _replace_changed(connection, touched, made)
+    _rewrite_signatures(connection, old, made_groups)
     if moved:
         connection.execute(
             SET_CANONICAL,
@@ -80,8 +89,9 @@ def _members(connection: Connection, touched: set[str]) -> dict[str, list[Any]]:
     return found
 
 
-def _replace_changed(connection: Connection, touched: set[str], made: dict[str, Any]) -> None:
-    """Make the canonical events of these stories the ones made, rewriting only changed rows."""
+def _replace_changed(connection: Connection, touched: set[str], made: dict[str, Any]) -> set[str]:
+    """Make the canonical events of these stories the ones made, rewriting only changed rows;
+    return the ids they had."""
     existing = {
         r["id"]: dict(r)
         for r in connection.execute(
@@ -94,6 +104,42 @@ def _replace_changed(connection: Connection, touched: set[str], made: dict[str, 
     fresh = [row for i, row in made.items() if existing.get(i) != row]
     if fresh:
         connection.execute(insert(canonical_events), fresh)
+    return set(existing)
+
+
+def _rewrite_signatures(connection: Connection, old: set[str], groups: list[list[Mention]]) -> None:
+    """Replace the signatures of these canonical events by those of the groups made."""
+    if old:
+        connection.execute(
+            delete(canonical_signatures).where(canonical_signatures.c.canonical_id.in_(old))
+        )
+    write_signatures(connection, {g[0].id: g for g in groups})
+
+
+def signature(mention: Mention) -> tuple[Any, ...]:
+    """Return what the merge rule compares of a mention besides its category ('' if unknown)."""
+    return (
+        mention.day,
+        mention.source or "",
+        mention.source_country or "",
+        mention.target or "",
+        mention.target_country or "",
+        (mention.place or "").lower(),
+        mention.place_country or "",
+    )
+
+
+SIGNATURE_NAMES = [c.name for c in canonical_signatures.c][1:]
+
+
+def write_signatures(connection: Connection, groups: Mapping[str, Sequence[Mention]]) -> None:
+    """Add the signatures of these mentions to their canonical events (by id)."""
+    rows = {(canonical_id, *signature(m)) for canonical_id, group in groups.items() for m in group}
+    if rows:
+        connection.execute(
+            insert(canonical_signatures).on_conflict_do_nothing(),
+            [dict(zip(["canonical_id", *SIGNATURE_NAMES], r, strict=True)) for r in sorted(rows)],
+        )
 
 
 def _story_row(story: str, members: Sequence[Any], num_events: int) -> dict[str, Any]:
@@ -106,11 +152,12 @@ def _story_row(story: str, members: Sequence[Any], num_events: int) -> dict[str,
         "num_articles": len(members),
         "num_sources": len({(m.source or m.id).lower() for m in members}),
         "num_events": num_events,
+        "first_article_id": first.id,
     }
 
 
 def _canonical_events(
-    connection: Connection, members: Sequence[Any], incremental: bool
+    connection: Connection, members: Sequence[Any]
 ) -> tuple[list[list[Mention]], dict[tuple[str, int], str]]:
     """Group a story's event mentions into canonical events; return them and the mentions
     whose canonical id changes."""
@@ -119,10 +166,7 @@ def _canonical_events(
         select(*MENTION_COLUMNS).where(events.c.article_id.in_(list(seen)))
     ).all()
     now = {(r.article_id, r.ordinal): r.canonical_id for r in rows}
-    known = {f"{r.article_id}~{r.ordinal}": r.canonical_id for r in rows if r.canonical_id}
-    groups = canonical_groups(
-        (_mention(r, seen[r.article_id]) for r in rows), known if incremental else None
-    )
+    groups = canonical_groups(mention_of(r, seen[r.article_id]) for r in rows)
     changed = {
         (m.article_id, m.ordinal): g[0].id
         for g in groups
@@ -154,7 +198,8 @@ MENTION_COLUMNS = [
 """What the merge rule reads of an event row (and its canonical id)."""
 
 
-def _mention(row: Any, seen: Any) -> Mention:
+def mention_of(row: Any, seen: Any) -> Mention:
+    """Return an event row as the merge rule sees it."""
     return Mention(
         article_id=row.article_id,
         ordinal=row.ordinal,

@@ -1,9 +1,9 @@
 """Stories grouped in memory as articles arrive, by the story rule and by a bag-of-words baseline.
 
 `MemoryStories` does what the worker does against PostgreSQL (look up candidates by shared
-entity key in the date window, leaving out keys already posted by more than
-`common_key_articles` articles, and keep the `candidates` sharing the most entity weight;
-merge every story the article matches), so the evaluation measures
+entity key in the date window, of each key only the `key_neighbours` articles nearest in time on
+either side, and keep the `candidates` sharing the most entity weight; merge every story the
+article matches), so the evaluation measures
 the worker's grouping without a database. `TfidfBaseline` is the usual first try, measured
 beside it: it depends on arrival order.
 """
@@ -27,22 +27,28 @@ class MemoryStories:
 
     def add(self, article: ArticleFeatures) -> None:
         """Group one article: it joins, and so merges, every story it matches."""
-        limit = self.rule.common_key_articles
-        common = {k for k in article.keys() if len(self.by_key.get(k, [])) > limit}
         shared: dict[str, float] = {}
-        for key in sorted(set(article.keys()) - common):
-            for other in self.by_key.get(key, []):
-                if abs((self.articles[other].day - article.day).days) <= self.rule.window_days:
-                    weight = article.entities[key] * self.articles[other].entities[key]
-                    shared[other] = shared.get(other, 0.0) + weight
+        for key in article.keys():
+            for other in self._neighbours(article, key):
+                weight = article.entities[key] * self.articles[other].entities[key]
+                shared[other] = shared.get(other, 0.0) + weight
         nearest = sorted(shared, key=lambda other: (-shared[other], other))
         self.articles[article.id] = article
         self.parent[article.id] = article.id
         for other in nearest[: self.rule.candidates]:
-            if same_story(article, self.articles[other], self.rule, common):
+            if same_story(article, self.articles[other], self.rule):
                 self._union(article.id, other)
         for key in article.keys():
             self.by_key.setdefault(key, []).append(article.id)
+
+    def _neighbours(self, article: ArticleFeatures, key: str) -> list[str]:
+        """Return the articles posted under a key nearest in time to this one, as the index
+        gives them: the latest on or before its day, and the earliest after it."""
+        day, window, side = article.day, self.rule.window_days, self.rule.key_neighbours
+        posted = [(self.articles[o].day, o) for o in self.by_key.get(key, [])]
+        before = sorted((p for p in posted if 0 <= (day - p[0]).days <= window), reverse=True)
+        after = sorted(p for p in posted if 0 < (p[0] - day).days <= window)
+        return [o for _, o in before[:side] + after[:side]]
 
     def stories(self) -> list[list[str]]:
         """Return the stories, each a sorted list of article ids."""

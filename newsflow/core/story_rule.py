@@ -1,7 +1,7 @@
 """The story rule: when two analysed articles report the same happening, as a pure function.
 
 Two articles are in the same story when they were published within `window_days` of each
-other, share an entity key that is not too common to look stories up by, their entity cosine is
+other, share an entity key, their entity cosine is
 at least `min_entity_similarity`, and their similarity reaches `threshold`, raised by `decay`
 for every e-fold of days apart (so a close match may join a follow-up months later, a loose one
 only within days); stories are the connected components of that relation. The similarity only
@@ -15,7 +15,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,7 +54,7 @@ class StoryRule:
     min_entity_similarity: float = 0.0
     decay: float = 0.1
     decay_days: float = 7.0
-    common_key_articles: int = 1000
+    key_neighbours: int = 25
     candidates: int = 20
 
     def bar(self, days_apart: int) -> float:
@@ -120,16 +119,10 @@ def similarity(a: ArticleFeatures, b: ArticleFeatures, rule: StoryRule) -> float
     return rule.entity_weight * entities + (1 - rule.entity_weight) * words
 
 
-def same_story(
-    a: ArticleFeatures,
-    b: ArticleFeatures,
-    rule: StoryRule,
-    common: AbstractSet[str] = frozenset(),
-) -> bool:
-    """Say whether two articles report the same happening (`common`: keys too common to count
-    as shared, as the index lookup skips them)."""
+def same_story(a: ArticleFeatures, b: ArticleFeatures, rule: StoryRule) -> bool:
+    """Say whether two articles report the same happening."""
     days = abs((a.day - b.day).days)
-    if days > rule.window_days or not (a.entities.keys() & b.entities.keys()) - common:
+    if days > rule.window_days or not a.entities.keys() & b.entities.keys():
         return False
     entities = cosine(a.entities, b.entities)
     if entities < rule.min_entity_similarity:
@@ -138,15 +131,13 @@ def same_story(
     return rule.entity_weight * entities + (1 - rule.entity_weight) * words >= rule.bar(days)
 
 
-def components(
-    articles: Iterable[ArticleFeatures], rule: StoryRule, common: AbstractSet[str] = frozenset()
-) -> list[list[str]]:
+def components(articles: Iterable[ArticleFeatures], rule: StoryRule) -> list[list[str]]:
     """Group articles into stories (connected components), each sorted, stories by first id."""
     pool = sorted(articles, key=lambda a: a.id)
     parent = {a.id: a.id for a in pool}
     for i, a in enumerate(pool):
         for b in pool[i + 1 :]:
-            if same_story(a, b, rule, common):
+            if same_story(a, b, rule):
                 _union(parent, a.id, b.id)
     groups: dict[str, list[str]] = {}
     for a in pool:

@@ -2,16 +2,18 @@
 
 Grouping runs under one transaction-scoped advisory lock, taken before the save writes
 anything, so writers group one at a time (never splitting or duplicating a story) and never
-deadlock on each other. Candidates are found through `story_keys` (entity key, day): an index
-lookup of the keys not too common (`story_key_counts`) bounded by the rule's date window. A
-story's id is the smallest id of its articles; its counts and canonical events are recomputed
-from its rows (newsflow.core.story_counts), never incremented.
+deadlock on each other. Candidates are found through `story_keys` (entity key, day): of each
+key, the articles posted under it nearest in time, within the rule's date window. A story's id
+is the smallest id of its articles. A new article that joins one story (or none) moves that
+story's counts by what it adds (newsflow.core.story_growth); an article that bridges stories,
+takes over a story's id or is analysed again has its stories recomputed from their rows
+(newsflow.core.story_counts), so counts never drift.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -27,9 +29,9 @@ from newsflow.core.models import Article, StoredAnalysis
 from newsflow.core.schema import (
     articles,
     story_features,
-    story_key_counts,
 )
 from newsflow.core.story_counts import refresh
+from newsflow.core.story_growth import Arrival, arrival, grow
 from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
 
 STORY_LOCK = 0x6E657773  # "news"
@@ -37,24 +39,27 @@ STORY_LOCK = 0x6E657773  # "news"
 
 CANDIDATES = text(
     """
-    WITH probe AS MATERIALIZED (
-        SELECT p.key, p.weight
-        FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS p(key, weight)
-        JOIN story_key_counts AS c ON c.key = p.key
-        WHERE c.articles <= :most
-    ), found AS MATERIALIZED (
+    WITH found AS MATERIALIZED (
         SELECT k.article_id, sum(k.weight * p.weight) AS shared
-        FROM probe AS p, LATERAL (
-            SELECT k.article_id, k.weight FROM story_keys AS k
-            WHERE k.key = p.key AND k.day BETWEEN :first AND :last AND k.article_id <> :id
-            OFFSET 0  -- a nested index lookup per key, even in a generic plan
+        FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS p(key, weight),
+        LATERAL (
+            (
+                SELECT k.article_id, k.weight FROM story_keys AS k
+                WHERE k.key = p.key AND k.day BETWEEN :first AND :day AND k.article_id <> :id
+                ORDER BY k.day DESC, k.article_id DESC LIMIT :side
+            ) UNION ALL (
+                SELECT k.article_id, k.weight FROM story_keys AS k
+                WHERE k.key = p.key AND k.day > :day AND k.day <= :last
+                ORDER BY k.day, k.article_id LIMIT :side
+            )
         ) AS k
         GROUP BY k.article_id
         ORDER BY shared DESC, k.article_id COLLATE "C"
         LIMIT :candidates
     )
-    SELECT f.article_id, f.day, f.entities, f.words
-    FROM found JOIN story_features AS f ON f.article_id = found.article_id,
+    SELECT f.article_id, f.day, f.entities, f.words, a.story_id
+    FROM found JOIN story_features AS f ON f.article_id = found.article_id
+    JOIN articles AS a ON a.id = found.article_id,
     LATERAL (
         SELECT coalesce(sum(j.value::float8 * m.weight), 0) AS cosine
         FROM jsonb_each_text(f.entities) AS j(key, value)  -- read once, not once per key
@@ -72,18 +77,18 @@ CANDIDATES = text(
         >= :threshold + :decay * ln(1 + abs(f.day - CAST(:day AS date)) / :decay_days) - :slack
     """
 )
-"""Of the articles in the window sharing the most entity weight by keys not too common to look
-up (counts include the article's own), the features of those whose entity and word cosines may
-pass the rule (computed in PostgreSQL); one statement shape, so it is compiled once."""
+"""Of the articles posted under the article's keys nearest in time to it (each key: at most
+`side` on either side, two index range scans), those sharing the most entity weight; of them,
+the features and stories of those whose entity and word cosines may pass the rule (computed in
+PostgreSQL); one statement shape, so it is compiled once."""
 
 FORGET_KEYS = text(
     """
-    WITH gone AS (DELETE FROM story_keys WHERE article_id = :id RETURNING key)
-    SELECT (SELECT story_id FROM articles WHERE id = :id) AS story,
-        array(SELECT key FROM gone) AS keys
+    WITH gone AS (DELETE FROM story_keys WHERE article_id = :id)
+    SELECT story_id FROM articles WHERE id = :id
     """
 )
-"""Delete an article's story keys; return its story (None if new) and the keys it had."""
+"""Delete an article's story keys; return its story (None if it had none)."""
 
 WRITE_FEATURES = text(
     """
@@ -92,19 +97,23 @@ WRITE_FEATURES = text(
         VALUES (:id, :day, CAST(:entities AS jsonb), CAST(:words AS jsonb))
         ON CONFLICT (article_id) DO UPDATE
         SET day = excluded.day, entities = excluded.entities, words = excluded.words
-    ), posted AS (
-        INSERT INTO story_keys (article_id, key, day, weight)
-        SELECT :id, key, :day, weight
-        FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS k(key, weight)
     )
-    INSERT INTO story_key_counts (key, articles)
-    SELECT key, n FROM unnest(CAST(:moved AS text[]), CAST(:by AS int[])) AS m(key, n)
-    ORDER BY key
-    ON CONFLICT (key) DO UPDATE SET articles = story_key_counts.articles + excluded.articles
+    INSERT INTO story_keys (article_id, key, day, weight)
+    SELECT :id, key, :day, weight
+    FROM unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS k(key, weight)
     """
 )
-"""Store an article's features and keys, moving the key counts (in key order, so two writers
-lock shared counts in the same order); one round trip."""
+"""Store an article's features and keys; one round trip."""
+
+RENAME_STORY = text(
+    """
+    WITH moved AS (UPDATE articles SET story_id = :new WHERE story_id = :old),
+    events_moved AS (UPDATE canonical_events SET story_id = :new WHERE story_id = :old)
+    UPDATE stories SET id = :new WHERE id = :old
+    """
+)
+"""Give a story a new id (its articles' smallest); for ids in no order, the n-th article of a
+story does this with chance 1/n, so its cost (n rows) averages one row per save."""
 
 ROUNDING = 1e-6
 """Slack of the SQL similarity floor, so rounding never hides a candidate the rule accepts."""
@@ -128,17 +137,55 @@ class StoryGrouper:
     def __init__(self, rule: StoryRule) -> None:
         self.rule = rule
 
-    def group(self, connection: Connection, article: Article, analysis: StoredAnalysis) -> str:
-        """Group one saved article (the caller holds the lock); return its story id."""
+    def group(
+        self,
+        connection: Connection,
+        article: Article,
+        analysis: StoredAnalysis,
+        fresh: bool = False,
+        rows: Sequence[Mapping[str, Any]] = (),
+    ) -> str:
+        """Group one saved article (the caller holds the lock); return its story id.
+
+        `fresh`: the article was never saved before (its event rows are `rows`): it joins its
+        story by what it adds, at a cost that does not depend on the story's size.
+        """
         found = article_features(article, analysis)
-        old, old_keys = connection.execute(FORGET_KEYS, {"id": found.id}).one()
-        _write_features(connection, found, set(old_keys))
+        if fresh:
+            _write_features(connection, found)
+            return self._arrive(connection, found, arrival(article, rows))
+        old = connection.execute(FORGET_KEYS, {"id": found.id}).scalar()
+        _write_features(connection, found)
         touched = self._split(connection, old, article.id) if old else set()
-        story, merged = self._join(connection, found)
-        # A new article joining at most one story leaves that story's canonical events as they
-        # were, but for its own mentions: only those are compared.
-        refresh(connection, touched | merged | {story}, incremental=not old and len(merged) <= 1)
+        story, merged = self._join(connection, found, self._matches(connection, found))
+        refresh(connection, touched | merged | {story})
         return story
+
+    def _arrive(self, connection: Connection, found: ArticleFeatures, new: Arrival) -> str:
+        """Group a new article: grow the one story it joins, or regroup those it bridges."""
+        matches = self._matches(connection, found)
+        merged = {story for story in matches.values() if story is not None}
+        if len(merged) > 1:  # it bridges stories (rare): regroup them from their rows
+            story, touched = self._join(connection, found, matches)
+            refresh(connection, touched | {story})
+            return story
+        if not merged:
+            grow(connection, found.id, new, existed=False)
+            return found.id
+        (story,) = merged
+        grow(connection, story, new, existed=True)
+        if found.id < story:  # its id is the story's smallest now: the story takes it
+            connection.execute(RENAME_STORY, {"old": story, "new": found.id})
+            return found.id
+        return story
+
+    def _matches(self, connection: Connection, found: ArticleFeatures) -> dict[str, str | None]:
+        """Return the articles the rule puts in the article's story, with their stories."""
+        return {
+            c.id: story
+            for c, story in self.candidates(connection, found)
+            if same_story(found, c, self.rule)
+        }
 
     def _split(self, connection: Connection, old: str, article_id: str) -> set[str]:
         """Regroup a re-analysed article's old story without it; return the stories it made."""
@@ -147,27 +194,16 @@ class StoryGrouper:
         ).all()
         made = {old}
         found = load_features(connection, rest)
-        common = self.common_keys(connection, {k for a in found for k in a.entities})
-        for group in components(found, self.rule, common):
+        for group in components(found, self.rule):
             _assign(connection, group, group[0])
             made.add(group[0])
         return made
 
-    def _join(self, connection: Connection, found: ArticleFeatures) -> tuple[str, set[str]]:
+    def _join(
+        self, connection: Connection, found: ArticleFeatures, matches: dict[str, str | None]
+    ) -> tuple[str, set[str]]:
         """Join the stories the article matches; return its story and the stories merged."""
-        # Candidates share a key that is not too common, so the rule needs no common set here.
-        matched = [
-            c.id for c in self.candidates(connection, found) if same_story(found, c, self.rule)
-        ]
-        merged = set()
-        if matched:
-            merged = set(
-                connection.scalars(
-                    select(articles.c.story_id).where(
-                        articles.c.id.in_(matched), articles.c.story_id.is_not(None)
-                    )
-                )
-            )
+        merged = {story for story in matches.values() if story is not None}
         story = min(merged | {found.id})
         joined = articles.c.id == found.id
         if moving := merged - {story}:  # the articles of the story it joins stay as they are
@@ -175,38 +211,30 @@ class StoryGrouper:
         connection.execute(update(articles).where(joined).values(story_id=story))
         return story, merged
 
-    def common_keys(self, connection: Connection, keys: set[str]) -> set[str]:
-        """Return those of these keys posted by more than the rule's limit of other articles."""
-        if not keys:
-            return set()
-        return set(
-            connection.scalars(
-                select(story_key_counts.c.key).where(
-                    story_key_counts.c.key.in_(sorted(keys)),
-                    story_key_counts.c.articles > self.rule.common_key_articles + 1,
-                )
-            )
-        )
+    def candidates(
+        self, connection: Connection, found: ArticleFeatures
+    ) -> list[tuple[ArticleFeatures, str | None]]:
+        """Return the articles in the date window that the rule may accept, with their stories.
 
-    def candidates(self, connection: Connection, found: ArticleFeatures) -> list[ArticleFeatures]:
-        """Return the articles in the date window that the rule may accept.
-
-        Only keys rarer than the rule's limit are looked up in story_keys (an index-only scan),
-        and only the `rule.candidates` articles sharing the most entity weight through them are
-        compared; PostgreSQL computes both cosines from their stored vectors, so only
-        near-matches are loaded; the rule then decides in Python, exactly as in memory.
+        Of each key, only the `rule.key_neighbours` articles nearest in time on either side are
+        looked up in story_keys (index-only range scans), and only the `rule.candidates`
+        articles sharing the most entity weight through them are compared; PostgreSQL computes
+        both cosines from their stored vectors, so only near-matches are loaded; the rule then
+        decides in Python, exactly as in memory.
         """
         if not found.entities:
             return []
         rows = connection.execute(CANDIDATES, self.lookup(found)).all()
-        return [ArticleFeatures(r.article_id, r.day, r.entities, r.words) for r in rows]
+        return [
+            (ArticleFeatures(r.article_id, r.day, r.entities, r.words), r.story_id) for r in rows
+        ]
 
     def lookup(self, found: ArticleFeatures) -> dict[str, Any]:
         """Return the parameters of CANDIDATES for an article."""
         rule, window = self.rule, timedelta(days=self.rule.window_days)
         return {
             "id": found.id,
-            "most": rule.common_key_articles + 1,
+            "side": rule.key_neighbours,
             "candidates": rule.candidates,
             "keys": list(found.entities),
             "key_weights": list(found.entities.values()),
@@ -224,11 +252,8 @@ class StoryGrouper:
         }
 
 
-def _write_features(connection: Connection, found: ArticleFeatures, old: set[str]) -> None:
-    """Store an article's features and keys (it was posted under `old`)."""
-    moved = {k: 1 for k in found.entities.keys() - old} | {
-        k: -1 for k in old - found.entities.keys()
-    }
+def _write_features(connection: Connection, found: ArticleFeatures) -> None:
+    """Store an article's features and keys."""
     connection.execute(
         WRITE_FEATURES,
         {
@@ -238,8 +263,6 @@ def _write_features(connection: Connection, found: ArticleFeatures, old: set[str
             "words": json.dumps(found.words),
             "keys": list(found.entities),
             "key_weights": list(found.entities.values()),
-            "moved": list(moved),
-            "by": list(moved.values()),
         },
     )
 
