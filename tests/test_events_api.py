@@ -234,6 +234,22 @@ FILTERS: list[tuple[str, Callable[[Event], bool], tuple[str, str], tuple[str, st
         DAVOS,
     ),
     (
+        "actor=EST&root=15",
+        lambda e: (side(e, "source", "EST") or side(e, "target", "EST")) and e["root_code"] == "15",
+        MIG,
+        DAVOS,
+    ),
+    (
+        "actor=RUSMIL&root=15&since=2025-10-01&until=2025-12-31",
+        lambda e: (
+            (side(e, "source", "RUSMIL") or side(e, "target", "RUSMIL"))
+            and e["root_code"] == "15"
+            and date(2025, 10, 1) <= day(e) <= date(2025, 12, 31)
+        ),
+        MIG,
+        LAUNCHED,
+    ),
+    (
         "actor=RUS&target=EST&root=15",
         lambda e: side(e, "target", "EST") and e["root_code"] == "15",
         MIG,
@@ -516,6 +532,58 @@ def test_kept_totals_are_the_scanned_totals_after_saves_and_resaves(
     save(results, article.model_copy(update={"id": "copy"}), analysis, WRITTEN)
     after = totals_twice(api_client)
     assert all(kept == scanned for kept, scanned in after) and after != before
+
+
+NARROW_READS = (
+    "q=airspace", "q=jets", "q=russian jets", "q=-airspace", "q=the",
+    "actor=RUS&root=15", "actor=EST&root=15&until=2025-12-31", "actor=IGOWSTNAT&root=04",
+    "actor=USA&root=04&since=2026-01-01",
+)  # fmt: skip
+"""Filters whose total and page come from narrow rows (word counts, event_actor_keys)."""
+
+
+def read_twice(api_client: Any) -> list[tuple[Any, Any]]:
+    """Each narrow filter's total and pages (two events each), and the same scanning the events
+    (min_confidence=0 matches every event but sends the query to the scan)."""
+    return [
+        tuple(  # type: ignore[misc]
+            (
+                api_client.get(f"/events?limit=1&{query}{scan}").json["total"],
+                [e["id"] for e in fetch_all(api_client, query + scan, limit=2)],
+            )
+            for scan in ("", "&min_confidence=0")
+        )
+        for query in NARROW_READS
+    ]
+
+
+def test_narrow_totals_and_pages_are_the_scanned_ones_after_saves_and_resaves(
+    api_client: Any,
+    events: list[Event],
+    results: ResultStore,
+    seed_analyses: list[tuple[Article, Any]],
+) -> None:
+    before = read_twice(api_client)
+    assert all(narrow == scanned for narrow, scanned in before)
+    assert all(narrow[0] > 0 for narrow, _ in before[:2] + before[5:8])
+    article, analysis = seed_analyses[2]
+    fewer = analysis.model_copy(update={"events": analysis.events[1:]})
+    save(results, article, fewer, WRITTEN + timedelta(days=3))  # an event is gone
+    save(results, article.model_copy(update={"id": "copy"}), analysis, WRITTEN)
+    after = read_twice(api_client)
+    assert all(narrow == scanned for narrow, scanned in after) and after != before
+    save(results, article, analysis.model_copy(update={"events": []}), WRITTEN)  # none left
+    assert all(narrow == scanned for narrow, scanned in read_twice(api_client))
+
+
+def test_migrations_0008_0009_key_and_count_the_events_saved_before_them(
+    api_client: Any, events: list[Event], migrated_postgres: PostgresServer
+) -> None:
+    config = alembic_config(migrated_postgres.url)
+    command.downgrade(config, "0007")  # event_actor_keys and the word counts are gone
+    command.upgrade(config, "head")
+    read = read_twice(api_client)
+    assert all(narrow == scanned for narrow, scanned in read) and read[0][0][0] > 0
 
 
 def test_migrations_0005_0006_count_the_events_saved_before_them(
