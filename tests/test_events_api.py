@@ -20,10 +20,10 @@ from sqlalchemy import Engine
 
 from analysis_worker.extraction import Analyzer
 from api_service.app import create_app
-from newsflow.core import event_store, text_search
+from newsflow.core import event_store, exports, text_search
 from newsflow.core.connection import connect
 from newsflow.core.database import alembic_config, connect_database
-from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
+from newsflow.core.models import Article, ArticleStatus, Location, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
 from newsflow.tools.pg_server import PostgresServer
@@ -356,6 +356,48 @@ def test_export_rows_are_the_listed_rows(
 ) -> None:
     listed = [e["id"] for e in fetch_all(api_client, query, limit=5)]
     assert exported_ids(api_client, query, fmt) == listed
+
+
+@pytest.mark.parametrize(
+    "query", ["", "actor=RUS", "root=04&sort=confidence", "sort=published", "distinct=true"]
+)
+def test_csv_export_is_the_listed_events_as_python_writes_them(
+    api_client: Any, events: list[Event], query: str
+) -> None:
+    listed = fetch_all(api_client, query, limit=7)
+    body = api_client.get(f"/events/export?format=csv&{query}").get_data()
+    assert body.decode() == "".join(exports.csv_chunks(listed)) and len(listed) > 2
+
+
+def test_csv_export_writes_odd_values_as_python_does(
+    api_client: Any, results: ResultStore, seed_analyses: list[tuple[Article, Any]]
+) -> None:
+    article, analysis = seed_analyses[0]
+    first = analysis.events[0]
+    odd = first.model_copy(
+        update={
+            "sentence_text": 'He said "no, never"\nand left; 1,000 more',
+            "date_text": "",
+            "date": None,
+            "goldstein": 1e-05,
+            "confidence": 0.0,
+            "plover": None,
+            "location": Location(name='Près, "here"', lat=-0.00001, lon=179.99999),
+        }
+    )
+    published = datetime(2026, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+    save(
+        results,
+        article.model_copy(update={"id": "odd", "published_at": published, "url": ""}),
+        analysis.model_copy(update={"events": [odd, *analysis.events[1:2]]}),
+        WRITTEN,
+    )
+    listed = fetch_all(api_client, "article=odd")
+    body = api_client.get("/events/export?format=csv&article=odd").get_data()
+    assert body.decode() == "".join(exports.csv_chunks(listed))
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    row = next(r for r in rows if r["SentenceText"] == odd.sentence_text)
+    assert row["PublishedAt"].endswith(".000789+00:00") and row["ActionGeo_Lat"] == "-1e-05"
 
 
 def test_csv_export_speaks_gdelt(api_client: Any, events: list[Event]) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, Select, and_, func, select
 
 from newsflow.core import actor_pages
 from newsflow.core.actor_pages import actor_page, actor_total
+from newsflow.core.csv_export import csv_stream
 from newsflow.core.event_aggregates import mean, timeline_statement, top_statement
 from newsflow.core.event_counts import total_from_counts
 from newsflow.core.event_filters import EventFilter, conditions
@@ -99,6 +100,11 @@ class EventStore:
             )
             for row in result:
                 yield item(row._mapping)
+
+    def csv(self, wanted: EventFilter, sort: str, distinct: bool = False) -> Iterator[bytes]:
+        """Yield every event of a filter in order as a CSV file (exports.COLUMNS), written by
+        PostgreSQL and streamed in chunks (constant memory)."""
+        return csv_stream(self.engine, wanted, sort, distinct)
 
     def timeline(
         self, wanted: EventFilter, interval: str, by: str, count: str = "mentions"
