@@ -128,7 +128,7 @@ def test_entity_search_by_name_uses_the_trigram_index_not_a_scan(database: Engin
     many = """INSERT INTO entities (key, name, label, article_count)
               SELECT 'person:p' || n, 'Person ' || n, 'PERSON', 1 + n % 7
               FROM generate_series(1, 150000) AS n"""
-    statement = named_statement("trump")
+    statement = named_statement(50, None, "trump")
     compiled = statement.compile(database, compile_kwargs={"literal_binds": True})
     with database.begin() as connection:
         connection.execute(text("SET LOCAL statement_timeout = 0"))
