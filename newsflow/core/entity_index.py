@@ -52,9 +52,16 @@ until a page is found (without one it sorts every entity first)."""
 
 
 def has_trigram(query: str) -> bool:
-    """Tell whether the trigram index can narrow a search for this fragment: not when no run of
-    letters or digits in it is 3 long (`mp`, `e u`: the index would be read whole)."""
-    return any(len(run) >= 3 for run in re.findall(r"[^\W_]+", query))
+    """Tell whether the trigram index can narrow a search for this fragment, as pg_trgm reads a
+    LIKE pattern: a run of letters or digits makes trigrams when it is 3 long with its padding
+    (two blanks before it when a space precedes it, one after when a space follows). `mp` has
+    none (the index would be read whole); `e ea` has (`  e`, ` ea`)."""
+    text = " ".join(query.replace("-", " ").split())
+    for run in re.finditer(r"[^\W_]+", text):
+        padding = (2 if run.start() > 0 else 0) + (1 if run.end() < len(text) else 0)
+        if len(run.group()) + padding >= 3:
+            return True
+    return False
 
 
 def top_statement(limit: int | None, label: str | None) -> Select[Any]:
