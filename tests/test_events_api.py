@@ -656,3 +656,17 @@ def test_kept_counts_answer_as_the_scan_does_after_saves_and_resaves(
     assert kept == scanned
     total = api_client.get("/events/timeline?interval=month&by=root").json["total"]
     assert total == len(events) - 1 + len(analysis.events)
+
+
+@pytest.mark.parametrize(
+    "bound",
+    ["5331-01-12T10:31:33.731469-17:04", "9999-12-31T23:00:00-17:00", "2026-02-10T04:00+05:00"],
+)
+def test_csv_export_takes_any_offset_the_listing_takes(
+    api_client: Any, events: list[Event], bound: str
+) -> None:
+    query = f"published_until={bound.replace('+', '%2B')}"
+    listed = [e["id"] for e in fetch_all(api_client, query)]
+    response = api_client.get(f"/events/export?format=csv&{query}")
+    assert response.status_code == 200
+    assert [row["GLOBALEVENTID"] for row in csv.DictReader(io.StringIO(response.text))] == listed

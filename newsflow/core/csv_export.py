@@ -12,6 +12,7 @@ written as nothing, as Python's csv module writes it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -154,6 +155,19 @@ def header() -> bytes:
     return (",".join(COLUMNS) + "\n").encode()
 
 
+def _in_utc(value: Any) -> Any:
+    """A time as UTC, else the value: COPY takes its parameters as SQL text, and PostgreSQL
+    refuses an offset beyond 15:59 there (5331-01-12T10:31-17:04); a time past the last one
+    Python holds in UTC is as late (or early) as any stored time."""
+    if not isinstance(value, dt.datetime):
+        return value
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        edge = dt.datetime.max if value.year > 1 else dt.datetime.min
+        return edge.replace(tzinfo=dt.UTC)
+
+
 def csv_stream(engine: Engine, wanted: EventFilter, sort: str, distinct: bool) -> Iterator[bytes]:
     """Yield a filter's CSV file, header first, in chunks of about BUFFER_BYTES, from one COPY
     (constant memory: rows are read as the server sends them). The COPY starts before the first
@@ -162,6 +176,7 @@ def csv_stream(engine: Engine, wanted: EventFilter, sort: str, distinct: bool) -
         dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
     )
     copy = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv)").format(sql.SQL(str(compiled)))
+    params = {name: _in_utc(value) for name, value in compiled.params.items()}
     with engine.connect() as connection:
         # One statement for the whole file, however long the client takes to read it: a
         # request's statement timeout would cut a big export off (the cursor it replaces ran
@@ -169,7 +184,7 @@ def csv_stream(engine: Engine, wanted: EventFilter, sort: str, distinct: bool) -
         connection.execute(text("SET LOCAL statement_timeout = 0"))
         driver = connection.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(copy, compiled.params) as rows:
+        with driver.cursor() as cursor, cursor.copy(copy, params) as rows:
             buffer = bytearray(header())
             for row in rows:
                 buffer += row

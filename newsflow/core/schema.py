@@ -1,7 +1,8 @@
 """The PostgreSQL results schema (SQLAlchemy Core): analysed articles, events, entities.
 
-Every table but `entities`, `stories` and `canonical_events` (rows across articles, each
-recomputed from its articles' rows) carries `article_id`, and the keys lead with it: one
+Every table but `entities`, `stories`, `canonical_events` and the counts (`event_*_counts`,
+`story_key_counts`) (rows across articles, each recomputed from or moved by its articles'
+rows) carries `article_id`, and the keys lead with it: one
 article's rows live together, and a distributed PostgreSQL (Citus) can shard them on it.
 The migrations in `newsflow/migrations` create exactly these tables.
 """
