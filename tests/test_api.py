@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from newsflow.core import entity_index
 from newsflow.core.entity_index import named_statement
 
 
@@ -128,7 +129,7 @@ def test_entity_search_by_name_uses_the_trigram_index_not_a_scan(database: Engin
     many = """INSERT INTO entities (key, name, label, article_count)
               SELECT 'person:p' || n, 'Person ' || n, 'PERSON', 1 + n % 7
               FROM generate_series(1, 150000) AS n"""
-    statement = named_statement("trump")
+    statement = named_statement(50, None, "trump")
     compiled = statement.compile(database, compile_kwargs={"literal_binds": True})
     with database.begin() as connection:
         connection.execute(text("SET LOCAL statement_timeout = 0"))
@@ -136,3 +137,33 @@ def test_entity_search_by_name_uses_the_trigram_index_not_a_scan(database: Engin
         connection.execute(text("ANALYZE entities"))
         plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {compiled}").scalars())
     assert "entities_name_trigram" in plan and "Seq Scan" not in plan
+
+
+@pytest.mark.parametrize("head_rows", [50, 10_000])
+def test_entity_search_ranks_every_matching_name_as_a_scan_does(
+    api_client: Any, database: Engine, monkeypatch: pytest.MonkeyPatch, head_rows: int
+) -> None:
+    # 3,000 names: common words in the most and least mentioned, a rare one only far down the
+    # count order (so the first entities hold no page of it), and two-letter fragments.
+    many = """INSERT INTO entities (key, name, label, article_count)
+              SELECT 'org:o' || n,
+                     (ARRAY['North Command', 'Baltic Forum', 'Sea Council'])[1 + n % 3]
+                     || CASE WHEN n % 97 = 0 THEN ' Zyxwv' ELSE '' END || ' ' || n,
+                     CASE WHEN n % 2 = 0 THEN 'ORG' ELSE 'NORP' END, 1 + (3000 - n) / 40
+              FROM generate_series(1, 3000) AS n"""
+    with database.begin() as connection:
+        connection.execute(text(many))
+    monkeypatch.setattr(entity_index, "HEAD_ROWS", head_rows)
+    for query in ("command", "zyxwv", "zyxwv 2", "rth co", "ic", "zy", "nothing-like-it"):
+        for label in ("", "&label=ORG"):
+            found = api_client.get(f"/entities?q={query}&limit=20{label}").json["items"]
+            with database.connect() as connection:
+                scanned = connection.execute(
+                    text(
+                        "SELECT key FROM entities WHERE name ILIKE :pattern AND article_count > 0"
+                        " AND (:label = '' OR label = :label)"
+                        " ORDER BY article_count DESC, key LIMIT 20"
+                    ),
+                    {"pattern": entity_index.name_pattern(query), "label": label[7:]},
+                ).scalars()
+                assert [e["key"] for e in found] == list(scanned), (query, label)

@@ -20,10 +20,10 @@ from sqlalchemy import Engine
 
 from analysis_worker.extraction import Analyzer
 from api_service.app import create_app
-from newsflow.core import event_store, text_search
+from newsflow.core import event_store, exports, text_search
 from newsflow.core.connection import connect
 from newsflow.core.database import alembic_config, connect_database
-from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
+from newsflow.core.models import Article, ArticleStatus, Location, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
 from newsflow.tools.pg_server import PostgresServer
@@ -234,6 +234,22 @@ FILTERS: list[tuple[str, Callable[[Event], bool], tuple[str, str], tuple[str, st
         DAVOS,
     ),
     (
+        "actor=EST&root=15",
+        lambda e: (side(e, "source", "EST") or side(e, "target", "EST")) and e["root_code"] == "15",
+        MIG,
+        DAVOS,
+    ),
+    (
+        "actor=RUSMIL&root=15&since=2025-10-01&until=2025-12-31",
+        lambda e: (
+            (side(e, "source", "RUSMIL") or side(e, "target", "RUSMIL"))
+            and e["root_code"] == "15"
+            and date(2025, 10, 1) <= day(e) <= date(2025, 12, 31)
+        ),
+        MIG,
+        LAUNCHED,
+    ),
+    (
         "actor=RUS&target=EST&root=15",
         lambda e: side(e, "target", "EST") and e["root_code"] == "15",
         MIG,
@@ -340,6 +356,48 @@ def test_export_rows_are_the_listed_rows(
 ) -> None:
     listed = [e["id"] for e in fetch_all(api_client, query, limit=5)]
     assert exported_ids(api_client, query, fmt) == listed
+
+
+@pytest.mark.parametrize(
+    "query", ["", "actor=RUS", "root=04&sort=confidence", "sort=published", "distinct=true"]
+)
+def test_csv_export_is_the_listed_events_as_python_writes_them(
+    api_client: Any, events: list[Event], query: str
+) -> None:
+    listed = fetch_all(api_client, query, limit=7)
+    body = api_client.get(f"/events/export?format=csv&{query}").get_data()
+    assert body.decode() == "".join(exports.csv_chunks(listed)) and len(listed) > 2
+
+
+def test_csv_export_writes_odd_values_as_python_does(
+    api_client: Any, results: ResultStore, seed_analyses: list[tuple[Article, Any]]
+) -> None:
+    article, analysis = seed_analyses[0]
+    first = analysis.events[0]
+    odd = first.model_copy(
+        update={
+            "sentence_text": 'He said "no, never"\nand left; 1,000 more',
+            "date_text": "",
+            "date": None,
+            "goldstein": 1e-05,
+            "confidence": 0.0,
+            "plover": None,
+            "location": Location(name='Près, "here"', lat=-0.00001, lon=179.99999),
+        }
+    )
+    published = datetime(2026, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+    save(
+        results,
+        article.model_copy(update={"id": "odd", "published_at": published, "url": ""}),
+        analysis.model_copy(update={"events": [odd, *analysis.events[1:2]]}),
+        WRITTEN,
+    )
+    listed = fetch_all(api_client, "article=odd")
+    body = api_client.get("/events/export?format=csv&article=odd").get_data()
+    assert body.decode() == "".join(exports.csv_chunks(listed))
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    row = next(r for r in rows if r["SentenceText"] == odd.sentence_text)
+    assert row["PublishedAt"].endswith(".000789+00:00") and row["ActionGeo_Lat"] == "-1e-05"
 
 
 def test_csv_export_speaks_gdelt(api_client: Any, events: list[Event]) -> None:
@@ -518,6 +576,58 @@ def test_kept_totals_are_the_scanned_totals_after_saves_and_resaves(
     assert all(kept == scanned for kept, scanned in after) and after != before
 
 
+NARROW_READS = (
+    "q=airspace", "q=jets", "q=russian jets", "q=-airspace", "q=the",
+    "actor=RUS&root=15", "actor=EST&root=15&until=2025-12-31", "actor=IGOWSTNAT&root=04",
+    "actor=USA&root=04&since=2026-01-01",
+)  # fmt: skip
+"""Filters whose total and page come from narrow rows (word counts, event_actor_keys)."""
+
+
+def read_twice(api_client: Any) -> list[tuple[Any, Any]]:
+    """Each narrow filter's total and pages (two events each), and the same scanning the events
+    (min_confidence=0 matches every event but sends the query to the scan)."""
+    return [
+        tuple(  # type: ignore[misc]
+            (
+                api_client.get(f"/events?limit=1&{query}{scan}").json["total"],
+                [e["id"] for e in fetch_all(api_client, query + scan, limit=2)],
+            )
+            for scan in ("", "&min_confidence=0")
+        )
+        for query in NARROW_READS
+    ]
+
+
+def test_narrow_totals_and_pages_are_the_scanned_ones_after_saves_and_resaves(
+    api_client: Any,
+    events: list[Event],
+    results: ResultStore,
+    seed_analyses: list[tuple[Article, Any]],
+) -> None:
+    before = read_twice(api_client)
+    assert all(narrow == scanned for narrow, scanned in before)
+    assert all(narrow[0] > 0 for narrow, _ in before[:2] + before[5:8])
+    article, analysis = seed_analyses[2]
+    fewer = analysis.model_copy(update={"events": analysis.events[1:]})
+    save(results, article, fewer, WRITTEN + timedelta(days=3))  # an event is gone
+    save(results, article.model_copy(update={"id": "copy"}), analysis, WRITTEN)
+    after = read_twice(api_client)
+    assert all(narrow == scanned for narrow, scanned in after) and after != before
+    save(results, article, analysis.model_copy(update={"events": []}), WRITTEN)  # none left
+    assert all(narrow == scanned for narrow, scanned in read_twice(api_client))
+
+
+def test_migrations_0008_0009_key_and_count_the_events_saved_before_them(
+    api_client: Any, events: list[Event], migrated_postgres: PostgresServer
+) -> None:
+    config = alembic_config(migrated_postgres.url)
+    command.downgrade(config, "0007")  # event_actor_keys and the word counts are gone
+    command.upgrade(config, "head")
+    read = read_twice(api_client)
+    assert all(narrow == scanned for narrow, scanned in read) and read[0][0][0] > 0
+
+
 def test_migrations_0005_0006_count_the_events_saved_before_them(
     api_client: Any, events: list[Event], migrated_postgres: PostgresServer
 ) -> None:
@@ -546,3 +656,17 @@ def test_kept_counts_answer_as_the_scan_does_after_saves_and_resaves(
     assert kept == scanned
     total = api_client.get("/events/timeline?interval=month&by=root").json["total"]
     assert total == len(events) - 1 + len(analysis.events)
+
+
+@pytest.mark.parametrize(
+    "bound",
+    ["5331-01-12T10:31:33.731469-17:04", "9999-12-31T23:00:00-17:00", "2026-02-10T04:00+05:00"],
+)
+def test_csv_export_takes_any_offset_the_listing_takes(
+    api_client: Any, events: list[Event], bound: str
+) -> None:
+    query = f"published_until={bound.replace('+', '%2B')}"
+    listed = [e["id"] for e in fetch_all(api_client, query)]
+    response = api_client.get(f"/events/export?format=csv&{query}")
+    assert response.status_code == 200
+    assert [row["GLOBALEVENTID"] for row in csv.DictReader(io.StringIO(response.text))] == listed

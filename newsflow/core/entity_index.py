@@ -6,6 +6,7 @@ exact; this module only reads them.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -40,33 +41,65 @@ def name_pattern(query: str) -> str:
     return f"%{' '.join(escaped.replace('-', ' ').split())}%"
 
 
-NAMED_AT_MOST = 2000
-"""Names a search ranks itself; a fragment in more names walks the count order instead."""
+HEAD_ROWS = 10_000
+"""Most mentioned entities a name search reads first, in count order: when they hold a page of
+matches, that page is the answer (every match beyond them ranks lower)."""
 
 
-def top_statement(
-    limit: int, label: str | None, query: str | None, keys: list[str] | None = None
-) -> Select[Any]:
-    """Return the query of the most mentioned entities, among `keys` if given."""
+EVERY_ROW = 100_000_000
+"""A head that holds every entity: still a LIMIT, so the planner walks the count order's index
+until a page is found (without one it sorts every entity first)."""
+
+
+def has_trigram(query: str) -> bool:
+    """Tell whether the trigram index can narrow a search for this fragment, as pg_trgm reads a
+    LIKE pattern: a run of letters or digits makes trigrams when it is 3 long with its padding
+    (two blanks before it when a space precedes it, one after when a space follows). `mp` has
+    none (the index would be read whole); `e ea` has (`  e`, ` ea`)."""
+    text = " ".join(query.replace("-", " ").split())
+    for run in re.finditer(r"[^\W_]+", text):
+        padding = (2 if run.start() > 0 else 0) + (1 if run.end() < len(text) else 0)
+        if len(run.group()) + padding >= 3:
+            return True
+    return False
+
+
+def top_statement(limit: int | None, label: str | None) -> Select[Any]:
+    """Return the query of the most mentioned entities, of one label if given."""
     statement = (
         select(*ENTITY_COLUMNS)
         .where(entities.c.article_count > 0)
         .order_by(entities.c.article_count.desc(), entities.c.key)
         .limit(limit)
     )
+    return statement.where(entities.c.label == label) if label else statement
+
+
+def head_statement(
+    limit: int, label: str | None, query: str, head_rows: int = HEAD_ROWS
+) -> Select[Any]:
+    """Return the query of the most mentioned entities whose names contain a fragment, among the
+    `head_rows` most mentioned, read in count order until a page is found."""
+    head = top_statement(head_rows, label).subquery("head")
+    return (
+        select(*head.c)
+        .where(head.c.name.ilike(name_pattern(query)))
+        .order_by(head.c.article_count.desc(), head.c.key)
+        .limit(limit)
+    )
+
+
+def named_statement(limit: int, label: str | None, query: str) -> Select[Any]:
+    """Return the query of the most mentioned entities whose names contain a fragment: every
+    such name found through the trigram index (materialized: never a walk of the count order
+    for a rare one), then ranked."""
+    found = select(*ENTITY_COLUMNS).where(
+        entities.c.name.ilike(name_pattern(query)), entities.c.article_count > 0
+    )
     if label:
-        statement = statement.where(entities.c.label == label)
-    if keys is not None:
-        statement = statement.where(entities.c.key.in_(keys))
-    elif query:
-        statement = statement.where(entities.c.name.ilike(name_pattern(query)))
-    return statement
-
-
-def named_statement(query: str) -> Select[Any]:
-    """Return the keys whose names contain a fragment, found through the trigram index."""
-    pattern = name_pattern(query)
-    return select(entities.c.key).where(entities.c.name.ilike(pattern)).limit(NAMED_AT_MOST + 1)
+        found = found.where(entities.c.label == label)
+    named = found.cte("named").prefix_with("MATERIALIZED")
+    return select(*named.c).order_by(named.c.article_count.desc(), named.c.key).limit(limit)
 
 
 class EntityIndex:
@@ -82,13 +115,17 @@ class EntityIndex:
         if query and not storable(query):
             return []
         with self.engine.connect() as connection:
-            keys = None
-            if query:
-                # A rare fragment: rank its few names. A common one (more than NAMED_AT_MOST
-                # names): walk the count order, where matching names come early.
-                named = list(connection.scalars(named_statement(query)))
-                keys = named if len(named) <= NAMED_AT_MOST else None
-            rows = connection.execute(top_statement(limit, label, query, keys)).mappings()
+            if not query:
+                rows = connection.execute(top_statement(limit, label)).mappings().all()
+            else:
+                # A common fragment's page is among the most mentioned; a rare one's names are
+                # few, found through the trigram index and ranked. Without a trigram the index
+                # cannot narrow the names: the count order is read until a page is found.
+                indexed = has_trigram(query)
+                statement = head_statement(limit, label, query, HEAD_ROWS if indexed else EVERY_ROW)
+                rows = connection.execute(statement).mappings().all()
+                if len(rows) < limit and indexed:
+                    rows = connection.execute(named_statement(limit, label, query)).mappings().all()
             return [EntitySummary.model_validate(dict(row)) for row in rows]
 
     def get(self, key: str) -> EntitySummary | None:

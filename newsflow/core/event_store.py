@@ -7,6 +7,9 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, and_, func, select
 
+from newsflow.core import actor_pages
+from newsflow.core.actor_pages import actor_page, actor_total
+from newsflow.core.csv_export import csv_stream
 from newsflow.core.event_aggregates import mean, timeline_statement, top_statement
 from newsflow.core.event_counts import total_from_counts
 from newsflow.core.event_filters import EventFilter, conditions
@@ -44,16 +47,25 @@ class EventStore:
         distinct: bool = False,
     ) -> tuple[list[dict[str, Any]], int, str | None]:
         """Return a page of events (or canonical events), the exact total, the next cursor."""
-        words_alone = not distinct and sort == "date" and answers_alone(wanted)
-        counted = search_total(wanted) if words_alone else total_statement(wanted, distinct)
+        # Words alone, or an actor and its root alone: narrow rows give the total and page.
+        newest = not distinct and sort == "date"
+        words_alone = newest and answers_alone(wanted)
+        actor_alone = newest and not words_alone and actor_pages.answers_alone(wanted)
         with self.engine.connect() as connection:
-            total = int(connection.scalar(counted) or 0)
+            if words_alone:
+                total = search_total(connection, wanted)
+            else:
+                counted = actor_total(wanted) if actor_alone else total_statement(wanted, distinct)
+                total = int(connection.scalar(counted) or 0)
             keys: list[Any] = []
             if total:  # else the page would walk every event looking for one
                 args = (wanted, limit + 1, cursor, total)
-                statement = (
-                    search_page(*args) if words_alone else keys_statement(*args, sort, distinct)
-                )
+                if words_alone:
+                    statement = search_page(*args)
+                elif actor_alone:
+                    statement = actor_page(wanted, limit + 1, cursor)
+                else:
+                    statement = keys_statement(*args, sort, distinct)
                 keys = list(connection.execute(statement).all())
             more = len(keys) > limit
             keys = keys[:limit]
@@ -88,6 +100,11 @@ class EventStore:
             )
             for row in result:
                 yield item(row._mapping)
+
+    def csv(self, wanted: EventFilter, sort: str, distinct: bool = False) -> Iterator[bytes]:
+        """Yield every event of a filter in order as a CSV file (exports.COLUMNS), written by
+        PostgreSQL and streamed in chunks (constant memory)."""
+        return csv_stream(self.engine, wanted, sort, distinct)
 
     def timeline(
         self, wanted: EventFilter, interval: str, by: str, count: str = "mentions"

@@ -29,8 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from newsflow.core.event_counts import move_counts, tally
-from newsflow.core.event_search import index_words
+from newsflow.core.event_counts import move_counts, side_keys, tally
+from newsflow.core.event_search import count_words, index_words, saved_words
 from newsflow.core.models import (
     Article,
     ArticleStatus,
@@ -44,6 +44,7 @@ from newsflow.core.schema import (
     articles,
     entities,
     entity_mentions,
+    event_actor_keys,
     event_texts,
     events,
 )
@@ -212,15 +213,22 @@ def write_analyses(
         )
         if is_new
     }
-    old_events, before = forget_rows(connection, [r["id"] for r in rows if r["id"] not in fresh])
+    replaced = [r["id"] for r in rows if r["id"] not in fresh]
+    old_words = saved_words(connection, replaced) if replaced else {}
+    old_events, before = forget_rows(connection, replaced)
     added = [row for article, analysis in ordered for row in event_rows(article, analysis)]
+    article_ids = [article.id for article, _ in ordered]
     if added:
         connection.execute(insert(events), added)
         connection.execute(
             insert(event_texts),
             [row for a, analysis in ordered for row in text_rows(a.id, analysis.events)],
         )
-        connection.execute(index_words([article.id for article, _ in ordered]))
+        if keyed := actor_key_rows(added):
+            connection.execute(insert(event_actor_keys), keyed)
+        connection.execute(index_words(article_ids))
+    if added or old_words:
+        connection.execute(count_words(article_ids, old_words))
     move_counts(connection, *tally(added, old_events))
     mentions = [row for a, analysis in ordered for row in mention_rows(a.id, analysis.entities)]
     if mentions:
@@ -360,6 +368,25 @@ def event_row(
         "outlet": article.source,
         "updated_at": updated_at,
     }
+
+
+def actor_key_rows(added: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return each event's rows of event_actor_keys: one per value `actor=` matches of either
+    side (the keys the `actor*root` counts count it under), with its root and day."""
+    return [
+        {
+            "article_id": e["article_id"],
+            "ordinal": e["ordinal"],
+            "key": key,
+            "root_code": e["root_code"],
+            "day": e["day"],
+        }
+        for e in added
+        for key in sorted(
+            side_keys(e["source_code"], e["source_country"])
+            | side_keys(e["target_code"], e["target_country"])
+        )
+    ]
 
 
 def text_rows(article_id: str, found: list[Event]) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """The PostgreSQL results schema (SQLAlchemy Core): analysed articles, events, entities.
 
-Every table but `entities`, `stories` and `canonical_events` (rows across articles, each
-recomputed from its articles' rows) carries `article_id`, and the keys lead with it: one
+Every table but `entities`, `stories`, `canonical_events` and the counts (`event_*_counts`,
+`story_key_counts`) (rows across articles, each recomputed from or moved by its articles'
+rows) carries `article_id`, and the keys lead with it: one
 article's rows live together, and a distributed PostgreSQL (Citus) can shard them on it.
 The migrations in `newsflow/migrations` create exactly these tables.
 """
@@ -169,6 +170,40 @@ Index(
     event_search.c.day.desc(),
     event_search.c.article_id.desc(),
     event_search.c.ordinal.desc(),
+)
+
+event_actor_keys = Table(
+    "event_actor_keys",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("ordinal", SmallInteger, primary_key=True),
+    Column("key", Text, primary_key=True, comment="A value `actor=` matches (RUS, RUSMIL)."),
+    Column("root_code", Text, nullable=False, comment="The event's (events.root_code)."),
+    Column("day", Date, nullable=False, comment="The event's (events.day)."),
+    ForeignKeyConstraint(
+        ["article_id", "ordinal"],
+        ["events.article_id", "events.ordinal"],
+        ondelete="CASCADE",
+    ),
+    comment="Each event once per prefix of whole CAMEO parts and country of its two sides "
+    "(event_counts.side_keys), with its root and day: the newest page of `actor=&root=`.",
+)
+Index(
+    "event_actor_keys_by_root",
+    event_actor_keys.c.key,
+    event_actor_keys.c.root_code,
+    event_actor_keys.c.day.desc(),
+    event_actor_keys.c.article_id.desc(),
+    event_actor_keys.c.ordinal.desc(),
+)
+
+event_word_counts = Table(
+    "event_word_counts",
+    metadata,
+    Column("word", Text, primary_key=True, comment="A lexeme of event_search.search."),
+    Column("events", Integer, nullable=False, comment="Events whose sentence has it."),
+    comment="Events per sentence word, kept exact by the write path: the total of `q=` one "
+    "word.",
 )
 
 event_day_counts = Table(

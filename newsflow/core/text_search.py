@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
 from newsflow.core.event_counts import given
 from newsflow.core.event_filters import EventFilter
 from newsflow.core.event_items import KEY_COLUMNS
-from newsflow.core.event_search import matches
+from newsflow.core.event_search import matches, one_word
 from newsflow.core.event_sorts import WALK_FROM, after_cursor, ordered
-from newsflow.core.schema import event_search, events
+from newsflow.core.schema import event_search, event_word_counts, events
 
 SEARCH_FILTERS = frozenset({"q", "since", "until"})
 """The filters event_search answers alone (it holds each event's day)."""
@@ -34,9 +34,15 @@ def _within(wanted: EventFilter) -> list[ColumnElement[bool]]:
     return found
 
 
-def search_total(wanted: EventFilter) -> Select[Any]:
-    """Return the exact count of the events of a filter event_search answers alone."""
-    return select(func.count()).select_from(event_search).where(*_within(wanted))
+def search_total(connection: Connection, wanted: EventFilter) -> int:
+    """Return the exact count of the events of a filter event_search answers alone: one word
+    alone is one row of the word counts; anything else counts its matches."""
+    assert wanted.q is not None
+    if given(wanted) == {"q"} and (word := connection.scalar(one_word(wanted.q))) is not None:
+        w = event_word_counts.c
+        return int(connection.scalar(select(w.events).where(w.word == word)) or 0)
+    counted = select(func.count()).select_from(event_search).where(*_within(wanted))
+    return int(connection.scalar(counted) or 0)
 
 
 def search_page(wanted: EventFilter, limit: int, cursor: str | None, total: int) -> Select[Any]:
