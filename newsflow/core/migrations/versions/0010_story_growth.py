@@ -1,8 +1,8 @@
 """Stories grow without rereading them: canonical events by category and days, their
 signatures, outlet indexes; story keys no longer counted.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30
 
 A new article's mentions find their canonical events by (story, category, days), compare with
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
