@@ -202,8 +202,7 @@ event_word_counts = Table(
     metadata,
     Column("word", Text, primary_key=True, comment="A lexeme of event_search.search."),
     Column("events", Integer, nullable=False, comment="Events whose sentence has it."),
-    comment="Events per sentence word, kept exact by the write path: the total of `q=` one "
-    "word.",
+    comment="Events per sentence word, kept exact by the write path: the total of `q=` one word.",
 )
 
 event_day_counts = Table(

@@ -24,12 +24,8 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "event_word_counts",
-        sa.Column(
-            "word", sa.Text(), nullable=False, comment="A lexeme of event_search.search."
-        ),
-        sa.Column(
-            "events", sa.Integer(), nullable=False, comment="Events whose sentence has it."
-        ),
+        sa.Column("word", sa.Text(), nullable=False, comment="A lexeme of event_search.search."),
+        sa.Column("events", sa.Integer(), nullable=False, comment="Events whose sentence has it."),
         sa.PrimaryKeyConstraint("word"),
         comment="Events per sentence word, kept exact by the write path: the total of `q=` "
         "one word.",
