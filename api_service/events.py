@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from newsflow.core.event_filters import EventFilter
 from newsflow.core.event_store import EventStore
-from newsflow.core.exports import FORMATS
+from newsflow.core.exports import FORMATS, ITEM_WRITERS
 from newsflow.core.models import Event
 from newsflow.http.problems import not_found
 from newsflow.http.web import problem_responses
@@ -182,16 +182,17 @@ def add_event_routes(app: OpenAPI, store: EventStore) -> None:
     @app.get("/events/export", tags=[EVENTS_TAG], responses={200: None, **errors})
     def export_events(query: ExportQuery) -> Response:
         """Download every event of a filter as CSV (GDELT column names), NDJSON or GeoJSON."""
-        media_type, extension, write = FORMATS[query.format]
+        media_type, extension = FORMATS[query.format]
         body: Iterator[str] | Iterator[bytes]
-        if query.format == "csv":  # written by PostgreSQL (COPY), passed on as it comes
-            chunks = store.csv(query, query.sort, distinct=query.distinct)
-            # The query runs here: a PostgreSQL error is a problem answer, not a cut-off download.
-            body = itertools.chain([next(chunks)], chunks)
-        else:
+        if query.format in ITEM_WRITERS:
             events = store.stream(query, query.sort, distinct=query.distinct)
-            first = next(events, None)  # the query runs here, likewise
+            # The query runs here: a PostgreSQL error is a problem answer, not a cut-off download.
+            first = next(events, None)
+            write = ITEM_WRITERS[query.format]
             body = write(events if first is None else itertools.chain([first], events))
+        else:  # CSV, written by PostgreSQL (COPY) and passed on as it comes
+            chunks = store.csv(query, query.sort, distinct=query.distinct)
+            body = itertools.chain([next(chunks)], chunks)  # the COPY runs here, likewise
         return Response(
             stream_with_context(body),
             mimetype=media_type,

@@ -20,13 +20,14 @@ from sqlalchemy import Engine
 
 from analysis_worker.extraction import Analyzer
 from api_service.app import create_app
-from newsflow.core import event_store, exports, text_search
+from newsflow.core import event_store, text_search
 from newsflow.core.connection import connect
 from newsflow.core.database import alembic_config, connect_database
 from newsflow.core.models import Article, ArticleStatus, Location, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
 from newsflow.tools.pg_server import PostgresServer
+from tests import csv_reference
 
 Event = dict[str, Any]
 OUTLETS = ["Arctic Desk", "Polar Post", "Baltic Wire"]
@@ -366,7 +367,7 @@ def test_csv_export_is_the_listed_events_as_python_writes_them(
 ) -> None:
     listed = fetch_all(api_client, query, limit=7)
     body = api_client.get(f"/events/export?format=csv&{query}").get_data()
-    assert body.decode() == "".join(exports.csv_chunks(listed)) and len(listed) > 2
+    assert body.decode() == "".join(csv_reference.csv_chunks(listed)) and len(listed) > 2
 
 
 def test_csv_export_writes_odd_values_as_python_does(
@@ -394,7 +395,7 @@ def test_csv_export_writes_odd_values_as_python_does(
     )
     listed = fetch_all(api_client, "article=odd")
     body = api_client.get("/events/export?format=csv&article=odd").get_data()
-    assert body.decode() == "".join(exports.csv_chunks(listed))
+    assert body.decode() == "".join(csv_reference.csv_chunks(listed))
     rows = list(csv.DictReader(io.StringIO(body.decode())))
     row = next(r for r in rows if r["SentenceText"] == odd.sentence_text)
     assert row["PublishedAt"].endswith(".000789+00:00") and row["ActionGeo_Lat"] == "-1e-05"

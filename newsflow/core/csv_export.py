@@ -3,9 +3,10 @@ JSON and its article, written by `COPY (...) TO STDOUT (FORMAT csv)` and streame
 
 Python decoding each row's evidence (and building its item) ran at 5,000-16,000 rows/s; here
 the server parses each evidence once (`json_to_record`) and writes the CSV itself. The output is
-what `exports.csv_chunks` writes of the listed events, byte for byte, with one difference: a
-field holding a carriage return without a line feed is quoted (Python 3.11's csv module leaves
-it bare, which splits the row for most readers). Numbers from the evidence are its JSON text,
+what Python's csv module writes of the listed events (`tests/csv_reference.py`, which the tests
+hold it to), byte for byte, with one difference: a field holding a carriage return without a
+line feed is quoted (Python 3.11's csv module leaves it bare, which splits the row for most
+readers). Numbers from the evidence are its JSON text,
 which Python wrote (`repr` of the float), so they read back as Python prints them; empty text is
 written as nothing, as Python's csv module writes it.
 """

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 Item = dict[str, Any]
@@ -21,7 +18,8 @@ GDELT_COLUMNS = [
     "ActionGeo_FeatureID", "DATEADDED", "NumMentions", "NumSources", "NumArticles", "SOURCEURL",
 ]  # fmt: skip
 """GDELT 2.0 event-table columns we have (country codes are ISO alpha-3 as in CAMEO actor
-codes, where GDELT's ActionGeo uses FIPS); `csv_row` says where each comes from."""
+codes, where GDELT's ActionGeo uses FIPS); `csv_export.csv_columns` says where each comes
+from."""
 
 OWN_COLUMNS = [
     "EventName", "PLOVER", "Modality", "Confidence", "DateText", "AttributedTo", "ArticleId",
@@ -31,54 +29,10 @@ OWN_COLUMNS = [
 ]  # fmt: skip
 """Our own columns: the event's category and evidence (character offsets into the article)."""
 
-NO_ACTOR: Item = {"actor_code": None, "text": None, "country": None, "start": None, "end": None}
-NO_PLACE: Item = {"name": None, "country": None, "lat": None, "lon": None, "geonames_id": None}
-
-
-def _day(e: Item) -> str:
-    """The event's date, else its article's publication day, as GDELT's YYYYMMDD."""
-    day = e.get("date") or (e["article"]["published_at"] or e["updated_at"])[:10]
-    return str(day).replace("-", "")
-
-
-def csv_row(e: Item) -> list[Any]:
-    """Return an event's CSV row, GDELT_COLUMNS then OWN_COLUMNS (one call a row: exports are
-    hundreds of thousands of rows)."""
-    source, target = e.get("source") or NO_ACTOR, e.get("target") or NO_ACTOR
-    place, article, trigger = e.get("location") or NO_PLACE, e["article"], e["trigger"]
-    added = e["updated_at"][:19].replace("-", "").replace(":", "").replace("T", "")
-    return [
-        e["id"], _day(e),
-        source["actor_code"], source["text"], source["country"],
-        target["actor_code"], target["text"], target["country"],
-        e["code"], e["code"][:3], e["root_code"], e["quad_class"], e["goldstein"],
-        place["name"], place["country"], place["lat"], place["lon"], place.get("geonames_id"),
-        added, e["num_mentions"], e["num_sources"], e["num_articles"], article["url"],
-        e["name"], e.get("plover"), e.get("modality"), e.get("confidence"), e.get("date_text"),
-        (e.get("attributed_to") or NO_ACTOR)["text"], article["id"], e["canonical_id"],
-        article["source"], article["published_at"], e["sentence"], e["sentence_text"],
-        source["start"], source["end"], target["start"], target["end"],
-        trigger["text"], trigger["start"], trigger["end"],
-    ]  # fmt: skip
-
-
 COLUMNS = GDELT_COLUMNS + OWN_COLUMNS
 
 CHUNK_ROWS = 500
-"""Rows written per chunk of a streamed response."""
-
-
-def csv_chunks(items: Iterable[Item]) -> Iterator[str]:
-    """Yield a CSV file of listed events, header first, a few hundred rows at a time: the file
-    `csv_export` has PostgreSQL write for the API (the tests hold the two byte for byte)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    rows = map(csv_row, items)
-    while chunk := list(islice(rows, CHUNK_ROWS)):
-        writer.writerows(chunk)  # the csv module writes None as ""
-        yield _drain(buffer)
-    yield _drain(buffer)
+"""Lines written per chunk of a streamed response."""
 
 
 def ndjson_chunks(items: Iterable[Item]) -> Iterator[str]:
@@ -112,17 +66,15 @@ def feature(event: Item) -> dict[str, Any]:
     return {"type": "Feature", "id": event["id"], "geometry": point, "properties": event}
 
 
-FORMATS: dict[str, tuple[str, str, Callable[[Iterable[Item]], Iterator[str]]]] = {
-    "csv": ("text/csv; charset=utf-8", "csv", csv_chunks),
-    "ndjson": ("application/x-ndjson", "ndjson", ndjson_chunks),
-    "geojson": ("application/geo+json", "geojson", geojson_chunks),
+FORMATS: dict[str, tuple[str, str]] = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "ndjson": ("application/x-ndjson", "ndjson"),
+    "geojson": ("application/geo+json", "geojson"),
 }
-"""Each export format: media type, file extension, writer (the API has PostgreSQL write CSV:
-`csv_export`)."""
+"""Each export format: media type, file extension."""
 
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
+ITEM_WRITERS: dict[str, Callable[[Iterable[Item]], Iterator[str]]] = {
+    "ndjson": ndjson_chunks,
+    "geojson": geojson_chunks,
+}
+"""The formats written from the listed items; CSV is written by PostgreSQL (`csv_export`)."""
