@@ -144,12 +144,11 @@ class ResultStore:
     def _write(
         self, connection: Connection, ordered: Sequence[tuple[Article, StoredAnalysis]]
     ) -> None:
+        fresh = write_analyses(connection, ordered)
         if self.grouper is None:
-            write_analyses(connection, ordered)
             return
-        lock_stories(connection)  # first: writers then never wait on each other holding rows
+        lock_stories(connection)  # last: held while grouping, not while writing the batch
         for article, analysis in ordered:  # each grouped seeing the ones before it, as alone
-            fresh = write_analyses(connection, [(article, analysis)])
             rows = event_rows(article, analysis)
             self.grouper.group(connection, article, analysis, article.id in fresh, rows)
 
