@@ -158,11 +158,12 @@ def bulk_load(engine: Engine, count: int, pick: random.Random) -> None:
                     "day": found.day,
                     "entities": found.entities,
                     "words": found.words,
+                    "title_words": list(found.title_words),
                 }
             )
             rows["k"] += [
                 {"article_id": found.id, "key": k, "day": found.day, "weight": w}
-                for k, w in found.entities.items()
+                for k, w in found.keys().items()
             ]
         with engine.begin() as connection:
             connection.execute(insert(articles), rows["a"])

@@ -24,6 +24,9 @@ from newsflow.core.schema import (
     story_keys,
 )
 from newsflow.core.story_counts import refresh
+from newsflow.core.story_memory import MemoryStories
+from newsflow.core.story_rule import TITLE_KEYS, TOP_ENTITIES, StoryRule
+from newsflow.core.story_store import article_features
 from tests.conftest import truncate_all
 from tests.processes import REPO_ROOT
 
@@ -123,6 +126,20 @@ def test_posting_in_reverse_order_gives_the_same_stories(
     assert grouping(database) == forward
 
 
+def test_the_store_groups_as_the_rule_does_in_memory(
+    database: Engine, results: ResultStore, analysed: list[Saved]
+) -> None:
+    save_all(results, analysed)
+    memory = MemoryStories(StoryRule())
+    for article, analysis in analysed:
+        memory.add(article_features(article, analysis))
+    stored: dict[str, list[str]] = {}
+    for article_id, story in sorted(grouping(database)["articles"].items()):
+        stored.setdefault(story, []).append(article_id)
+    assert sorted(stored.values()) == memory.stories()
+    assert len(memory.stories()) < len(analysed)  # the rule did group some articles
+
+
 def test_concurrent_writers_group_as_one_writer(
     database: Engine, results: ResultStore, analysed: list[Saved]
 ) -> None:
@@ -162,7 +179,7 @@ def test_saving_again_changes_no_count(
             select(story_keys.c.article_id, func.count()).group_by(story_keys.c.article_id)
         ).all()
     assert len(posted) == len(analysed)  # each article posted once under its keys
-    assert all(count <= 12 for _, count in posted)
+    assert all(count <= TOP_ENTITIES + TITLE_KEYS for _, count in posted)
 
 
 def test_stories_list_biggest_first_with_their_counts(

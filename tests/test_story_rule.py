@@ -43,6 +43,17 @@ def test_articles_apart_or_without_a_shared_entity_are_not_one_story() -> None:
     assert not same_story(first, other, RULE)
 
 
+def test_articles_sharing_a_rare_title_word_are_compared_without_a_shared_entity() -> None:
+    text = "jets violated estonian airspace over the gulf of finland"
+    title = "Russian jets violate Estonian airspace, minister says"
+    first = features("a", DAY, title, text, [("gpe:estonia", "GPE")])
+    misread = features("b", DAY, "Estonian airspace violated", text, [("org:estonia", "ORG")])
+    other = features("c", DAY, "Russian minister praises jets", text, [("org:estonia", "ORG")])
+    assert first.title_words == ("airspace", "estonian", "violate")  # the title's rarest
+    assert same_story(first, misread, RULE)  # they share a rare title word
+    assert not same_story(first, other, RULE)  # and these only common ones
+
+
 def test_a_close_follow_up_joins_months_later_a_loose_one_only_within_days() -> None:
     rule = StoryRule()
     report = article(
@@ -54,7 +65,7 @@ def test_a_close_follow_up_joins_months_later_a_loose_one_only_within_days() -> 
         ["gpe:estonia"],
         DAY + timedelta(90),
     )
-    loose = "estonian airspace: envoy summoned, protest note sent to moscow embassy"
+    loose = "estonian envoy summoned, protest note sent to moscow embassy"
     assert same_story(report, close, rule)
     assert same_story(report, article("c", loose, ["gpe:estonia"]), rule)
     assert not same_story(report, article("d", loose, ["gpe:estonia"], DAY + timedelta(90)), rule)

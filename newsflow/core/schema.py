@@ -281,13 +281,20 @@ story_features = Table(
     Column("day", Date, nullable=False, comment="Publication day, else the analysis day."),
     Column("entities", JSONB, nullable=False, comment="Entity key -> weight (unit vector)."),
     Column("words", JSONB, nullable=False, comment="Title and lead word -> weight (unit vector)."),
+    Column(
+        "title_words",
+        JSONB,
+        nullable=False,
+        server_default="[]",
+        comment="The title's rarest words, keys in story_keys as title:word.",
+    ),
 )
 
 story_keys = Table(
     "story_keys",
     metadata,
     Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("key", Text, primary_key=True, comment="An entity key of the article."),
+    Column("key", Text, primary_key=True, comment="An entity or title:word key of the article."),
     Column("day", Date, nullable=False),
     Column("weight", Double, nullable=False, comment="The key's weight in the article."),
 )

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
         default=365, ge=0, description="Articles published further apart are never one story."
     )
     story_threshold: float = Field(
-        default=0.25, ge=0, le=1, description="Similarity from which two articles are one story."
+        default=0.14, ge=0, le=1, description="Similarity from which two articles are one story."
     )
     story_entity_weight: float = Field(
         default=0.1, ge=0, le=1, description="Share of entities (vs title and lead words) in it."
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         description="Articles posted under a key nearest in time on each side that are looked up.",
     )
     story_candidates: int = Field(
-        default=20, ge=1, description="Articles sharing the most entity weight that are compared."
+        default=20, ge=1, description="Articles sharing the most key weight that are compared."
     )
     log_level: str = "INFO"
     api_keys: Annotated[list[str], NoDecode] = Field(

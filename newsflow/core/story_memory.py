@@ -1,10 +1,10 @@
 """Stories grouped in memory as articles arrive, by the story rule and by a bag-of-words baseline.
 
 `MemoryStories` does what the worker does against PostgreSQL (look up candidates by shared
-entity key in the date window, of each key only the `key_neighbours` articles nearest in time on
-either side, and keep the `candidates` sharing the most entity weight; merge every story the
-article matches), so the evaluation measures
-the worker's grouping without a database. `TfidfBaseline` is the usual first try, measured
+entity or title key in the date window, of each key only the `key_neighbours` articles nearest
+in time on either side, and keep the `candidates` sharing the most key weight; merge every
+story the article matches), so the evaluation measures the worker's grouping without a
+database. `TfidfBaseline` is the usual first try, measured
 beside it: it depends on arrival order.
 """
 
@@ -28,17 +28,17 @@ class MemoryStories:
     def add(self, article: ArticleFeatures) -> None:
         """Group one article: it joins, and so merges, every story it matches."""
         shared: dict[str, float] = {}
-        for key in article.keys():
+        keys = article.keys()
+        for key, weight in keys.items():
             for other in self._neighbours(article, key):
-                weight = article.entities[key] * self.articles[other].entities[key]
-                shared[other] = shared.get(other, 0.0) + weight
+                shared[other] = shared.get(other, 0.0) + weight * self.articles[other].keys()[key]
         nearest = sorted(shared, key=lambda other: (-shared[other], other))
         self.articles[article.id] = article
         self.parent[article.id] = article.id
         for other in nearest[: self.rule.candidates]:
             if same_story(article, self.articles[other], self.rule):
                 self._union(article.id, other)
-        for key in article.keys():
+        for key in keys:
             self.by_key.setdefault(key, []).append(article.id)
 
     def _neighbours(self, article: ArticleFeatures, key: str) -> list[str]:

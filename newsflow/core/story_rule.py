@@ -1,12 +1,13 @@
 """The story rule: when two analysed articles report the same happening, as a pure function.
 
 Two articles are in the same story when they were published within `window_days` of each
-other, share an entity key, their entity cosine is
-at least `min_entity_similarity`, and their similarity reaches `threshold`, raised by `decay`
+other, share a key (an entity, or one of the rarest words of both titles), their entity cosine
+is at least `min_entity_similarity`, and their similarity reaches `threshold`, raised by `decay`
 for every e-fold of days apart (so a close match may join a follow-up months later, a loose one
-only within days); stories are the connected components of that relation. The similarity only
-looks at the two articles (no corpus statistics), so the grouping of a set of articles is the
-same whatever order they arrive in, and a later article that matches two stories joins them.
+only within days); stories are the connected components of that relation. Words and entities
+weigh by how rare they are in English at large (a fixed table, not the store), so the
+similarity only looks at the two articles, the grouping of a set of articles is the same
+whatever order they arrive in, and a later article that matches two stories joins them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from newsflow.core.word_rarity import rarity
 
 WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_]|[^\W\d_]")
 """A word: letters, with inner apostrophes and hyphens."""
@@ -43,13 +46,19 @@ LEAD_CHARACTERS = 2500
 TOP_ENTITIES = 12
 """Most entities of one article the rule compares (its most mentioned)."""
 
+TITLE_KEYS = 3
+"""Words of a title under which other articles find it (its rarest in English at large)."""
+
+TITLE_KEY = "title:"
+"""Prefix of a title word's key (entity keys begin with their label)."""
+
 
 @dataclass(frozen=True)
 class StoryRule:
     """The knobs of the rule (defaults: Settings.story_*)."""
 
     window_days: int = 365
-    threshold: float = 0.25
+    threshold: float = 0.14
     entity_weight: float = 0.1
     min_entity_similarity: float = 0.0
     decay: float = 0.1
@@ -64,16 +73,19 @@ class StoryRule:
 
 @dataclass(frozen=True)
 class ArticleFeatures:
-    """What the story rule knows of an article: its day, entities and lead words."""
+    """What the story rule knows of an article: its day, entities, lead words, title keys."""
 
     id: str
     day: date
     entities: Mapping[str, float] = field(default_factory=dict)
     words: Mapping[str, float] = field(default_factory=dict)
+    title_words: tuple[str, ...] = ()
 
-    def keys(self) -> list[str]:
-        """Return the keys under which other articles find this one (its entities)."""
-        return sorted(self.entities)
+    def keys(self) -> dict[str, float]:
+        """Return the keys under which other articles find this one, with their weights."""
+        found = dict(sorted(self.entities.items()))
+        found.update((TITLE_KEY + w, self.words.get(w, 0.0)) for w in self.title_words)
+        return found
 
 
 def words_of(text: str) -> Counter[str]:
@@ -96,8 +108,17 @@ def features(
     lead_words = words_of(text[:LEAD_CHARACTERS])
     words = title_words + title_words + lead_words  # the title says it twice as loud
     return ArticleFeatures(
-        article_id, day, _unit({k: math.log1p(v) for k, v in top.items()}), _unit(dict(words))
+        article_id,
+        day,
+        _unit({k: math.log1p(v) * rarity(entity_name(k)) for k, v in top.items()}),
+        _unit({w: n * rarity(w) for w, n in words.items()}),
+        tuple(sorted(sorted(title_words, key=lambda w: (-rarity(w), w))[:TITLE_KEYS])),
     )
+
+
+def entity_name(key: str) -> str:
+    """Return the words of an entity key (`gpe:north-korea` -> `north korea`)."""
+    return key.partition(":")[2].replace("-", " ")
 
 
 def _unit(vector: Mapping[str, float]) -> dict[str, float]:
@@ -122,7 +143,8 @@ def similarity(a: ArticleFeatures, b: ArticleFeatures, rule: StoryRule) -> float
 def same_story(a: ArticleFeatures, b: ArticleFeatures, rule: StoryRule) -> bool:
     """Say whether two articles report the same happening."""
     days = abs((a.day - b.day).days)
-    if days > rule.window_days or not a.entities.keys() & b.entities.keys():
+    shared = a.entities.keys() & b.entities.keys() or set(a.title_words) & set(b.title_words)
+    if days > rule.window_days or not shared:
         return False
     entities = cosine(a.entities, b.entities)
     if entities < rule.min_entity_similarity:

@@ -2,12 +2,12 @@
 
 Grouping runs under one transaction-scoped advisory lock, taken before the save writes
 anything, so writers group one at a time (never splitting or duplicating a story) and never
-deadlock on each other. Candidates are found through `story_keys` (entity key, day): of each
-key, the articles posted under it nearest in time, within the rule's date window. A story's id
-is the smallest id of its articles. A new article that joins one story (or none) moves that
-story's counts by what it adds (newsflow.core.story_growth); an article that bridges stories,
-takes over a story's id or is analysed again has its stories recomputed from their rows
-(newsflow.core.story_counts), so counts never drift.
+deadlock on each other. Candidates are found through `story_keys` (entity or title key,
+day): of each key, the articles posted under it nearest in time, within the rule's date window.
+A story's id is the smallest id of its articles. A new article that joins one story (or none)
+moves that story's counts by what it adds (newsflow.core.story_growth); an article that bridges
+stories, takes over a story's id or is analysed again has its stories recomputed from their
+rows (newsflow.core.story_counts), so counts never drift.
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ CANDIDATES = text(
         ORDER BY shared DESC, k.article_id COLLATE "C"
         LIMIT :candidates
     )
-    SELECT f.article_id, f.day, f.entities, f.words, a.story_id
+    SELECT f.article_id, f.day, f.entities, f.words, f.title_words, a.story_id
     FROM found JOIN story_features AS f ON f.article_id = found.article_id
     JOIN articles AS a ON a.id = found.article_id,
     LATERAL (
         SELECT coalesce(sum(j.value::float8 * m.weight), 0) AS cosine
         FROM jsonb_each_text(f.entities) AS j(key, value)  -- read once, not once per key
-        JOIN unnest(CAST(:keys AS text[]), CAST(:key_weights AS float8[])) AS m(key, weight)
+        JOIN unnest(CAST(:entities AS text[]), CAST(:entity_weights AS float8[])) AS m(key, weight)
             ON m.key = j.key
     ) AS e,
     LATERAL (
@@ -78,7 +78,7 @@ CANDIDATES = text(
     """
 )
 """Of the articles posted under the article's keys nearest in time to it (each key: at most
-`side` on either side, two index range scans), those sharing the most entity weight; of them,
+`side` on either side, two index range scans), those sharing the most key weight; of them,
 the features and stories of those whose entity and word cosines may pass the rule (computed in
 PostgreSQL); one statement shape, so it is compiled once."""
 
@@ -93,10 +93,13 @@ FORGET_KEYS = text(
 WRITE_FEATURES = text(
     """
     WITH features AS (
-        INSERT INTO story_features (article_id, day, entities, words)
-        VALUES (:id, :day, CAST(:entities AS jsonb), CAST(:words AS jsonb))
+        INSERT INTO story_features (article_id, day, entities, words, title_words)
+        VALUES (
+            :id, :day, CAST(:entities AS jsonb), CAST(:words AS jsonb), CAST(:title_words AS jsonb)
+        )
         ON CONFLICT (article_id) DO UPDATE
-        SET day = excluded.day, entities = excluded.entities, words = excluded.words
+        SET day = excluded.day, entities = excluded.entities, words = excluded.words,
+            title_words = excluded.title_words
     )
     INSERT INTO story_keys (article_id, key, day, weight)
     SELECT :id, key, :day, weight
@@ -222,22 +225,29 @@ class StoryGrouper:
         both cosines from their stored vectors, so only near-matches are loaded; the rule then
         decides in Python, exactly as in memory.
         """
-        if not found.entities:
+        if not found.keys():
             return []
         rows = connection.execute(CANDIDATES, self.lookup(found)).all()
         return [
-            (ArticleFeatures(r.article_id, r.day, r.entities, r.words), r.story_id) for r in rows
+            (
+                ArticleFeatures(r.article_id, r.day, r.entities, r.words, tuple(r.title_words)),
+                r.story_id,
+            )
+            for r in rows
         ]
 
     def lookup(self, found: ArticleFeatures) -> dict[str, Any]:
         """Return the parameters of CANDIDATES for an article."""
         rule, window = self.rule, timedelta(days=self.rule.window_days)
+        keys = found.keys()
         return {
             "id": found.id,
             "side": rule.key_neighbours,
             "candidates": rule.candidates,
-            "keys": list(found.entities),
-            "key_weights": list(found.entities.values()),
+            "keys": list(keys),
+            "key_weights": list(keys.values()),
+            "entities": list(found.entities),
+            "entity_weights": list(found.entities.values()),
             "words": list(found.words),
             "word_weights": list(found.words.values()),
             "day": found.day,
@@ -254,6 +264,7 @@ class StoryGrouper:
 
 def _write_features(connection: Connection, found: ArticleFeatures) -> None:
     """Store an article's features and keys."""
+    keys = found.keys()
     connection.execute(
         WRITE_FEATURES,
         {
@@ -261,8 +272,9 @@ def _write_features(connection: Connection, found: ArticleFeatures) -> None:
             "day": found.day,
             "entities": json.dumps(found.entities),
             "words": json.dumps(found.words),
-            "keys": list(found.entities),
-            "key_weights": list(found.entities.values()),
+            "title_words": json.dumps(found.title_words),
+            "keys": list(keys),
+            "key_weights": list(keys.values()),
         },
     )
 
@@ -272,7 +284,10 @@ def load_features(connection: Connection, ids: Iterable[str]) -> list[ArticleFea
     rows = connection.execute(
         select(story_features).where(story_features.c.article_id.in_(list(ids)))
     ).all()
-    return [ArticleFeatures(r.article_id, r.day, r.entities, r.words) for r in rows]
+    return [
+        ArticleFeatures(r.article_id, r.day, r.entities, r.words, tuple(r.title_words))
+        for r in rows
+    ]
 
 
 def _assign(connection: Connection, ids: list[str], story: str) -> None:
