@@ -26,3 +26,8 @@ def rarity(phrase: str) -> float:
     from wordfreq import zipf_frequency  # on first use: the API and ingest never group
 
     return float((ZIPF_CEILING - zipf_frequency(phrase, "en")) ** RARITY_POWER)
+
+
+def load_table() -> None:
+    """Load the frequency table now: a worker does at start, so its first job does not wait."""
+    rarity("news")
