@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from newsflow.core import entity_index
-from newsflow.core.entity_index import named_statement
+from newsflow.core.entity_index import head_statement, named_statement
 
 
 @pytest.fixture
@@ -137,6 +137,23 @@ def test_entity_search_by_name_uses_the_trigram_index_not_a_scan(database: Engin
         connection.execute(text("ANALYZE entities"))
         plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {compiled}").scalars())
     assert "entities_name_trigram" in plan and "Seq Scan" not in plan
+
+
+def test_entity_search_reads_the_most_mentioned_names_from_the_index_alone(
+    database: Engine,
+) -> None:
+    many = """INSERT INTO entities (key, name, label, article_count)
+              SELECT 'person:p' || n, 'Person ' || n, 'PERSON', 1 + n % 7
+              FROM generate_series(1, 20000) AS n"""
+    compiled = head_statement(20, None, "son 1").compile(
+        database, compile_kwargs={"literal_binds": True}
+    )
+    with database.begin() as connection:
+        connection.execute(text(many))
+    with database.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE entities"))  # as autovacuum would
+        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {compiled}").scalars())
+    assert "Index Only Scan using entities_by_count" in plan, plan
 
 
 @pytest.mark.parametrize("head_rows", [50, 10_000])

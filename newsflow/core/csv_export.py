@@ -31,6 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import true as sql_true
+from sqlalchemy.dialects.postgresql import JSON, JSONB
 
 from newsflow.core.event_filters import EventFilter, conditions
 from newsflow.core.event_items import EVENTS_WITH_ARTICLES, IS_FACE
@@ -50,11 +51,16 @@ EVIDENCE_FIELDS = (
 NESTED_FIELDS = ("source", "target", "location", "attributed_to", "trigger")
 """The evidence's objects the CSV shows fields of."""
 
+JSON_TEXT_FIELDS = frozenset({"location"})
+"""Objects read as JSON text: their floats (lat, lon) as Python wrote them (jsonb would write
+1e-05 as 0.00001). The others become jsonb once, so reading several of their fields does not
+parse the object again for each."""
+
 evidence = (
     func.json_to_record(event_texts.c.evidence)
     .table_valued(
         *(column(name, Text) for name in EVIDENCE_FIELDS),
-        *(column(name, event_texts.c.evidence.type) for name in NESTED_FIELDS),
+        *(column(name, JSON if name in JSON_TEXT_FIELDS else JSONB) for name in NESTED_FIELDS),
     )
     .render_derived(name="ev", with_types=True)
 )

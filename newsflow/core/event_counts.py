@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Select, String, cast, func, se
 from sqlalchemy.dialects.postgresql import insert
 
 from newsflow.core.event_filters import EventFilter
-from newsflow.core.schema import event_day_counts, event_key_counts
+from newsflow.core.schema import event_day_counts, event_key_counts, event_point_counts
 
 SIDES: dict[str, tuple[str, ...]] = {
     "actor": ("source_code", "target_code"),
@@ -83,22 +83,32 @@ def day_key(event: Mapping[Any, Any]) -> tuple[Any, ...]:
     )
 
 
+def point_key(event: Mapping[Any, Any]) -> tuple[Any, ...] | None:
+    """Return an event's row of the point counts (None when it has no point)."""
+    located = event["lon"] is not None and event["lat"] is not None
+    return (event["lon"], event["lat"]) if located else None
+
+
 def tally(
     added: Iterable[Mapping[Any, Any]], removed: Iterable[Mapping[Any, Any]]
-) -> tuple[Tally, Tally]:
-    """Return the changes to the day and key counts of events added and removed."""
+) -> tuple[Tally, Tally, Tally]:
+    """Return the changes to the day, key and point counts of events added and removed."""
     days: Tally = defaultdict(lambda: [0, 0.0])
     keys: Tally = defaultdict(lambda: [0, 0.0])
+    points: Tally = defaultdict(lambda: [0, 0.0])
     for events, sign in ((added, 1), (removed, -1)):
         for event in events:
             goldstein = sign * float(event["goldstein"])
-            days[day_key(event)][0] += sign
-            days[day_key(event)][1] += goldstein
-            for kind, values in keys_of(event).items():
-                for value in values:
-                    keys[(kind, value)][0] += sign
-                    keys[(kind, value)][1] += goldstein
-    return days, keys
+            rows = [days[day_key(event)]]
+            if (point := point_key(event)) is not None:
+                rows.append(points[point])
+            rows += [
+                keys[(kind, value)] for kind, values in keys_of(event).items() for value in values
+            ]
+            for row in rows:
+                row[0] += sign
+                row[1] += goldstein
+    return days, keys, points
 
 
 def _upsert(table: Any, names: tuple[str, ...]) -> Any:
@@ -114,13 +124,19 @@ def _upsert(table: Any, names: tuple[str, ...]) -> Any:
 
 DAY_NAMES = ("day", "root_code", "quad_class", "plover", "country")
 KEY_NAMES = ("kind", "key")
+POINT_NAMES = ("lon", "lat")
 UPSERT_DAY = _upsert(event_day_counts, DAY_NAMES)
 UPSERT_KEY = _upsert(event_key_counts, KEY_NAMES)
+UPSERT_POINT = _upsert(event_point_counts, POINT_NAMES)
 
 
-def move_counts(connection: Connection, days: Tally, keys: Tally) -> None:
+def move_counts(connection: Connection, days: Tally, keys: Tally, points: Tally) -> None:
     """Apply count changes, rows in key order (two writers lock shared rows in one order)."""
-    for statement, names, changes in ((UPSERT_DAY, DAY_NAMES, days), (UPSERT_KEY, KEY_NAMES, keys)):
+    for statement, names, changes in (
+        (UPSERT_DAY, DAY_NAMES, days),
+        (UPSERT_KEY, KEY_NAMES, keys),
+        (UPSERT_POINT, POINT_NAMES, points),
+    ):
         rows = [
             {**dict(zip(names, key, strict=True)), "events": int(n), "goldstein_sum": g}
             for key, (n, g) in sorted(changes.items(), key=lambda item: str(item[0]))

@@ -277,12 +277,17 @@ def _places(wanted: EventFilter) -> list[ColumnElement[bool]]:
         else:
             parts.append(func.lower(c.location_name) == wanted.place.lower())
     if wanted.bbox:
-        west, south, east, north = _numbers(wanted.bbox, 4, "")
-        longitude = c.lon.between(west, east) if west <= east else or_(c.lon >= west, c.lon <= east)
-        parts.append(and_(c.lat.between(south, north), longitude))
+        parts.append(box_bounds(wanted.bbox, c.lon, c.lat))
     if wanted.near:
         parts.append(_within(*_numbers(wanted.near, 3, "")))
     return parts
+
+
+def box_bounds(bbox: str, lon: ColumnElement[Any], lat: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Return the condition of points inside a valid bbox (west > east crosses 180 degrees)."""
+    west, south, east, north = _numbers(bbox, 4, "")
+    longitude = lon.between(west, east) if west <= east else or_(lon >= west, lon <= east)
+    return and_(lat.between(south, north), longitude)
 
 
 def _within(lat: float, lon: float, km: float) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, and_, func, select
 
-from newsflow.core import actor_pages
+from newsflow.core import actor_pages, box_pages, country_pages
 from newsflow.core.actor_pages import actor_page, actor_total
 from newsflow.core.csv_export import csv_stream
 from newsflow.core.event_aggregates import mean, timeline_statement, top_statement
@@ -127,6 +127,8 @@ class EventStore:
 def total_statement(wanted: EventFilter, distinct: bool) -> Select[Any]:
     """Return the statement of a filter's exact total: from the kept counts if they know it."""
     counted = None if distinct else total_from_counts(wanted)
+    if counted is None and not distinct:
+        counted = box_pages.box_total(wanted)
     if counted is None:
         source, condition = counted_events(wanted, "events" if distinct else "mentions")
         counted = select(func.count()).select_from(source).where(condition)
@@ -137,6 +139,10 @@ def keys_statement(
     wanted: EventFilter, limit: int, cursor: str | None, total: int, sort: str, distinct: bool
 ) -> Select[Any]:
     """Return the statement of a page's events (KEY_COLUMNS), knowing the filter's total."""
+    if sort == "date" and not distinct and country_pages.answers_alone(wanted):
+        return country_pages.country_page(wanted, limit, cursor)
+    if sort == "date" and not distinct and box_pages.answers_alone(wanted):
+        return box_pages.box_page(wanted, limit, cursor)
     source, condition = counted_events(wanted, "events" if distinct else "mentions")
     if cursor is not None:
         condition = and_(condition, after_cursor(sort, cursor))

@@ -128,7 +128,8 @@ Index("events_by_source_country", events.c.source_country, *NEWEST_FIRST)
 Index("events_by_target_country", events.c.target_country, *NEWEST_FIRST)
 Index("events_by_place", events.c.location_country, *NEWEST_FIRST)
 Index("events_by_place_name", func.lower(events.c.location_name))
-Index("events_by_lon_lat", events.c.lon, events.c.lat)
+# A box's range scan leads with lon, lat; one point's events come newest first.
+Index("events_by_point", events.c.lon, events.c.lat, *NEWEST_FIRST)
 Index("events_by_source_entity", events.c.source_entity)
 Index("events_by_target_entity", events.c.target_entity)
 Index("events_by_outlet", func.lower(events.c.outlet))
@@ -229,6 +230,17 @@ event_key_counts = Table(
 )
 Index("event_key_counts_by_count", event_key_counts.c.kind, event_key_counts.c.events.desc())
 
+event_point_counts = Table(
+    "event_point_counts",
+    metadata,
+    Column("lon", Double, primary_key=True),
+    Column("lat", Double, primary_key=True),
+    Column("events", Integer, nullable=False),
+    Column("goldstein_sum", Double, nullable=False),
+    comment="Events per located point (the places are few), kept exact by the write path: "
+    "the total of `bbox=` and the points whose newest events make its page.",
+)
+
 entity_mentions = Table(
     "entity_mentions",
     metadata,
@@ -251,7 +263,13 @@ entities = Table(
     Column("actor_code", Text),
     Column("article_count", Integer, nullable=False, server_default="0"),
 )
-Index("entities_by_count", entities.c.article_count.desc(), entities.c.key)
+# With the summary's columns: a name search reads the most mentioned names from the index alone.
+Index(
+    "entities_by_count",
+    entities.c.article_count.desc(),
+    entities.c.key,
+    postgresql_include=["name", "label", "actor_code"],
+)
 Index("entities_by_label", entities.c.label, entities.c.article_count.desc(), entities.c.key)
 Index(
     "entities_name_trigram",
