@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from analysis_worker import runtime
 from newsflow.core.claims import Claimed
-from newsflow.core.models import Article, StoredAnalysis
+from newsflow.core.models import StoredAnalysis
 from newsflow.core.store import utcnow
 
 log = logging.getLogger(__name__)
@@ -20,13 +19,9 @@ BATCH_CHARACTERS = 40_000
 """Most text one job claims (about a second of spaCy): a batch runs under one job's timeout,
 and long articles gain nothing from batching."""
 
-SAVE_PART = 4
-"""Articles of a batch parsed together and committed as one part: the writer thread commits
-each part while the next is parsed."""
-
 
 def analyze_articles(article_id: str) -> dict[str, Any]:
-    """Claim the article and fresh ready ones, analyse them with nlp.pipe, store them.
+    """Claim the article and fresh ready ones, analyse them in one nlp.pipe batch, store them.
 
     Returns at once if another job has claimed or finished the article.
     """
@@ -37,9 +32,10 @@ def analyze_articles(article_id: str) -> dict[str, Any]:
     current.queue.withdraw([one.job_id for one in batch[1:] if one.job_id])
     ids = [one.article.id for one in batch]
     try:
+        analyses = analyze(batch)
         # PostgreSQL commits the results before Redis lets the articles go: a crash in between
         # leaves them claimed until the claim expires, and a new job writes the same rows.
-        saved = current.writer.save(analyze(batch, SAVE_PART), SAVE_PART)
+        current.results.save_waiting_out_outages(analyses)
         current.claims.finish(ids)
     except Exception as exc:  # the job timeout (JobTimeoutException) arrives here too
         reason = f"{type(exc).__name__}: {exc}"[:REASON_LENGTH]
@@ -50,21 +46,28 @@ def analyze_articles(article_id: str) -> dict[str, Any]:
     return {
         "article_id": article_id,
         "analysed": ids,
-        "events": sum(len(stored.events) for _, stored in saved),
+        "events": sum(len(stored.events) for _, stored in analyses),
     }
 
 
-def analyze(batch: list[Claimed], part: int) -> Iterator[tuple[Article, StoredAnalysis]]:
-    """Analyse the claimed articles with nlp.pipe, `part` at a time; pair each with its
-    analysis as its part is parsed."""
-    analyzer = runtime.current().analyzer
+def analyze(batch: list[Claimed]) -> list[tuple[Any, StoredAnalysis]]:
+    """Analyse the claimed articles in one nlp.pipe batch; pair each with its analysis."""
+    current = runtime.current()
+    analyzer = current.analyzer
     articles = [one.article for one in batch]
-    found = analyzer.analyze_many(((a.text, a.published_at) for a in articles), part)
-    for article, analysis in zip(articles, found, strict=True):
-        stored = StoredAnalysis(
-            article_id=article.id, model=analyzer.model_name, analyzed_at=utcnow(), **dict(analysis)
+    found = analyzer.analyze_many((a.text, a.published_at) for a in articles)
+    return [
+        (
+            article,
+            StoredAnalysis(
+                article_id=article.id,
+                model=analyzer.model_name,
+                analyzed_at=utcnow(),
+                **dict(analysis),
+            ),
         )
-        yield article, stored
+        for article, analysis in zip(articles, found, strict=True)
+    ]
 
 
 analyze_article = analyze_articles

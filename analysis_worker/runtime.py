@@ -13,7 +13,6 @@ from redis import Redis
 
 from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
-from analysis_worker.writer import ResultWriter
 from newsflow.core.claims import Claims
 from newsflow.core.database import connect_database, wait_for_schema
 from newsflow.core.keys import Keys
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Runtime:
-    """A worker process's settings, analyzer, stores, claims and result writer."""
+    """A worker process's settings, analyzer, stores and claims."""
 
     settings: Settings
     analyzer: Analyzer
@@ -36,7 +35,6 @@ class Runtime:
     queue: AnalysisQueue
     claims: Claims
     results: ResultStore
-    writer: ResultWriter
     batch_size: int = PIPE_BATCH_SIZE
     """Most articles one job analyses together (1: each job its own article only)."""
 
@@ -71,8 +69,7 @@ def assemble(
     keys = Keys(settings.key_prefix)
     store = ArticleStore(connection, keys, queue, recheck_after=settings.claim_ttl_seconds)
     claims = Claims(store, process_token(), settings.claim_ttl_seconds)
-    writer = ResultWriter(results)
-    return Runtime(settings, analyzer, store, queue, claims, results, writer, batch_size)
+    return Runtime(settings, analyzer, store, queue, claims, results, batch_size)
 
 
 def process_token() -> str:

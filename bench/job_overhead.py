@@ -98,10 +98,10 @@ def instrumented_worker(redis_url: str, database_url: str, out: str, batch_size:
         finally:
             totals["extractors"] = totals.get("extractors", 0.0) + time.perf_counter() - started
 
-    def timed_many(self: Any, items: Any, batch_size: int = PIPE_BATCH_SIZE) -> Any:
+    def timed_many(self: Any, items: Any) -> Any:
         # spaCy: the batch's time less the extractors' (nlp.pipe parses as it is consumed).
         started, before = time.perf_counter(), totals.get("extractors", 0.0)
-        found = list(analyze_many(self, items, batch_size))
+        found = list(analyze_many(self, items))
         spent = time.perf_counter() - started - (totals.get("extractors", 0.0) - before)
         totals["spacy"] = totals.get("spacy", 0.0) + spent
         articles.append(len(found))

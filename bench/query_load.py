@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import create_engine
 
 from analysis_worker.extraction import Analyzer, load_analyzer
-from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from bench.copies import Base, CopyMaker
 from bench.corpus import build_corpus
 from newsflow.core.models import Analysis, Article, StoredAnalysis
@@ -127,9 +126,7 @@ class CannedAnalyzer(Analyzer):
         """Return the analysis made for this text."""
         return self.analyses[text]
 
-    def analyze_many(
-        self, items: Iterable[tuple[str, datetime | None]], batch_size: int = PIPE_BATCH_SIZE
-    ) -> Iterator[Analysis]:
+    def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> Iterator[Analysis]:
         """Return the analyses made for these texts, in order."""
         return (self.analyses[text] for text, _ in items)
 

@@ -17,7 +17,6 @@ from rq import Queue, SimpleWorker
 
 from analysis_worker import jobs
 from analysis_worker.extraction import Analyzer
-from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from analysis_worker.worker import AnalysisWorker
 from newsflow.core.article_reads import ArticleReader
 from newsflow.core.claims import Claims
@@ -41,13 +40,13 @@ class BatchRecorder(Analyzer):
         self.fail_first = fail_first
         self.pause = pause
 
-    def analyze_many(self, items: Any, batch_size: int = PIPE_BATCH_SIZE) -> Any:
+    def analyze_many(self, items: Any) -> Any:
         items = list(items)
         self.batches.append([text for text, _ in items])
         if self.fail_first and len(self.batches) == 1:
             raise ValueError("the batch choked")
         time.sleep(self.pause)
-        return super().analyze_many(items, batch_size)
+        return super().analyze_many(items)
 
 
 def articles(count: int) -> list[ArticleIn]:

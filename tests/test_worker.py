@@ -16,7 +16,6 @@ from sqlalchemy import Engine, func, select
 
 from analysis_worker import jobs, runtime
 from analysis_worker.extraction import Analyzer
-from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from analysis_worker.worker import AnalysisWorker
 from newsflow.core import schema
 from newsflow.core.article_reads import ArticleReader
@@ -116,7 +115,7 @@ def redis_fields(article: ArticleDetail) -> dict[str, str]:
 class BrokenAnalyzer(Analyzer):
     """An analyzer whose model blows up, as a corrupt article or a bug might."""
 
-    def analyze_many(self, items: Any, batch_size: int = PIPE_BATCH_SIZE) -> Any:
+    def analyze_many(self, items: Any) -> Any:
         raise ValueError("the model choked")
 
 
@@ -172,10 +171,10 @@ class WatchedAnalyzer(Analyzer):
         self.client = client
         self.seen: list[dict[bytes, bytes]] = []
 
-    def analyze_many(self, items: Any, batch_size: int = PIPE_BATCH_SIZE) -> Any:
+    def analyze_many(self, items: Any) -> Any:
         (worker_key,) = self.client.smembers("rq:workers")
         self.seen.append(self.client.hgetall(worker_key))
-        return super().analyze_many(items, batch_size)
+        return super().analyze_many(items)
 
 
 def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
@@ -204,9 +203,9 @@ def test_rq_monitoring_sees_the_worker_busy_with_each_job_and_the_queue_drained(
 class SignalledAnalyzer(Analyzer):
     """An analyzer during whose first analysis the worker receives SIGTERM."""
 
-    def analyze_many(self, items: Any, batch_size: int = PIPE_BATCH_SIZE) -> Any:
+    def analyze_many(self, items: Any) -> Any:
         os.kill(os.getpid(), signal.SIGTERM)
-        return super().analyze_many(items, batch_size)
+        return super().analyze_many(items)
 
 
 def test_sigterm_during_a_job_finishes_that_job_then_stops(

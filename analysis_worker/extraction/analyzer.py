@@ -45,18 +45,17 @@ class Analyzer:
         """Analyse one text."""
         return self.analyze_doc(self.parse(text), published_at)
 
-    def analyze_many(
-        self, items: Iterable[tuple[str, datetime | None]], batch_size: int = PIPE_BATCH_SIZE
-    ) -> Iterator[Analysis]:
-        """Analyse several texts with nlp.pipe, yielding one analysis per text, in order (those
-        of one spaCy batch of `batch_size` texts come together)."""
-        for doc, published_at in self._pipe(items, batch_size):
+    def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> Iterator[Analysis]:
+        """Analyse several texts with nlp.pipe, yielding one analysis per text, in order."""
+        for doc, published_at in self._pipe(items):
             yield self.analyze_doc(doc, published_at)
 
-    def _pipe(self, items: Iterable[tuple[str, T]], batch_size: int) -> Iterator[tuple[Doc, T]]:
+    def _pipe(self, items: Iterable[tuple[str, T]]) -> Iterator[tuple[Doc, T]]:
         """Parse (text, context) pairs with nlp.pipe, yielding (doc, context) in order."""
         pairs = ((text, (text, context)) for text, context in items)
-        for doc, (text, context) in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        for doc, (text, context) in self.nlp.pipe(
+            pairs, as_tuples=True, batch_size=PIPE_BATCH_SIZE
+        ):
             remember_text(doc, text)
             yield doc, context
 

@@ -3,8 +3,8 @@
 Writes are idempotent: the article's row is upserted first, which locks it until commit, so two
 writers of one article take turns, and each replaces the article's events and mentions and moves
 the entity counts by the difference between the old and new sets of entities. The same
-transaction groups the article into its story (newsflow.core.story_store), under a lock that makes
-writers take turns.
+transaction then groups the articles into their stories (newsflow.core.story_store), under a lock
+that makes writers take turns.
 """
 
 from __future__ import annotations
