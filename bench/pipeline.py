@@ -2,7 +2,8 @@
 
 Prints, from one run on one machine: raw spaCy articles/s over a corpus (nlp.pipe with its
 default batch size, and with the worker's batch size), a corpus through the real processes
-(first POST to last `done`) with the worker's batches and without them (`--batch 1`), their
+(first POST to last `done`, once the new worker has analysed a few warm-up articles) with the
+worker's batches and without them (`--batch 1`), their
 ratios, ingest requests/s for single POSTs, and the worker's resident memory. Run with
 `make bench` or `python -m bench.pipeline`.
 """
@@ -35,6 +36,13 @@ from newsflow.tools.stack import free_port, wait_for_port, wait_until_ready
 ROUNDS = 5
 """Rounds of (raw spaCy, pipeline), interleaved, so machine noise hits both alike; odd rounds
 measure in the reverse order, so a drift in machine speed does not favour either."""
+
+WARM_UP_ARTICLES = 8
+"""Articles each new worker process analyses before it is timed, as raw spaCy parses a few texts
+before it is timed: a worker runs for days, and its first parses (and writes) are slower."""
+
+WARM_UP_SEEDS = 10_000
+"""Corpus seeds of the warm-up articles start above the rounds' (so none is a duplicate)."""
 
 INGEST_REQUESTS = 600
 """Single POSTs sent to measure ingest throughput."""
@@ -109,7 +117,8 @@ def main() -> None:
     nlp = spacy.load(Settings().spacy_model)
     print(
         f"corpus: {args.articles} distinct articles of ~2 kB per round, {args.rounds} rounds, "
-        "one worker process; raw and pipeline interleaved"
+        f"one worker process (warmed up with {WARM_UP_ARTICLES} articles); raw and pipeline "
+        "interleaved"
     )
     for policy in FSYNC_POLICIES:
         report(policy, *measure_policy(policy, nlp, args))
@@ -135,12 +144,17 @@ class Pipeline:
     env: dict[str, str]
     log: Path
     worker_rss: float = float("nan")
+    workers: int = 0
 
     def measure(self, corpus: list[dict[str, str]], batch: int) -> float:
-        """Start a worker with this batch size, measure the corpus through it, stop it."""
+        """Start a worker with this batch size, warm it up, measure the corpus through it, stop
+        it."""
         command = [sys.executable, "-m", "analysis_worker", "--batch", str(batch)]
+        self.workers += 1
+        warm_up = build_corpus(WARM_UP_ARTICLES, seed=WARM_UP_SEEDS + self.workers)
         with running(command, self.env, self.log) as worker:
             wait_for_worker(self.client)
+            measure_pipeline(warm_up, self.ingest_url, self.client)
             rate = measure_pipeline(corpus, self.ingest_url, self.client)
             if batch > 1:
                 self.worker_rss = rss_mb(worker.pid)
