@@ -3,8 +3,9 @@
 Grouping runs under one transaction-scoped advisory lock, taken once the save has written its
 rows, so writers group one at a time (never splitting or duplicating a story) and none holds it
 while writing; a writer re-analysing an article of a story another is regrouping may deadlock
-with it, and PostgreSQL aborts one (the save is tried again). Candidates are found through `story_keys` (entity or title key,
-day): of each key, the articles posted under it nearest in time, within the rule's date window.
+with it, and PostgreSQL aborts one (the save is tried again). Candidates are found through
+`story_keys` (entity or title key, day): of each key, the articles posted under it nearest in
+time, within the rule's date window.
 A story's id is the smallest id of its articles. A new article that joins one story (or none)
 moves that story's counts by what it adds (newsflow.core.story_growth); an article that bridges
 stories, takes over a story's id or is analysed again has its stories recomputed from their
