@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from newsflow.core.event_counts import given, total_from_counts
-from newsflow.core.event_filters import EventFilter
+from newsflow.core.event_filters import EventFilter, days
 from newsflow.core.event_items import KEY_COLUMNS
 from newsflow.core.event_sorts import after_cursor, ordered
 from newsflow.core.schema import event_actor_keys, events
@@ -30,12 +30,7 @@ def answers_alone(wanted: EventFilter) -> bool:
 
 def _within(wanted: EventFilter) -> list[ColumnElement[bool]]:
     k = event_actor_keys.c
-    found = [k.key == wanted.actor, k.root_code == wanted.root]
-    if wanted.since is not None:
-        found.append(k.day >= wanted.since)
-    if wanted.until is not None:
-        found.append(k.day <= wanted.until)
-    return found
+    return [k.key == wanted.actor, k.root_code == wanted.root, *days(wanted, k.day)]
 
 
 def actor_total(wanted: EventFilter) -> Select[Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 
 from newsflow.core.event_counts import given
-from newsflow.core.event_filters import EventFilter, box_bounds
+from newsflow.core.event_filters import EventFilter, box_bounds, days
 from newsflow.core.event_items import KEY_COLUMNS
 from newsflow.core.event_sorts import after_cursor, ordered
 from newsflow.core.schema import event_point_counts, events
@@ -48,15 +48,10 @@ def box_page(wanted: EventFilter, limit: int, cursor: str | None) -> Select[Any]
     c = events.c
     points = select(event_point_counts.c.lon, event_point_counts.c.lat).where(_inside(wanted))
     point = points.subquery("points")
-    found = [c.lon == point.c.lon, c.lat == point.c.lat]
-    if wanted.since is not None:
-        found.append(c.day >= wanted.since)
-    if wanted.until is not None:
-        found.append(c.day <= wanted.until)
+    found = [c.lon == point.c.lon, c.lat == point.c.lat, *days(wanted, c.day)]
     if cursor is not None:
         found.append(after_cursor("date", cursor))
     newest = ordered(select(*KEY_COLUMNS).where(*found), "date").limit(limit)
     each = newest.lateral("newest")
     merged = select(*each.c).select_from(point.join(each, true()))
-    latest = (each.c.day.desc(), each.c.article_id.desc(), each.c.ordinal.desc())
-    return merged.order_by(*latest).limit(limit)
+    return ordered(merged, "date", (each.c.day, each.c.article_id, each.c.ordinal)).limit(limit)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select, union_all
 
 from newsflow.core.event_counts import given
-from newsflow.core.event_filters import EventFilter
+from newsflow.core.event_filters import EventFilter, days
 from newsflow.core.event_items import KEY_COLUMNS
 from newsflow.core.event_sorts import after_cursor, ordered
 from newsflow.core.schema import events
@@ -35,10 +35,7 @@ def _side(wanted: EventFilter, first: bool, cursor: str | None) -> list[ColumnEl
         if first
         else [c.target_country == country, c.source_country.is_distinct_from(country)]
     )
-    if wanted.since is not None:
-        found.append(c.day >= wanted.since)
-    if wanted.until is not None:
-        found.append(c.day <= wanted.until)
+    found += days(wanted, c.day)
     if cursor is not None:
         found.append(after_cursor("date", cursor))
     return found
@@ -52,5 +49,5 @@ def country_page(wanted: EventFilter, limit: int, cursor: str | None) -> Select[
         for first in (True, False)
     ]
     both = union_all(*sides).subquery("sides")
-    newest = (both.c.day.desc(), both.c.article_id.desc(), both.c.ordinal.desc())
-    return select(*both.c).order_by(*newest).limit(limit)
+    merged = select(*both.c)
+    return ordered(merged, "date", (both.c.day, both.c.article_id, both.c.ordinal)).limit(limit)

@@ -211,12 +211,21 @@ def conditions(wanted: EventFilter) -> ColumnElement[bool]:
     return and_(true(), *parts)
 
 
+def days(wanted: EventFilter, day: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    """Return the conditions of a filter's `since` and `until` on a day column (of events, or of
+    a narrow table that keeps each event's day)."""
+    parts: list[ColumnElement[bool]] = []
+    if wanted.since is not None:
+        parts.append(day >= wanted.since)
+    if wanted.until is not None:
+        parts.append(day <= wanted.until)
+    return parts
+
+
 def _dates(wanted: EventFilter) -> list[ColumnElement[bool]]:
     c = events.c
-    parts: list[ColumnElement[bool]] = []
+    parts = days(wanted, c.day)
     for value, column, lower in (
-        (wanted.since, c.day, True),
-        (wanted.until, c.day, False),
         (wanted.published_since, c.published_at, True),
         (wanted.published_until, c.published_at, False),
         (wanted.updated_since, c.updated_at, True),

@@ -70,8 +70,11 @@ def after_cursor(
     return here < after if order.descending else here > after
 
 
-def ordered(statement: Select[Any], sort: str) -> Select[Any]:
-    """Order a statement by a sort, ties broken by article and position."""
+def ordered(
+    statement: Select[Any], sort: str, position: Sequence[ColumnElement[Any]] | None = None
+) -> Select[Any]:
+    """Order a statement by a sort, ties broken by article and position; `position` is where
+    the rows have the sort's key, article and ordinal (default: in `events`)."""
     order = SORTS[sort]
-    keys = (order.key, events.c.article_id, events.c.ordinal)
+    keys = position or (order.key, events.c.article_id, events.c.ordinal)
     return statement.order_by(*(k.desc() if order.descending else k.asc() for k in keys))
