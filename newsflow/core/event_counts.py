@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, String, cast, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, Connection, Select, String, Table, cast, func, select
+from sqlalchemy.dialects.postgresql import Insert
 
 from newsflow.core.event_filters import EventFilter
+from newsflow.core.row_arrays import insert_rows
 from newsflow.core.schema import event_day_counts, event_key_counts, event_point_counts
 
 SIDES: dict[str, tuple[str, ...]] = {
@@ -111,8 +112,9 @@ def tally(
     return days, keys, points
 
 
-def _upsert(table: Any, names: tuple[str, ...]) -> Any:
-    statement = insert(table)
+def upsert_counts(table: Table, names: tuple[str, ...], rows: list[dict[str, Any]]) -> Insert:
+    """Return the statement that adds the rows' events and Goldstein sums to their counts."""
+    statement = insert_rows(table, rows, order_by=names)  # key order: see move_counts
     return statement.on_conflict_do_update(
         index_elements=[table.c[name] for name in names],
         set_={
@@ -125,25 +127,22 @@ def _upsert(table: Any, names: tuple[str, ...]) -> Any:
 DAY_NAMES = ("day", "root_code", "quad_class", "plover", "country")
 KEY_NAMES = ("kind", "key")
 POINT_NAMES = ("lon", "lat")
-UPSERT_DAY = _upsert(event_day_counts, DAY_NAMES)
-UPSERT_KEY = _upsert(event_key_counts, KEY_NAMES)
-UPSERT_POINT = _upsert(event_point_counts, POINT_NAMES)
 
 
 def move_counts(connection: Connection, days: Tally, keys: Tally, points: Tally) -> None:
     """Apply count changes, rows in key order (two writers lock shared rows in one order)."""
-    for statement, names, changes in (
-        (UPSERT_DAY, DAY_NAMES, days),
-        (UPSERT_KEY, KEY_NAMES, keys),
-        (UPSERT_POINT, POINT_NAMES, points),
+    for table, names, changes in (
+        (event_day_counts, DAY_NAMES, days),
+        (event_key_counts, KEY_NAMES, keys),
+        (event_point_counts, POINT_NAMES, points),
     ):
         rows = [
             {**dict(zip(names, key, strict=True)), "events": int(n), "goldstein_sum": g}
-            for key, (n, g) in sorted(changes.items(), key=lambda item: str(item[0]))
+            for key, (n, g) in changes.items()
             if n or g
         ]
         if rows:
-            connection.execute(statement, rows)
+            connection.execute(upsert_counts(table, names, rows))
 
 
 TIMELINE_FILTERS = frozenset({"since", "until", "root", "quad_class", "plover"})

@@ -26,7 +26,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from newsflow.core.event_counts import move_counts, side_keys, tally
@@ -39,6 +39,7 @@ from newsflow.core.models import (
     Event,
     StoredAnalysis,
 )
+from newsflow.core.row_arrays import insert_rows
 from newsflow.core.schema import (
     article_entities,
     articles,
@@ -75,16 +76,17 @@ OUTAGE_MAX_PAUSE_SECONDS = 5.0
 """Longest pause between two tries while PostgreSQL is down (the job timeout bounds the wait)."""
 
 
-_entity = insert(entities)
-UPSERT_ENTITY = _entity.on_conflict_do_update(
-    index_elements=[entities.c.key],
-    set_={
-        "actor_code": func.coalesce(_entity.excluded.actor_code, entities.c.actor_code),
-        "article_count": entities.c.article_count + _entity.excluded.article_count,
-    },
-)
-"""Add an entity, or move its count (and learn its actor code); one statement, compiled once."""
-del _entity
+def upsert_entities(rows: list[dict[str, Any]]) -> Insert:
+    """Return the statement that adds entities, or moves their counts (and learns their actor
+    codes)."""
+    statement = insert_rows(entities, rows, order_by=["key"])  # writers lock in key order
+    return statement.on_conflict_do_update(
+        index_elements=[entities.c.key],
+        set_={
+            "actor_code": func.coalesce(statement.excluded.actor_code, entities.c.actor_code),
+            "article_count": entities.c.article_count + statement.excluded.article_count,
+        },
+    )
 
 
 MAX_ORDINAL = 32767
@@ -201,7 +203,7 @@ def write_analyses(
     entities by key), so two writers never wait on each other in a cycle.
     """
     rows = [article_row(article, analysis) for article, analysis in ordered]
-    upsert = insert(articles).values(rows)
+    upsert = insert_rows(articles, rows, order_by=["id"])
     fresh = {
         article_id
         for article_id, is_new in connection.execute(
@@ -218,20 +220,22 @@ def write_analyses(
     added = [row for article, analysis in ordered for row in event_rows(article, analysis)]
     article_ids = [article.id for article, _ in ordered]
     if added:
-        connection.execute(insert(events), added)
+        connection.execute(insert_rows(events, added))
         connection.execute(
-            insert(event_texts),
-            [row for a, analysis in ordered for row in text_rows(a.id, analysis.events)],
+            insert_rows(
+                event_texts,
+                [row for a, analysis in ordered for row in text_rows(a.id, analysis.events)],
+            )
         )
         if keyed := actor_key_rows(added):
-            connection.execute(insert(event_actor_keys), keyed)
+            connection.execute(insert_rows(event_actor_keys, keyed))
         connection.execute(index_words(article_ids))
     if added or old_words:
         connection.execute(count_words(article_ids, old_words))
     move_counts(connection, *tally(added, old_events))
     mentions = [row for a, analysis in ordered for row in mention_rows(a.id, analysis.entities)]
     if mentions:
-        connection.execute(insert(entity_mentions), mentions)
+        connection.execute(insert_rows(entity_mentions, mentions))
     post_entities(connection, ordered, before)
     return fresh
 
@@ -285,14 +289,15 @@ def post_entities(
             meta[key] = (first[0], first[1], code or first[2])
         moved.subtract(was - found.keys())  # only when a re-analysis lost an entity
     if postings:
-        connection.execute(insert(article_entities), postings)
+        connection.execute(insert_rows(article_entities, postings))
     if meta:
         connection.execute(
-            UPSERT_ENTITY,
-            [
-                {"key": k, "name": n, "label": lb, "actor_code": c, "article_count": moved[k]}
-                for k, (n, lb, c) in sorted(meta.items())
-            ],
+            upsert_entities(
+                [
+                    {"key": k, "name": n, "label": lb, "actor_code": c, "article_count": moved[k]}
+                    for k, (n, lb, c) in meta.items()
+                ]
+            )
         )
     for key in sorted(moved.keys() - meta.keys()):
         if moved[key]:
