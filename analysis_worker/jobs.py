@@ -6,14 +6,12 @@ import logging
 from typing import Any
 
 from analysis_worker import runtime
+from analysis_worker.writer import failure_reason
 from newsflow.core.claims import Claimed
 from newsflow.core.models import StoredAnalysis
 from newsflow.core.store import utcnow
 
 log = logging.getLogger(__name__)
-
-REASON_LENGTH = 500
-"""Longest failure reason stored with an article."""
 
 BATCH_CHARACTERS = 40_000
 """Most text one job claims (about a second of spaCy): a batch runs under one job's timeout,
@@ -21,7 +19,8 @@ and long articles gain nothing from batching."""
 
 
 def analyze_articles(article_id: str) -> dict[str, Any]:
-    """Claim the article and fresh ready ones, analyse them in one nlp.pipe batch, store them.
+    """Claim the article and fresh ready ones, analyse them in one nlp.pipe batch, and hand the
+    results to the worker's writer thread, which commits them while the next job parses.
 
     Returns at once if another job has claimed or finished the article.
     """
@@ -33,16 +32,10 @@ def analyze_articles(article_id: str) -> dict[str, Any]:
     ids = [one.article.id for one in batch]
     try:
         analyses = analyze(batch)
-        # PostgreSQL commits the results before Redis lets the articles go: a crash in between
-        # leaves them claimed until the claim expires, and a new job writes the same rows.
-        current.results.save_waiting_out_outages(analyses)
-        current.claims.finish(ids)
+        current.writer.submit(analyses)  # it lets the articles go once they are committed
     except Exception as exc:  # the job timeout (JobTimeoutException) arrives here too
-        reason = f"{type(exc).__name__}: {exc}"[:REASON_LENGTH]
-        current.claims.fail(ids, reason, current.settings.max_attempts)
+        current.claims.fail(ids, failure_reason(exc), current.settings.max_attempts)
         raise
-    finally:
-        current.claims.forget(ids)  # whatever happened, stop keeping them alive
     return {
         "article_id": article_id,
         "analysed": ids,

@@ -13,6 +13,7 @@ from redis import Redis
 
 from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
+from analysis_worker.writer import Writer
 from newsflow.core.claims import Claims
 from newsflow.core.database import connect_database, wait_for_schema
 from newsflow.core.keys import Keys
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Runtime:
-    """A worker process's settings, analyzer, stores and claims."""
+    """A worker process's settings, analyzer, stores, claims and writer thread."""
 
     settings: Settings
     analyzer: Analyzer
@@ -35,6 +36,7 @@ class Runtime:
     queue: AnalysisQueue
     claims: Claims
     results: ResultStore
+    writer: Writer
     batch_size: int = PIPE_BATCH_SIZE
     """Most articles one job analyses together (1: each job its own article only)."""
 
@@ -69,7 +71,8 @@ def assemble(
     keys = Keys(settings.key_prefix)
     store = ArticleStore(connection, keys, queue, recheck_after=settings.claim_ttl_seconds)
     claims = Claims(store, process_token(), settings.claim_ttl_seconds)
-    return Runtime(settings, analyzer, store, queue, claims, results, batch_size)
+    writer = Writer(results, claims, settings.max_attempts)
+    return Runtime(settings, analyzer, store, queue, claims, results, writer, batch_size)
 
 
 def process_token() -> str:

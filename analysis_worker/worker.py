@@ -64,6 +64,7 @@ class AnalysisWorker(SimpleWorker):
         try:
             return super().work(*args, **kwargs)
         finally:
+            current.writer.flush()  # the last batch is committed, its claims still kept alive
             housekeeper.stop()
 
     def handle_warm_shutdown_request(self) -> None:

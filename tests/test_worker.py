@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -17,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from analysis_worker import jobs, runtime
 from analysis_worker.extraction import Analyzer
 from analysis_worker.worker import AnalysisWorker
+from analysis_worker.writer import Writer
 from newsflow.core import schema
 from newsflow.core.article_reads import ArticleReader
 from newsflow.core.entity_index import EntityIndex
@@ -71,10 +74,10 @@ def test_a_job_that_runs_again_after_its_commit_leaves_one_set_of_rows(
     assert first is not None and first.analysis is not None
     again = store.accept(ArticleIn.model_validate({**seeds[0], "id": None, "url": None}))
     assert again.duplicate and again.status == "done"  # its markers stay in Redis
-    store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
-    jobs.analyze_articles(ids[0])
-    store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
-    jobs.analyze_articles(ids[0])
+    for _ in range(2):
+        store.redis.hset(store.keys.article(ids[0]), mapping=redis_fields(first))
+        jobs.analyze_articles(ids[0])
+        runtime.current().writer.flush()  # the job hands its batch to the writer thread
     assert stored_state(database) == once
     assert once[0]["gpe:greenland"] == 2 and once[1] > 0
     after = reader.get(ids[0])
@@ -110,6 +113,76 @@ def redis_fields(article: ArticleDetail) -> dict[str, str]:
     """The Redis hash of an article in flight (as ingest wrote it, status processing)."""
     fields = article.model_dump(mode="json", exclude={"analysis", "error"}, exclude_none=True)
     return {key: str(value) for key, value in {**fields, "status": "processing"}.items()}
+
+
+class GatedResults(ResultStore):
+    """A results store whose saves wait for a gate, then write (or raise `error`)."""
+
+    def __init__(self, database: Engine, error: Exception | None = None) -> None:
+        super().__init__(database)
+        self.gate = threading.Event()
+        self.error = error
+
+    def save_all(self, analysed: Any) -> None:
+        assert self.gate.wait(30)
+        if self.error is not None:
+            raise self.error
+        super().save_all(analysed)
+
+
+def with_results(results: ResultStore) -> Writer:
+    """Give the installed runtime a writer over these results; return the writer."""
+    current = runtime.current()
+    writer = Writer(results, current.claims, current.settings.max_attempts)
+    runtime.install(dataclasses.replace(current, writer=writer))
+    return writer
+
+
+def test_a_job_returns_while_its_batch_is_written_and_the_articles_stay_claimed_until_the_commit(
+    store: ArticleStore,
+    reader: ArticleReader,
+    analyzer: Analyzer,
+    install_runtime: Callable[..., None],
+    database: Engine,
+    seeds: list[dict[str, Any]],
+) -> None:
+    ids = [store.accept(ArticleIn.model_validate(seed)).id for seed in seeds[:2]]
+    install_runtime(analyzer)
+    results = GatedResults(database)
+    writer = with_results(results)
+    assert jobs.analyze_articles(ids[0])["analysed"] == sorted(ids, key=ids.index)
+    for article_id in ids:  # parsed, not yet committed: still in flight, claimed
+        article = reader.get(article_id)
+        assert article is not None and article.status == "processing"
+        assert store.redis.exists(store.keys.claim(article_id))
+    results.gate.set()
+    writer.flush()
+    for article_id in ids:
+        article = reader.get(article_id)
+        assert article is not None and article.status == "done" and article.analysis is not None
+        assert not store.redis.exists(store.keys.claim(article_id))
+
+
+def test_a_failed_save_is_a_failed_attempt_with_its_reason(
+    store: ArticleStore,
+    analyzer: Analyzer,
+    install_runtime: Callable[..., None],
+    database: Engine,
+    seeds: list[dict[str, Any]],
+) -> None:
+    accepted = store.accept(ArticleIn.model_validate(seeds[0]))
+    install_runtime(analyzer)
+    results = GatedResults(database, error=ValueError("value out of range"))
+    writer = with_results(results)
+    jobs.analyze_articles(accepted.id)
+    results.gate.set()
+    writer.flush()
+    article = store.get(accepted.id)
+    assert article is not None and (article.status, article.attempts) == ("queued", 1)
+    assert article.error == "retrying after: ValueError: value out of range"
+    assert not store.redis.exists(store.keys.claim(accepted.id))  # the reconciler re-drives it
+    with database.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(schema.events)) == 0
 
 
 class BrokenAnalyzer(Analyzer):
