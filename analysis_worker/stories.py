@@ -17,7 +17,7 @@ from types import FrameType
 
 import psycopg
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from newsflow.core.database import connect_database, wait_for_schema
 from newsflow.core.logs import configure_logging
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 LISTEN_TIMEOUT_SECONDS = 1.0
 """Longest wait for a notification before looking at the backlog anyway (and at SIGTERM)."""
+
+
+LOST_DATABASE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+"""What an unreachable or restarting PostgreSQL raises (through SQLAlchemy, or the listener's)."""
 
 
 def run_grouper(settings: Settings, stop: threading.Event | None = None) -> None:
@@ -48,7 +52,7 @@ def run_grouper(settings: Settings, stop: threading.Event | None = None) -> None
             with listening(engine) as listener:
                 pause = OUTAGE_FIRST_PAUSE_SECONDS
                 serve(engine, grouper, listener, stop)
-        except (OperationalError, psycopg.OperationalError) as exc:
+        except LOST_DATABASE as exc:
             log.warning("PostgreSQL unavailable (%s); trying again in %.1f s", exc, pause)
             stop.wait(pause)
             pause = min(pause * 2, OUTAGE_MAX_PAUSE_SECONDS)
