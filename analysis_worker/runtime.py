@@ -21,7 +21,6 @@ from newsflow.core.queue import AnalysisQueue
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
 from newsflow.core.store import ArticleStore
-from newsflow.core.word_rarity import load_table
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +51,8 @@ def build_runtime(
     wait_for_schema(engine)
     log.info("loading spaCy pipeline %s", settings.spacy_model)
     analyzer = load_analyzer(settings.spacy_model)
-    if settings.group_stories:
-        load_table()  # wordfreq's table, which the story rule weighs words by
     gc.freeze()  # the model's objects live as long as the process: no collection looks at them
-    results = ResultStore(engine, settings.story_rule(), group_stories=settings.group_stories)
+    results = ResultStore(engine, group_stories=settings.group_stories)
     return assemble(settings, analyzer, connection, results, batch_size)
 
 

@@ -2,8 +2,9 @@
 
 Prints, from one run on one machine: raw spaCy articles/s over a corpus (nlp.pipe with its
 default batch size, and with the worker's batch size), a corpus through the real processes
-(first POST to last `done`, once the new worker has analysed a few warm-up articles) with the
-worker's batches and without them (`--batch 1`), their
+(first POST to last `done`, once the new worker has analysed a few warm-up articles; with
+stories on, the default, a story grouper runs beside the worker and the end is the later of the
+last `done` and the last grouped) with the worker's batches and without them (`--batch 1`), their
 ratios, ingest requests/s for single POSTs, and the worker's resident memory. Run with
 `make bench` or `python -m bench.pipeline`.
 """
@@ -18,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +27,13 @@ import redis
 import requests
 import spacy
 from spacy.language import Language
+from sqlalchemy import Engine, create_engine, select
 
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
 from bench.corpus import CORPUS_SIZE, build_corpus
 from bench.processes import private_postgres, redis_command, running, wait_for_worker
 from newsflow.core.keys import Keys
+from newsflow.core.schema import story_backlog
 from newsflow.core.settings import Settings
 from newsflow.tools.stack import free_port, wait_for_port, wait_until_ready
 
@@ -43,6 +47,9 @@ before it is timed: a worker runs for days, and its first parses (and writes) ar
 
 WARM_UP_SEEDS = 10_000
 """Corpus seeds of the warm-up articles start above the rounds' (so none is a duplicate)."""
+
+GROUPER_COMMAND = [sys.executable, "-m", "analysis_worker", "--stories"]
+"""The story grouper, run beside each worker while grouping is on (the default)."""
 
 INGEST_REQUESTS = 600
 """Single POSTs sent to measure ingest throughput."""
@@ -61,8 +68,11 @@ def measure_raw_spacy(nlp: Language, texts: list[str], batch_size: int | None = 
     return len(texts) / (time.perf_counter() - started)
 
 
-def measure_pipeline(corpus: list[dict[str, str]], ingest_url: str, client: redis.Redis) -> float:
-    """POST every article, wait until all are done; return articles/s from first POST to last."""
+def measure_pipeline(
+    corpus: list[dict[str, str]], ingest_url: str, client: redis.Redis, results: Engine | None
+) -> float:
+    """POST every article, wait until all are done (and grouped, given the results database
+    while grouping is on); return articles/s from first POST to the last finished."""
     keys = Keys()
     started = time.perf_counter()
     with requests.Session() as session:
@@ -73,7 +83,18 @@ def measure_pipeline(corpus: list[dict[str, str]], ingest_url: str, client: redi
         # Done: the article left Redis for PostgreSQL (failed ones stay, marked failed).
         while client.hget(keys.article(article["id"]), "status") in (b"queued", b"processing"):
             time.sleep(0.01)
+    if results is not None:  # the end is the later of the last done and the last grouped
+        wait_grouped(results, [article["id"] for article in corpus])
     return len(corpus) / (time.perf_counter() - started)
+
+
+def wait_grouped(results: Engine, ids: list[str]) -> None:
+    """Wait until none of these done articles waits in the story backlog (each is grouped)."""
+    waiting = select(story_backlog.c.article_id).where(story_backlog.c.article_id.in_(ids))
+    with results.connect() as connection:
+        while connection.execute(waiting.limit(1)).first() is not None:
+            connection.rollback()  # a fresh snapshot for the next look
+            time.sleep(0.01)
 
 
 def measure_ingest(ingest_url: str, requests_count: int, clients: int) -> float:
@@ -120,6 +141,13 @@ def main() -> None:
         f"one worker process (warmed up with {WARM_UP_ARTICLES} articles); raw and pipeline "
         "interleaved"
     )
+    if Settings().group_stories:
+        print(
+            "stories on: one story grouper process runs beside the worker; an article is "
+            "finished when it is done and grouped (out of the story backlog)"
+        )
+    else:
+        print("stories off (GROUP_STORIES=false): no grouper runs")
     for policy in FSYNC_POLICIES:
         report(policy, *measure_policy(policy, nlp, args))
 
@@ -143,19 +171,24 @@ class Pipeline:
     client: redis.Redis
     env: dict[str, str]
     log: Path
+    results: Engine | None = None
+    """The results database while grouping is on (a grouper runs and finished means grouped)."""
     worker_rss: float = float("nan")
     workers: int = 0
 
     def measure(self, corpus: list[dict[str, str]], batch: int) -> float:
-        """Start a worker with this batch size, warm it up, measure the corpus through it, stop
-        it."""
+        """Start a worker with this batch size (and a story grouper while grouping is on), warm
+        it up, measure the corpus through it, stop them."""
         command = [sys.executable, "-m", "analysis_worker", "--batch", str(batch)]
         self.workers += 1
         warm_up = build_corpus(WARM_UP_ARTICLES, seed=WARM_UP_SEEDS + self.workers)
-        with running(command, self.env, self.log) as worker:
+        with ExitStack() as stack:
+            if self.results is not None:
+                stack.enter_context(running(GROUPER_COMMAND, self.env, self.log))
+            worker = stack.enter_context(running(command, self.env, self.log))
             wait_for_worker(self.client)
-            measure_pipeline(warm_up, self.ingest_url, self.client)
-            rate = measure_pipeline(corpus, self.ingest_url, self.client)
+            measure_pipeline(warm_up, self.ingest_url, self.client, self.results)
+            rate = measure_pipeline(corpus, self.ingest_url, self.client, self.results)
             if batch > 1:
                 self.worker_rss = rss_mb(worker.pid)
         while self.client.scard("rq:workers"):  # gone once it has deregistered
@@ -208,10 +241,13 @@ def measure_policy(
                 work / "ingest.log",
             ):
                 wait_until_ready(ingest_url, 60)
-                pipeline = Pipeline(ingest_url, client, env, work / "worker.log")
+                results = create_engine(database_url) if Settings().group_stories else None
+                pipeline = Pipeline(ingest_url, client, env, work / "worker.log", results)
                 for number in range(args.rounds):
                     rounds.append(measure_round(number, nlp, pipeline, args.articles))
                 ingest_rate = measure_ingest(ingest_url, INGEST_REQUESTS, INGEST_CLIENTS)
+                if results is not None:
+                    results.dispose()
     return rounds, ingest_rate, pipeline.worker_rss
 
 

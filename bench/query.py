@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -25,6 +26,7 @@ from pathlib import Path
 import redis
 from sqlalchemy import Engine, create_engine, text
 
+from analysis_worker.stories import drain
 from bench.article_memory import MemoryFigure, measure_article_memory
 from bench.copies import CopyMaker, big_keys
 from bench.processes import redis_command, running
@@ -33,6 +35,7 @@ from bench.query_timing import time_endpoints
 from newsflow.core.database import upgrade
 from newsflow.core.results import ResultStore
 from newsflow.core.settings import Settings
+from newsflow.core.story_store import StoryGrouper
 from newsflow.tools.pg_server import PostgresServer
 from newsflow.tools.stack import free_port, wait_for_port, wait_until_ready
 
@@ -97,6 +100,15 @@ def saved_ids(url: str) -> set[str]:
         found = set(connection.scalars(text("SELECT id FROM articles")))
     engine.dispose()
     return found
+
+
+def group_sample(engine: Engine, settings: Settings) -> None:
+    """Group the sample the real flow saved, as the story grouper does (the copies are not)."""
+    started = time.perf_counter()
+    grouped = drain(engine, StoryGrouper(settings.story_rule()), threading.Event())
+    print(
+        f"stories: grouped the {grouped} sample articles in {time.perf_counter() - started:.0f} s"
+    )
 
 
 def print_store(engine: Engine) -> None:
@@ -169,6 +181,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
                 model,
             )
         )
+        group_sample(engine, settings)
         print_store(engine)
         command, env, base_url = api_process(settings, folder)
         stack.enter_context(running(command, env, folder / "api.log"))

@@ -28,10 +28,10 @@ LOADER_OPTIONS = "-c synchronous_commit=off"
 """Session settings of the loader processes."""
 
 GROUP_COPIES = False
-"""Whether the copies are grouped into stories as they are saved. Not: grouping runs under one
-lock and, among copies that share most of their entities, took ~0.7 s per copy (98,000 copies:
-~20 hours); the sample through the real flow is grouped, and the read API is timed without
-stories beyond it (README, What grouping costs)."""
+"""Whether the copies are queued for the story grouper as they are saved. Not: grouping runs
+under one lock and, among copies that share most of their entities, took ~0.7 s per copy (98,000
+copies: ~20 hours); the sample through the real flow is grouped, and the read API is timed
+without stories beyond it (README, What grouping costs)."""
 
 PROGRESS_EVERY = 10_000
 """Copies between two progress lines of the load."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, text
 from analysis_worker import runtime
 from analysis_worker.extraction import Analyzer, load_analyzer
 from analysis_worker.extraction.analyzer import PIPE_BATCH_SIZE
+from analysis_worker.stories import drain
 from analysis_worker.worker import AnalysisWorker
 from api_service.app import create_app as create_api_app
 from ingest_service.app import create_app as create_ingest_app
@@ -30,6 +32,8 @@ from newsflow.core.results import ResultStore
 from newsflow.core.schema import metadata
 from newsflow.core.settings import Settings
 from newsflow.core.store import ArticleStore
+from newsflow.core.story_rule import StoryRule
+from newsflow.core.story_store import StoryGrouper
 from newsflow.tools.pg_server import PostgresServer, reachable_temporary_dir
 from tests.processes import (
     REPO_ROOT,
@@ -188,6 +192,14 @@ def store(settings: Settings, redis_client: redis.Redis) -> ArticleStore:
 def results(database: Engine) -> ResultStore:
     """The results store on the private PostgreSQL."""
     return ResultStore(database)
+
+
+@pytest.fixture
+def group_saved(database: Engine) -> Callable[[], int]:
+    """Group every article in the story backlog, as the story grouper process does; return
+    how many were grouped."""
+    grouper = StoryGrouper(StoryRule())
+    return lambda: drain(database, grouper, threading.Event())
 
 
 @pytest.fixture

@@ -142,7 +142,8 @@ def _pings(client: redis.Redis) -> bool:
 
 
 class Stack:
-    """Ingest, API and N worker processes started with their own commands; always stopped."""
+    """Ingest, API, N worker processes and the story grouper, started with their own commands;
+    always stopped."""
 
     def __init__(
         self,
@@ -169,6 +170,7 @@ class Stack:
         }
         for number in range(workers):
             self.services[f"worker{number}"] = self._service(f"worker{number}", "analysis_worker")
+        self.services["grouper"] = self._service("grouper", "analysis_worker", "--stories")
 
     def _service(self, name: str, module: str, *args: str) -> Service:
         return Service(python_module(module, *args), self.env, self.log_dir / f"{name}.log")

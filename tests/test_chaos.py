@@ -2,7 +2,8 @@
 PostgreSQL once.
 
 Every article that got a 202 must end `done` with exactly one set of rows, the entity counts
-must agree with the mentions, and the API answers 503 while PostgreSQL is down.
+must agree with the mentions, the API answers 503 while PostgreSQL is down, and the story
+grouper outlives PostgreSQL's kill and groups every article.
 """
 
 from __future__ import annotations
@@ -143,8 +144,23 @@ def test_every_accepted_article_ends_done_once(
     engine = connect_database(Settings(database_url=own_postgres.url))
     try:
         assert_one_set_of_rows_each(engine, accepted)
+        wait_for(lambda: all_grouped(engine, accepted), timeout=60, what="every article grouped")
     finally:
         engine.dispose()
+    grouper = stack.services["grouper"].process
+    assert grouper is not None and grouper.poll() is None  # it outlived PostgreSQL's kill
+
+
+def all_grouped(engine: Engine, ids: list[str]) -> bool:
+    """Say whether the story grouper has grouped every one of these articles."""
+    with engine.connect() as connection:
+        return not connection.scalar(
+            text(
+                "SELECT count(*) FROM articles WHERE id = ANY(:ids) AND (story_id IS NULL OR id IN "
+                "(SELECT article_id FROM story_backlog))"
+            ),
+            {"ids": ids},
+        )
 
 
 def assert_nothing_left_in_redis(client: redis.Redis, keys: Keys, ids: list[str]) -> None:

@@ -15,10 +15,21 @@ from tests.processes import REPO_ROOT, RedisServer, Service, free_port, wait_for
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
+ARCTIC_SENTRY = ["seed-000-arctic-sentry-plans", "seed-001-arctic-sentry-launched"]
+"""The two seeds that report one happening (NATO's Arctic Sentry mission)."""
 
 
 def test_compose_has_one_service_per_role() -> None:
-    assert {"redis", "postgres", "migrate", "ingest", "api", "worker", "seed"} <= set(SERVICES)
+    assert {
+        "redis",
+        "postgres",
+        "migrate",
+        "ingest",
+        "api",
+        "worker",
+        "story_grouper",
+        "seed",
+    } <= set(SERVICES)
 
 
 def test_services_wait_for_a_healthy_redis() -> None:
@@ -35,6 +46,14 @@ def test_api_and_worker_wait_for_a_healthy_postgres_and_a_finished_migration() -
         assert depends_on["redis"]["condition"] == "service_healthy"
         assert depends_on["postgres"]["condition"] == "service_healthy"
         assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_the_story_grouper_waits_for_a_healthy_postgres_and_a_finished_migration() -> None:
+    grouper = SERVICES["story_grouper"]
+    assert grouper["command"] == ["python", "-m", "analysis_worker", "--stories"]
+    assert grouper["image"] == SERVICES["worker"]["image"]
+    assert grouper["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert grouper["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_migrate_runs_once_against_a_healthy_postgres() -> None:
@@ -57,7 +76,7 @@ def test_postgres_keeps_its_data_on_a_volume_and_is_not_published() -> None:
 
 
 def test_every_app_service_reaches_the_compose_postgres() -> None:
-    for name in ("migrate", "ingest", "api", "worker", "seed"):
+    for name in ("migrate", "ingest", "api", "worker", "story_grouper", "seed"):
         url = SERVICES[name]["environment"]["DATABASE_URL"]
         assert url.startswith("postgresql+psycopg://newsflow:${POSTGRES_PASSWORD:-")
         assert url.endswith("@postgres:5432/newsflow")
@@ -143,7 +162,7 @@ def compose_services(
     assert migrate.process is not None and migrate.process.wait(timeout=120) == 0, migrate.log()
     started = [
         local_service(name, redis_server.url, fresh_database, ports, tmp_path).start()
-        for name in ("ingest", "api", "worker")
+        for name in ("ingest", "api", "worker", "story_grouper")
     ]
     try:
         wait_ready(f"http://127.0.0.1:{ports['8001']}")
@@ -173,3 +192,12 @@ def test_compose_services_run_as_processes_and_load_the_seeds(
 
     wait_for(all_done, timeout=120, what="the seeds to be analysed")
     assert requests.get(f"{api}/entities/org:nato", timeout=5).json()["article_count"] == 3
+
+    def arctic_sentry_story() -> set[str | None]:
+        return {
+            requests.get(f"{api}/articles/{seed}", timeout=5).json()["story_id"]
+            for seed in ARCTIC_SENTRY
+        }
+
+    wait_for(lambda: None not in arctic_sentry_story(), timeout=30, what="the seeds' stories")
+    assert len(arctic_sentry_story()) == 1

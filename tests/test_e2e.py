@@ -18,10 +18,14 @@ from tests.processes import Service, Stack, python_module, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
+ARCTIC_SENTRY = ["seed-000-arctic-sentry-plans", "seed-001-arctic-sentry-launched"]
+"""The two seeds that report one happening (NATO's Arctic Sentry mission)."""
+
 
 @pytest.fixture
 def stack(settings: Settings, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Ingest, API and one worker, started with their own commands; always stopped."""
+    """Ingest, API, one worker and the story grouper, started with their own commands; always
+    stopped."""
     running = Stack(settings.redis_url, settings.database_url, tmp_path).start()
     try:
         yield {"ingest": running.ingest, "api": running.api}
@@ -66,6 +70,17 @@ def test_seeds_flow_through_the_real_processes(
     assert {a["id"] for a in listed["items"]} == {s["id"] for s in seeds}
     nato = requests.get(f"{stack['api']}/entities/org:nato", timeout=5).json()
     assert nato["article_count"] == 3
+
+    def arctic_sentry_story() -> set[str | None]:  # the grouper groups them after the worker
+        return {
+            requests.get(f"{stack['api']}/articles/{seed}", timeout=5).json()["story_id"]
+            for seed in ARCTIC_SENTRY
+        }
+
+    wait_for(lambda: None not in arctic_sentry_story(), timeout=30, what="the seeds' stories")
+    assert len(arctic_sentry_story()) == 1
+    story = requests.get(f"{stack['api']}/stories/{arctic_sentry_story().pop()}", timeout=5)
+    assert {a["id"] for a in story.json()["articles"]} == set(ARCTIC_SENTRY)
 
     again = requests.post(f"{stack['ingest']}/articles", json=seeds[0], timeout=10)
     assert again.status_code == 200 and again.json()["status"] == "done"

@@ -62,11 +62,16 @@ def save(results: ResultStore, article: Article, analysis: Any, written: datetim
 
 @pytest.fixture
 def events(
-    api_client: Any, results: ResultStore, seed_analyses: list[tuple[Article, Any]]
+    api_client: Any,
+    results: ResultStore,
+    group_saved: Callable[[], int],
+    seed_analyses: list[tuple[Article, Any]],
 ) -> list[Event]:
-    """Store the seeds' analyses; return every event as the API lists it."""
+    """Store the seeds' analyses and group them as the story grouper does; return every event
+    as the API lists it."""
     for number, (article, analysis) in enumerate(seed_analyses):
         save(results, article, analysis, WRITTEN + timedelta(days=1 if number == 2 else 0))
+    group_saved()
     return fetch_all(api_client, "")
 
 

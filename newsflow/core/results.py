@@ -3,8 +3,8 @@
 Writes are idempotent: the article's row is upserted first, which locks it until commit, so two
 writers of one article take turns, and each replaces the article's events and mentions and moves
 the entity counts by the difference between the old and new sets of entities. The same
-transaction then groups the articles into their stories (newsflow.core.story_store), under a lock
-that makes writers take turns.
+transaction queues the articles for the story grouper (newsflow.core.story_backlog), which
+groups them into stories in a process of its own.
 """
 
 from __future__ import annotations
@@ -49,8 +49,7 @@ from newsflow.core.schema import (
     event_texts,
     events,
 )
-from newsflow.core.story_rule import StoryRule
-from newsflow.core.story_store import StoryGrouper, lock_stories
+from newsflow.core.story_backlog import queue
 
 ANALYSIS_COLUMNS = frozenset({"article_id", "model", "analyzed_at", "entities", "events"})
 """Analysis fields that have columns or rows of their own (the rest go to analysis_extra)."""
@@ -109,11 +108,10 @@ def parse_event_id(value: str) -> tuple[str, int] | None:
 class ResultStore:
     """Analysed articles, their events and entities, in PostgreSQL."""
 
-    def __init__(
-        self, engine: Engine, rule: StoryRule | None = None, *, group_stories: bool = True
-    ) -> None:
+    def __init__(self, engine: Engine, *, group_stories: bool = True) -> None:
         self.engine = engine
-        self.grouper = StoryGrouper(rule or StoryRule()) if group_stories else None
+        self.group_stories = group_stories
+        """Whether saves queue their articles for the story grouper (story_backlog)."""
 
     def save(self, article: Article, analysis: StoredAnalysis) -> None:
         """Write one article's analysis in one transaction, replacing any earlier one."""
@@ -129,7 +127,7 @@ class ResultStore:
                     self._write(connection, ordered)
                 return
             except DBAPIError as exc:
-                if attempt == SAVE_ATTEMPTS - 1 or not _is_deadlock(exc):
+                if attempt == SAVE_ATTEMPTS - 1 or not is_deadlock(exc):
                     raise
 
     def save_waiting_out_outages(self, analysed: Sequence[tuple[Article, StoredAnalysis]]) -> None:
@@ -146,13 +144,9 @@ class ResultStore:
     def _write(
         self, connection: Connection, ordered: Sequence[tuple[Article, StoredAnalysis]]
     ) -> None:
-        fresh = write_analyses(connection, ordered)
-        if self.grouper is None:
-            return
-        lock_stories(connection)  # last: held while grouping, not while writing the batch
-        for article, analysis in ordered:  # each grouped seeing the ones before it, as alone
-            rows = event_rows(article, analysis)
-            self.grouper.group(connection, article, analysis, article.id in fresh, rows)
+        write_analyses(connection, ordered)
+        if self.group_stories:  # grouped by the grouper process: serial by nature, off this path
+            queue(connection, ordered)
 
     def get(self, article_id: str) -> tuple[Article, StoredAnalysis] | None:
         """Return one analysed article and its analysis, or None."""
@@ -433,5 +427,6 @@ def canonical_entities(mentions: list[Entity]) -> dict[str, tuple[str, str, str 
     }
 
 
-def _is_deadlock(exc: DBAPIError) -> bool:
+def is_deadlock(exc: DBAPIError) -> bool:
+    """Say whether PostgreSQL aborted the transaction to break a deadlock (try it again)."""
     return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")

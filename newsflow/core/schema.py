@@ -325,6 +325,29 @@ Index(
     story_keys.c.weight,
 )
 
+story_backlog = Table(
+    "story_backlog",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "queued_at",
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.now(),
+        comment="When its latest analysis was saved (a grouper deletes only what it read).",
+    ),
+    Column(
+        "day",
+        Date,
+        nullable=False,
+        comment="Its publication day as its outlet dated it (timestamptz keeps no offset), "
+        "else the analysis day.",
+    ),
+    comment="Saved articles the story grouper has not grouped yet (written with their rows).",
+)
+# A grouper takes the oldest first (ties, one save's articles, sorted by id after the index).
+Index("story_backlog_by_queued", story_backlog.c.queued_at)
+
 stories = Table(
     "stories",
     metadata,

@@ -76,10 +76,9 @@ class Settings(BaseSettings):
         default=5, gt=0, description="How often each worker process runs the reconciler."
     )
     group_stories: bool = Field(
-        default=False,
-        description="Whether the worker groups articles into stories as it saves them (off: "
-        "with it on the pipeline benchmark measured 0.57 of raw spaCy; README, What grouping "
-        "costs).",
+        default=True,
+        description="Whether saved articles are grouped into stories: the worker queues them, "
+        "the story grouper (`python -m analysis_worker --stories`) groups them.",
     )
     story_window_days: int = Field(
         default=365, ge=0, description="Articles published further apart are never one story."

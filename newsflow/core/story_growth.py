@@ -10,7 +10,7 @@ canonical events a new mention bridges are merged from their rows (rare, and bou
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -141,19 +141,6 @@ class Arrival:
     def outlet(self) -> str:
         """Return its outlet as counts compare them (itself if it has none)."""
         return (self.article.source or self.article.id).lower()
-
-
-def arrival(article: Article, rows: Sequence[Mapping[str, Any]]) -> Arrival:
-    """Return a new article with its event rows as mentions."""
-    seen = article.published_at or article.created_at
-    return Arrival(article, [mention_of(_Row(r), seen) for r in rows])
-
-
-class _Row:
-    """Attribute access to an event row dict, as mention_of reads a database row."""
-
-    def __init__(self, row: Mapping[str, Any]) -> None:
-        self.__dict__.update(row)
 
 
 def grow(connection: Connection, story: str, new: Arrival, existed: bool) -> None:

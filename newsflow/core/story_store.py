@@ -1,9 +1,10 @@
-"""Stories in PostgreSQL: the worker groups each article, in its save's transaction.
+"""Stories in PostgreSQL: the story grouper puts each saved article in its story.
 
-Grouping runs under one transaction-scoped advisory lock, taken once the save has written its
-rows, so writers group one at a time (never splitting or duplicating a story) and none holds it
-while writing; a writer re-analysing an article of a story another is regrouping may deadlock
-with it, and PostgreSQL aborts one (the save is tried again). Candidates are found through
+Grouping runs under one transaction-scoped advisory lock, so groupers take turns (never
+splitting or duplicating a story): it is serial by nature, which is why it runs in a process of
+its own that drains the backlog the worker's saves fill (newsflow.core.story_backlog), off the
+worker's parse path. A grouper regrouping a story whose article a worker is saving again may
+deadlock with it, and PostgreSQL aborts one (each tries again). Candidates are found through
 `story_keys` (entity or title key, day): of each key, the articles posted under it nearest in
 time, within the rule's date window.
 A story's id is the smallest id of its articles. A new article that joins one story (or none)
@@ -15,8 +16,8 @@ rows (newsflow.core.story_counts), so counts never drift.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -33,7 +34,7 @@ from newsflow.core.schema import (
     story_features,
 )
 from newsflow.core.story_counts import refresh
-from newsflow.core.story_growth import Arrival, arrival, grow
+from newsflow.core.story_growth import Arrival, grow
 from newsflow.core.story_rule import ArticleFeatures, StoryRule, components, features, same_story
 
 STORY_LOCK = 0x6E657773  # "news"
@@ -129,11 +130,16 @@ def lock_stories(connection: Connection) -> None:
     connection.execute(select(func.pg_advisory_xact_lock(STORY_LOCK)))
 
 
+def story_day(article: Article, analysis: StoredAnalysis) -> date:
+    """Return an article's day as the story rule sees it: published (as its outlet dated it),
+    else analysed."""
+    return (article.published_at or analysis.analyzed_at).date()
+
+
 def article_features(article: Article, analysis: StoredAnalysis) -> ArticleFeatures:
     """Return the story features of an analysed article."""
-    day = (article.published_at or analysis.analyzed_at).date()
     keys = [(e.key, e.label) for e in analysis.entities]
-    return features(article.id, day, article.title, article.text, keys)
+    return features(article.id, story_day(article, analysis), article.title, article.text, keys)
 
 
 class StoryGrouper:
@@ -142,26 +148,19 @@ class StoryGrouper:
     def __init__(self, rule: StoryRule) -> None:
         self.rule = rule
 
-    def group(
-        self,
-        connection: Connection,
-        article: Article,
-        analysis: StoredAnalysis,
-        fresh: bool = False,
-        rows: Sequence[Mapping[str, Any]] = (),
-    ) -> str:
+    def group(self, connection: Connection, found: ArticleFeatures, new: Arrival | None) -> str:
         """Group one saved article (the caller holds the lock); return its story id.
 
-        `fresh`: the article was never saved before (its event rows are `rows`): it joins its
-        story by what it adds, at a cost that does not depend on the story's size.
+        `new`: the article as it arrives, when it was never grouped before: it joins its story
+        by what it adds, at a cost that does not depend on the story's size. None: it was, and
+        its stories are regrouped from their rows.
         """
-        found = article_features(article, analysis)
-        if fresh:
+        if new is not None:
             _write_features(connection, found)
-            return self._arrive(connection, found, arrival(article, rows))
+            return self._arrive(connection, found, new)
         old = connection.execute(FORGET_KEYS, {"id": found.id}).scalar()
         _write_features(connection, found)
-        touched = self._split(connection, old, article.id) if old else set()
+        touched = self._split(connection, old, found.id) if old else set()
         story, merged = self._join(connection, found, self._matches(connection, found))
         refresh(connection, touched | merged | {story})
         return story

@@ -138,7 +138,9 @@ def _run_db_import_redis(args: argparse.Namespace, settings: Settings) -> int:
     engine = connect_database(settings, request_timeouts=False)
     try:
         require_current_schema(engine)
-        report = import_redis(_store(settings), ResultStore(engine, settings.story_rule()))
+        report = import_redis(
+            _store(settings), ResultStore(engine, group_stories=settings.group_stories)
+        )
     finally:
         engine.dispose()
     print(

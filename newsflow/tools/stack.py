@@ -1,4 +1,5 @@
-"""`newsflow up`: Redis and PostgreSQL (unless configured), ingest, API and workers, locally."""
+"""`newsflow up`: Redis and PostgreSQL (unless configured), ingest, API, workers and the story
+grouper, locally."""
 
 from __future__ import annotations
 
@@ -140,6 +141,7 @@ class LocalStack:
         self._spawn(
             "worker", [python, "-m", "analysis_worker", "--processes", str(self.args.workers)], env
         )
+        self._spawn("grouper", [python, "-m", "analysis_worker", "--stories"], env)
         for name, port in (("ingest", self.args.ingest_port), ("api", self.args.api_port)):
             wait_until_ready(f"http://{host}:{port}", READY_TIMEOUT_SECONDS)
             print(f"{name:<9} http://{host}:{port}  (docs: http://{host}:{port}/docs)")
