@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 import psycopg
+from psycopg import sql
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -76,7 +77,7 @@ def listening(engine: Engine) -> Iterator[psycopg.Connection]:
     """Yield a connection of its own that listens on the backlog's channel."""
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True, application_name="newsflow-grouper") as listener:
-        listener.execute(f"LISTEN {CHANNEL}")
+        listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
         yield listener
 
 
