@@ -50,6 +50,7 @@ from newsflow.core.schema import (
     events,
 )
 from newsflow.core.story_backlog import queue
+from newsflow.core.story_store import story_day
 
 ANALYSIS_COLUMNS = frozenset({"article_id", "model", "analyzed_at", "entities", "events"})
 """Analysis fields that have columns or rows of their own (the rest go to analysis_extra)."""
@@ -329,7 +330,7 @@ def article_row(article: Article, analysis: StoredAnalysis) -> dict[str, Any]:
 
 def event_rows(article: Article, analysis: StoredAnalysis) -> list[dict[str, Any]]:
     """Return one row per event, in the analysis's order."""
-    fallback_day = (article.published_at or analysis.analyzed_at).date()
+    fallback_day = story_day(article, analysis)  # published (as dated), else analysed
     return [
         event_row(article, event, ordinal, fallback_day, analysis.analyzed_at)
         for ordinal, event in enumerate(analysis.events)

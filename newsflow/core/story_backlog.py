@@ -20,7 +20,7 @@ from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
 from newsflow.core.row_arrays import insert_rows
 from newsflow.core.schema import articles, entity_mentions, events, story_backlog, story_features
 from newsflow.core.story_counts import MENTION_COLUMNS, mention_of
-from newsflow.core.story_growth import Arrival
+from newsflow.core.story_growth import Arrival, seen
 from newsflow.core.story_rule import ArticleFeatures, features
 from newsflow.core.story_store import StoryGrouper, lock_stories, story_day
 
@@ -143,5 +143,5 @@ def queued(row: Any, day: date, keys: list[tuple[str, str]], rows: list[Any] | N
     if rows is None:
         return Queued(found, None)
     article = Article.model_validate({**row._mapping, "status": ArticleStatus.DONE})
-    seen = article.published_at or article.created_at
-    return Queued(found, Arrival(article, [mention_of(e, seen) for e in rows]))
+    when = seen(article)
+    return Queued(found, Arrival(article, [mention_of(e, when) for e in rows]))

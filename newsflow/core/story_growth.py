@@ -125,6 +125,12 @@ WRITE_STORY = text(
 """Put the article in its story and write the story's row; one round trip."""
 
 
+def seen(article: Article) -> datetime:
+    """Return when an article was seen, as story and canonical-event counts date it: published,
+    else accepted."""
+    return article.published_at or article.created_at
+
+
 @dataclass(frozen=True)
 class Arrival:
     """A new article as its story's counts see it."""
@@ -135,7 +141,7 @@ class Arrival:
     @property
     def seen(self) -> datetime:
         """Return when it was seen: published, else accepted."""
-        return self.article.published_at or self.article.created_at
+        return seen(self.article)
 
     @property
     def outlet(self) -> str:
