@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import redis
 from rq import Queue, SimpleWorker
+from rq.job import Job
 
 from analysis_worker import jobs
 from analysis_worker.extraction import Analyzer
@@ -118,6 +119,23 @@ def test_a_batch_that_fails_counts_an_attempt_for_each_and_each_is_then_retried_
     run_worker(recorder)
     assert [len(batch) for batch in recorder.batches] == [4, 1, 1, 1, 1]
     analyses_match_one_by_one(reader, analyzer, ids)
+
+
+def test_withdrawn_jobs_leave_no_record_in_redis_and_a_dequeued_one_keeps_its_own(
+    store: ArticleStore, redis_client: redis.Redis, analysis_queue: Queue
+) -> None:
+    for article in articles(3):
+        store.accept(article)
+    waiting = analysis_queue.get_job_ids()
+    analysis_queue.remove(waiting[2])  # a worker dequeued it before the batch withdrew it
+    assert store.queue is not None
+    store.queue.withdraw(waiting[1:])
+    assert analysis_queue.get_job_ids() == waiting[:1]
+    assert [Job.exists(job_id, connection=redis_client) for job_id in waiting] == [
+        True,
+        False,  # withdrawn: no worker has it or ever will, so nothing of it stays in Redis
+        True,  # the worker that dequeued it runs it, and RQ keeps its record as usual
+    ]
 
 
 def test_claims_of_a_process_that_died_are_redriven_and_a_live_ones_are_not(

@@ -51,15 +51,27 @@ class AnalysisQueue:
         )
 
     def withdraw(self, job_ids: Iterable[str]) -> None:
-        """Take the jobs of articles a batch has claimed out of the queue (one MULTI).
+        """Take the jobs of articles a batch has claimed out of the queue, and delete their
+        records (two round trips).
 
-        Their work is done by the batch, so RQ runs one job per batch, not one per article.
-        A job a worker has already dequeued stays and, finding its article claimed, returns.
+        Their work is done by the batch, so RQ runs one job per batch, not one per article. A job
+        taken out of the queue was dequeued by no worker (workers take jobs only from it) and never
+        will be (a lost article gets a new job), so its record goes at once: it would otherwise
+        hold ~1.7 kB of Redis for JOB_RESULT_TTL. A job a worker has already dequeued stays and,
+        finding its article claimed, returns; RQ keeps its record as any finished job's.
         """
+        ids = list(job_ids)
+        if not ids:
+            return
         with self.connection.pipeline() as pipe:
-            for job_id in job_ids:
+            for job_id in ids:
                 self.queue.remove(job_id, pipeline=pipe)
-                Job(job_id, connection=self.connection).cleanup(JOB_RESULT_TTL, pipeline=pipe)
+            removed = pipe.execute()
+        with self.connection.pipeline() as pipe:
+            for job_id, count in zip(ids, removed, strict=True):
+                if count:  # a queued job is in no registry: its keys are all there is of it
+                    job = Job(job_id, connection=self.connection)
+                    pipe.delete(job.key, job.dependents_key, job.dependencies_key)
             pipe.execute()
 
     def waiting(self, job_ids: list[str | None]) -> list[bool]:
