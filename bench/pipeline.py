@@ -5,8 +5,9 @@ default batch size, and with the worker's batch size), a corpus through the real
 (first POST to last `done`, once the new worker has analysed a few warm-up articles; with
 stories on, the default, a story grouper runs beside the worker and the end is the later of the
 last `done` and the last grouped) with the worker's batches and without them (`--batch 1`), their
-ratios, ingest requests/s for single POSTs, and the worker's resident memory. Run with
-`make bench` or `python -m bench.pipeline`.
+ratios, ingest requests/s for single POSTs, the worker's resident memory and, with stories on,
+the story lag at the end of a round (how long after the last `done` the last article was
+grouped). Run with `make bench` or `python -m bench.pipeline`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
@@ -70,9 +71,10 @@ def measure_raw_spacy(nlp: Language, texts: list[str], batch_size: int | None = 
 
 def measure_pipeline(
     corpus: list[dict[str, str]], ingest_url: str, client: redis.Redis, results: Engine | None
-) -> float:
+) -> tuple[float, float]:
     """POST every article, wait until all are done (and grouped, given the results database
-    while grouping is on); return articles/s from first POST to the last finished."""
+    while grouping is on); return articles/s from first POST to the last finished, and how many
+    seconds the last grouped came after the last done (the story lag at the end of a burst)."""
     keys = Keys()
     started = time.perf_counter()
     with requests.Session() as session:
@@ -83,9 +85,11 @@ def measure_pipeline(
         # Done: the article left Redis for PostgreSQL (failed ones stay, marked failed).
         while client.hget(keys.article(article["id"]), "status") in (b"queued", b"processing"):
             time.sleep(0.01)
+    done = time.perf_counter()
     if results is not None:  # the end is the later of the last done and the last grouped
         wait_grouped(results, [article["id"] for article in corpus])
-    return len(corpus) / (time.perf_counter() - started)
+    finished = time.perf_counter()
+    return len(corpus) / (finished - started), finished - done
 
 
 def wait_grouped(results: Engine, ids: list[str]) -> None:
@@ -175,6 +179,8 @@ class Pipeline:
     """The results database while grouping is on (a grouper runs and finished means grouped)."""
     worker_rss: float = float("nan")
     workers: int = 0
+    lags: list[float] = field(default_factory=list)
+    """Seconds from the last done to the last grouped, of each batched round (stories on)."""
 
     def measure(self, corpus: list[dict[str, str]], batch: int) -> float:
         """Start a worker with this batch size (and a story grouper while grouping is on), warm
@@ -188,9 +194,10 @@ class Pipeline:
             worker = stack.enter_context(running(command, self.env, self.log))
             wait_for_worker(self.client)
             measure_pipeline(warm_up, self.ingest_url, self.client, self.results)
-            rate = measure_pipeline(corpus, self.ingest_url, self.client, self.results)
+            rate, lag = measure_pipeline(corpus, self.ingest_url, self.client, self.results)
             if batch > 1:
                 self.worker_rss = rss_mb(worker.pid)
+                self.lags.append(lag)
         while self.client.scard("rq:workers"):  # gone once it has deregistered
             time.sleep(0.05)
         return rate
@@ -215,7 +222,7 @@ def measure_round(number: int, nlp: Language, pipeline: Pipeline, articles: int)
 
 def measure_policy(
     policy: str, nlp: Language, args: argparse.Namespace
-) -> tuple[list[Round], float, float]:
+) -> tuple[list[Round], float, float, list[float]]:
     """Start Redis (with this fsync policy) and ingest; measure rounds (a worker started for
     each pipeline figure), then ingest alone."""
     rounds: list[Round] = []
@@ -248,10 +255,12 @@ def measure_policy(
                 ingest_rate = measure_ingest(ingest_url, INGEST_REQUESTS, INGEST_CLIENTS)
                 if results is not None:
                     results.dispose()
-    return rounds, ingest_rate, pipeline.worker_rss
+    return rounds, ingest_rate, pipeline.worker_rss, pipeline.lags
 
 
-def report(policy: str, rounds: list[Round], ingest_rate: float, worker_rss: float) -> None:
+def report(
+    policy: str, rounds: list[Round], ingest_rate: float, worker_rss: float, lags: list[float]
+) -> None:
     """Print each round and the medians for one fsync policy."""
     print(f"\n== Redis appendonly yes, appendfsync {policy}")
     print(
@@ -287,6 +296,11 @@ def report(policy: str, rounds: list[Round], ingest_rate: float, worker_rss: flo
         f"{INGEST_REQUESTS} requests, worker stopped)"
     )
     print(f"worker RSS after a batched round: {worker_rss:.0f} MB")
+    if lags:
+        print(
+            f"story lag at the end of a batched round (last grouped after last done): median "
+            f"{statistics.median(lags):.2f} s, most {max(lags):.2f} s"
+        )
 
 
 if __name__ == "__main__":
