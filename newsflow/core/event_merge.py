@@ -88,7 +88,7 @@ def canonical_groups(mentions: Iterable[Mention]) -> list[list[Mention]]:
     for i, mention in enumerate(pool):
         union(ways.setdefault(_way(mention), i), i)
     for i, j in _pairs_to_compare(pool, list(ways.values())):
-        if same_happening(pool[i], pool[j]):
+        if root(i) != root(j) and same_happening(pool[i], pool[j]):  # else it adds nothing
             union(i, j)
     groups: dict[int, list[Mention]] = {}
     for i, mention in enumerate(pool):

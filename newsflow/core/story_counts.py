@@ -13,6 +13,7 @@ from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from newsflow.core.event_merge import Mention, canonical_groups, counts
+from newsflow.core.row_arrays import insert_rows
 from newsflow.core.schema import (
     articles,
     canonical_events,
@@ -103,7 +104,7 @@ def _replace_changed(connection: Connection, touched: set[str], made: dict[str, 
         connection.execute(delete(canonical_events).where(canonical_events.c.id.in_(stale)))
     fresh = [row for i, row in made.items() if existing.get(i) != row]
     if fresh:
-        connection.execute(insert(canonical_events), fresh)
+        connection.execute(insert_rows(canonical_events, fresh))
     return set(existing)
 
 
@@ -136,9 +137,10 @@ def write_signatures(connection: Connection, groups: Mapping[str, Sequence[Menti
     """Add the signatures of these mentions to their canonical events (by id)."""
     rows = {(canonical_id, *signature(m)) for canonical_id, group in groups.items() for m in group}
     if rows:
+        names = ["canonical_id", *SIGNATURE_NAMES]
+        found = [dict(zip(names, r, strict=True)) for r in rows]
         connection.execute(
-            insert(canonical_signatures).on_conflict_do_nothing(),
-            [dict(zip(["canonical_id", *SIGNATURE_NAMES], r, strict=True)) for r in sorted(rows)],
+            insert_rows(canonical_signatures, found, order_by=names).on_conflict_do_nothing()
         )
 
 

@@ -158,8 +158,8 @@ def components(articles: Iterable[ArticleFeatures], rule: StoryRule) -> list[lis
     pool = sorted(articles, key=lambda a: a.id)
     parent = {a.id: a.id for a in pool}
     for i, a in enumerate(pool):
-        for b in pool[i + 1 :]:
-            if same_story(a, b, rule):
+        for b in pool[i + 1 :]:  # a pair already in one story adds nothing: not compared
+            if _root(parent, a.id) != _root(parent, b.id) and same_story(a, b, rule):
                 _union(parent, a.id, b.id)
     groups: dict[str, list[str]] = {}
     for a in pool:
