@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
+from wordfreq import top_n_list
 
 from bench.processes import private_postgres
 from newsflow.core.database import connect_database
@@ -54,6 +55,11 @@ DAYS = 365
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 WORDS = [f"word{n}" for n in range(5000)]
+"""Words of the unrelated articles: made up, so rare to the rule, and no two articles alike."""
+
+COMMON_WORDS = top_n_list("en", 2000)
+"""Filler of the growing story's reports: everyday English, as the words around a report's
+own are (made-up filler would weigh as the rarest words and keep its reports apart)."""
 BATCH = 5000
 
 
@@ -100,7 +106,7 @@ def story_article(number: int, pick: random.Random) -> tuple[Article, StoredAnal
     day = START + timedelta(days=pick.randrange(3), hours=pick.randrange(24))
     article = Article(
         id=f"{pick.getrandbits(64):016x}",
-        text=" ".join(["storm", "harbour", "pier", "rescue", *pick.sample(WORDS, 40)]),
+        text=" ".join(["storm", "harbour", "pier", "rescue", *pick.sample(COMMON_WORDS, 40)]),
         title="Storm wrecks harbour pier, coast guard rescues crew",
         source=f"o{number % 50}",
         published_at=day,
