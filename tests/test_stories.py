@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from analysis_worker.extraction import Analyzer
 from analysis_worker.stories import drain
-from newsflow.core.models import Article, ArticleStatus, StoredAnalysis
+from newsflow.core.models import Article, ArticleStatus, Entity, StoredAnalysis
 from newsflow.core.results import ResultStore
 from newsflow.core.schema import (
     articles,
@@ -215,6 +215,32 @@ def test_saving_again_changes_no_count(
         ).all()
     assert len(posted) == len(analysed)  # each article posted once under its keys
     assert all(count <= TOP_ENTITIES + TITLE_KEYS for _, count in posted)
+
+
+def reported(article_id: str, text: str, keys: list[str]) -> Saved:
+    """Return an article (its text also its title) analysed as mentioning these places."""
+    article = Article(
+        id=article_id, title=text, text=text, published_at=ACCEPTED, status=ArticleStatus.DONE,
+        created_at=ACCEPTED, updated_at=ACCEPTED,
+    )  # fmt: skip
+    found = [Entity(text=key, label="GPE", start=0, end=1, key=key) for key in keys]
+    return article, StoredAnalysis(
+        article_id=article_id, model="m", analyzed_at=ACCEPTED, entities=found, events=[]
+    )
+
+
+def test_an_article_analysed_again_without_what_bridged_two_stories_splits_them(
+    database: Engine, save: Save
+) -> None:
+    jets = "Jets violated airspace over the gulf, the coast guard said."
+    envoy = "The envoy was summoned over a protest note."
+    left, right = reported("a", jets, ["gpe:estonia"]), reported("c", envoy, ["gpe:russia"])
+    save([left, right, reported("b", f"{jets} {envoy}", ["gpe:estonia", "gpe:russia"])])
+    assert set(grouping(database)["articles"].values()) == {"a"}  # b bridges a and c
+    save([reported("b", "Farmers celebrated the harvest festival.", ["gpe:france"])])
+    regrouped = grouping(database)
+    assert regrouped["articles"] == {"a": "a", "b": "b", "c": "c"}
+    assert [(s[0], s[4]) for s in regrouped["stories"]] == [("a", 1), ("b", 1), ("c", 1)]
 
 
 def test_stories_list_biggest_first_with_their_counts(
