@@ -222,7 +222,7 @@ def measure_round(number: int, nlp: Language, pipeline: Pipeline, articles: int)
 
 def measure_policy(
     policy: str, nlp: Language, args: argparse.Namespace
-) -> tuple[list[Round], float, float, list[float]]:
+) -> tuple[list[Round], float, Pipeline]:
     """Start Redis (with this fsync policy) and ingest; measure rounds (a worker started for
     each pipeline figure), then ingest alone."""
     rounds: list[Round] = []
@@ -255,12 +255,10 @@ def measure_policy(
                 ingest_rate = measure_ingest(ingest_url, INGEST_REQUESTS, INGEST_CLIENTS)
                 if results is not None:
                     results.dispose()
-    return rounds, ingest_rate, pipeline.worker_rss, pipeline.lags
+    return rounds, ingest_rate, pipeline
 
 
-def report(
-    policy: str, rounds: list[Round], ingest_rate: float, worker_rss: float, lags: list[float]
-) -> None:
+def report(policy: str, rounds: list[Round], ingest_rate: float, pipeline: Pipeline) -> None:
     """Print each round and the medians for one fsync policy."""
     print(f"\n== Redis appendonly yes, appendfsync {policy}")
     print(
@@ -295,8 +293,8 @@ def report(
         f"ingest single POSTs: {ingest_rate:.0f} requests/s ({INGEST_CLIENTS} clients, "
         f"{INGEST_REQUESTS} requests, worker stopped)"
     )
-    print(f"worker RSS after a batched round: {worker_rss:.0f} MB")
-    if lags:
+    print(f"worker RSS after a batched round: {pipeline.worker_rss:.0f} MB")
+    if lags := pipeline.lags:
         print(
             f"story lag at the end of a batched round (last grouped after last done): median "
             f"{statistics.median(lags):.2f} s, most {max(lags):.2f} s"

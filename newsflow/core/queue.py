@@ -70,6 +70,7 @@ class AnalysisQueue:
         with self.connection.pipeline() as pipe:
             for job_id, count in zip(ids, removed, strict=True):
                 if count:  # a queued job is in no registry: its keys are all there is of it
+                    # (RQ's Job.delete would read its status up to seven times to find out)
                     job = Job(job_id, connection=self.connection)
                     pipe.delete(job.key, job.dependents_key, job.dependencies_key)
             pipe.execute()
